@@ -1,0 +1,1 @@
+"""LiaisonBot core: settings, policy, domain, services, jobs, delivery, CLI and wiring."""

@@ -1,0 +1,103 @@
+"""Wiring: the Application that `liaisonbot run`, the demo and the tests all use, and its loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.ext import Application, ContextTypes
+
+import handlers
+import messages
+from bot.clock import Clock, SystemClock
+from bot.context import BotContext, Env
+from bot.models import Role
+from bot.policy import Policy, load_policy
+from bot.runtime import UpdateRunner
+from bot.sender import Limits, OutboxSender
+from bot.settings import Settings
+from storage import Database
+from storage import people as people_store
+
+log = logging.getLogger(__name__)
+
+USER_COMMANDS = ("projects", "help")
+ADMIN_COMMANDS = ("projects", "invite", "template", "help")
+
+
+def build_application(settings: Settings, env: Env) -> Application:
+    app = (
+        Application.builder()
+        .token(settings.token_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext))
+        .build()
+    )
+    app.bot_data["env"] = env
+    handlers.register(app)
+    return app
+
+
+class BotProcess:
+    """The running bot: the Application, the update runner and the outbox sender."""
+
+    def __init__(self, settings: Settings, *, policy: Policy | None = None, clock: Clock | None = None,
+                 db: Database | None = None, limits: Limits | None = None, poll_timeout: int = 25):
+        self.settings = settings
+        self.policy = policy or load_policy(settings.policy)
+        self.clock = clock or SystemClock()
+        self._db = db
+        self._limits = limits
+        self._poll_timeout = poll_timeout
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> BotProcess:
+        self.db = self._db or await Database.open(self.settings.db)
+        self.env = Env(self.settings, self.policy, self.db, self.clock)
+        self.app = build_application(self.settings, self.env)
+        await self.app.initialize()
+        await self.app.bot.delete_webhook()
+        self.sender = OutboxSender(self.db, self.app.bot, self.policy.delivery.max_attempts,
+                                   limits=self._limits)
+        self.runner = UpdateRunner(self.app, self.db, self.clock, self.sender, self._poll_timeout)
+        await self.app.start()
+        await self.register_commands()
+        await self.runner.prune()
+        for coroutine in (self.sender.run(), self.runner.handle_forever(), self.runner.poll()):
+            self._tasks.append(asyncio.create_task(coroutine))
+        return self
+
+    async def register_commands(self) -> None:
+        bot = self.app.bot
+        for locale in messages.LOCALES:
+            commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in USER_COMMANDS]
+            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                      language_code=None if locale == messages.DEFAULT_LOCALE else locale)
+        for admin in await people_store.with_role(self.db.read, Role.admin):
+            if admin.telegram_id:
+                locale = admin.locale or messages.DEFAULT_LOCALE
+                commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in ADMIN_COMMANDS]
+                await bot.set_my_commands(commands, scope=BotCommandScopeChat(admin.telegram_id))
+
+    async def wait(self) -> None:
+        """Until a loop dies (its error is raised) or the process is cancelled."""
+        done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.app.stop()
+            await self.app.shutdown()
+        if self._db is None:
+            await self.db.close()

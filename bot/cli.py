@@ -1,0 +1,85 @@
+"""The `liaisonbot` command. Settings errors end with one line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DESCRIPTION = """LiaisonBot 项目联络调度机器人 — runs a county's key-project rules on Telegram:
+liaison officers (联络员) report progress, raise blocking issues (受阻问题), leaders get alerts.
+Settings come from LIAISONBOT_* environment variables or a .env file (see README)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liaisonbot", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot against Telegram (needs LIAISONBOT_TOKEN)",
+                   description="Run the bot: poll updates, handle them, deliver the outbox.")
+    sub.add_parser("demo", help="play a scripted scene against the local Bot API sandbox (no token)",
+                   description="Start the local sandbox and the real bot against it, load a sample "
+                               "county (青山县, 30 projects) and print the chats of a short scene.")
+    imp = sub.add_parser("import", help="import projects (项目) from an .xlsx or .csv sheet")
+    imp_sub = imp.add_subparsers(dest="what", required=True, metavar="WHAT")
+    projects = imp_sub.add_parser("projects", help="import or update projects by 项目编号",
+                                  description="Import projects by 项目编号 (code). Any invalid row "
+                                              "means nothing is imported unless --skip-invalid.")
+    projects.add_argument("file", type=Path, help=".xlsx (with an optional 节点 milestone sheet) or .csv (UTF-8 or GB18030)")
+    projects.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the others")
+    projects.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: LIAISONBOT_LOCALE)")
+    tpl = sub.add_parser("template", help="write an empty import template")
+    tpl_sub = tpl.add_subparsers(dest="what", required=True, metavar="WHAT")
+    tpl_projects = tpl_sub.add_parser("projects", help="the project sheet with Chinese headers and a 节点 sheet")
+    tpl_projects.add_argument("file", type=Path, help="where to write the .xlsx")
+    inv = sub.add_parser("invite", help="create a one-time invite (邀请) link for a person",
+                         description="Create a single-use invite code (valid 7 days by default) and print its deep link.")
+    inv.add_argument("--name", required=True, help="the person's name (姓名)")
+    inv.add_argument("--role", required=True, choices=["admin", "leader", "unit_head", "liaison", "member"],
+                     help="admin 管理员, leader 包联领导, unit_head 单位负责人, liaison 联络员, member 责任单位人员")
+    inv.add_argument("--project", help="项目编号: makes a liaison or leader that project's own")
+    inv.add_argument("--unit", help="the person's unit (单位), created if new")
+    sub.add_parser("migrate", help="apply pending database migrations",
+                   description="Apply the numbered migrations not yet recorded (also done at start-up).")
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("file", type=Path, help="the backup file to write")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    quiet = args.command in ("demo", "template", "import", "invite")
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        code = asyncio.run(_dispatch(args))
+    except ConfigError as exc:
+        print(f"liaisonbot: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code or 0)
+
+
+async def _dispatch(args: argparse.Namespace) -> int:
+    from bot import commands  # the subcommands import the whole bot; --help stays fast
+
+    if args.command == "demo":
+        return await commands.demo()
+    from bot.policy import load_policy
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    policy = load_policy(settings.policy)
+    if args.command == "run":
+        settings.token_value()
+        return await commands.run(settings, policy)
+    if args.command == "template":
+        return commands.template(args.file)
+    handler = {"import": commands.import_projects, "invite": commands.invite,
+               "migrate": commands.migrate, "backup": commands.backup}[args.command]
+    return await handler(settings, policy, args)
+

@@ -1,0 +1,126 @@
+"""What each `liaisonbot` subcommand does (argument parsing stays in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+
+from telegram import Bot
+
+from bot import importing
+from bot.app import BotProcess
+from bot.clock import SystemClock
+from bot.demo import run_demo
+from bot.models import Role
+from bot.policy import Policy
+from bot.services import people, registry
+from bot.settings import Settings
+from handlers.admin import deep_link
+from messages import render_plain
+from messages.imports import import_report, sheet_error
+from storage import Database
+
+
+async def run(settings: Settings, policy: Policy) -> int:
+    process = await BotProcess(settings, policy=policy).start()
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await process.wait()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await process.stop()
+    return 0
+
+
+async def demo() -> int:
+    await run_demo()
+    return 0
+
+
+def template(path: Path) -> int:
+    importing.write_template(str(path))
+    print(f"wrote {path}")
+    return 0
+
+
+async def import_projects(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    locale = args.lang or settings.locale
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"liaisonbot: cannot read {args.file}: {exc.strerror}")
+        return 1
+    try:
+        sheet = await asyncio.to_thread(importing.read_sheet, data, args.file.name)
+    except importing.SheetError as exc:
+        print(sheet_error(locale, exc, plain=True))
+        return 1
+    db = await Database.open(settings.db)
+    try:
+        async with db.transaction() as tx:
+            report = await registry.apply_sheet(tx, SystemClock(), sheet, args.skip_invalid)
+    finally:
+        await db.close()
+    print(import_report(locale, report, plain=True, cli=True, max_listed=1000))
+    return 0 if report.applied and not report.errors else 1
+
+
+async def invite(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    db = await Database.open(settings.db)
+    try:
+        async with db.transaction() as tx:
+            code, person = await people.create_invite(
+                tx, SystemClock(), policy, name=args.name, role=Role(args.role),
+                project_code=args.project, unit=args.unit)
+    except people.InviteError as exc:
+        print(render_plain(settings.locale, f"invite.{exc.kind}", **{"code": args.project, **exc.details}))
+        return 1
+    finally:
+        await db.close()
+    username = await _bot_username(settings)
+    link = deep_link(username, code) if username else f"/start {code}"
+    print(render_plain(settings.locale, "invite.created_plain", person=person, role=args.role,
+                       days=policy.invite_valid_days, link=link))
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's name when a token is set; without one, print the bare code."""
+    if settings.token is None:
+        return None
+    bot = Bot(settings.token_value(), base_url=settings.api_base_url, base_file_url=settings.api_file_url)
+    with contextlib.suppress(Exception):
+        async with bot:
+            return bot.username
+    return None
+
+
+async def migrate(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    db = await Database.open(settings.db, migrate=False)
+    try:
+        applied = await db.migrate()
+        print("applied: " + ", ".join(applied) if applied else "database is up to date")
+        print(f"schema version {await db.schema_version()}")
+    finally:
+        await db.close()
+    return 0
+
+
+async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    if not Path(settings.db).exists():
+        print(f"liaisonbot: no database at {settings.db}")
+        return 1
+    db = await Database.open(settings.db, migrate=False)
+    try:
+        await db.backup(args.file)
+    finally:
+        await db.close()
+    print(f"backed up {settings.db} to {args.file}")
+    return 0

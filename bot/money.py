@@ -1,0 +1,53 @@
+"""Money is integer 元 everywhere; people type and read 万元 / 亿元."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+WAN = 10_000
+YI = 100_000_000
+
+_UNITS = {"": WAN, "万": WAN, "万元": WAN, "亿": YI, "亿元": YI, "元": 1}
+_PATTERN = re.compile(r"^([+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|亿元|万|亿|元)?$")
+
+
+class MoneyError(ValueError):
+    """`kind` says what is wrong: 'not_number' or 'negative'."""
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__(f"{kind}: {text!r}")
+        self.kind = kind
+        self.text = text
+
+
+def parse_wan(text: str | int | float | Decimal, default_unit: str = "万") -> int:
+    """Parse an amount typed in 万元 (or with an explicit 万 / 亿 / 元 suffix) into 元."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        number, unit = Decimal(str(text)), default_unit
+    else:
+        cleaned = str(text).strip().replace(" ", "")
+        match = _PATTERN.match(cleaned)
+        if not match:
+            raise MoneyError("not_number", str(text))
+        try:
+            number = Decimal(match.group(1).replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            raise MoneyError("not_number", str(text)) from None
+        unit = match.group(2) or default_unit
+    if number < 0:
+        raise MoneyError("negative", str(text))
+    return int((number * _UNITS[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def wan(yuan: int) -> str:
+    """元 → '1,234.5' in 万元, trailing zeros trimmed."""
+    value = (Decimal(yuan) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def yi(yuan: int) -> str:
+    """元 → '12.35' in 亿元."""
+    value = (Decimal(yuan) / YI).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}"

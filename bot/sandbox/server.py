@@ -1,0 +1,363 @@
+"""The sandbox over HTTP (aiohttp on 127.0.0.1), and the handle tests and the demo drive it with."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.sandbox.world import ApiError, Chat, Message, User, World
+
+TOKEN = "7000000001:SANDBOX-token-for-local-tests-only"
+_JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities"}
+_INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
+
+
+@dataclass
+class Faults:
+    """What the sandbox breaks on purpose. `planned` errors come first, then random ones."""
+
+    planned: list[ApiError | str] = field(default_factory=list)
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ("429", "500", "drop")
+    retry_after: tuple[int, int] = (1, 5)
+    methods: frozenset[str] = frozenset({"sendMessage", "sendPhoto", "sendDocument",
+                                          "editMessageText", "editMessageReplyMarkup"})
+    seed: int = 0
+    injected: dict[str, int] = field(default_factory=dict)
+    _random: random.Random = field(default_factory=random.Random)
+
+    def pick(self, method: str) -> ApiError | str | None:
+        if method not in self.methods:
+            return None
+        if self.planned:
+            fault = self.planned.pop(0)
+        elif self.rate and self._random.random() < self.rate:
+            kind = self._random.choice(self.kinds)
+            fault = {"429": lambda: ApiError(429, "Too Many Requests: retry after",
+                                             self._random.randint(*self.retry_after)),
+                     "500": lambda: ApiError(502, "Bad Gateway"),
+                     "drop": lambda: "drop"}[kind]()
+        else:
+            return None
+        name = fault if isinstance(fault, str) else str(fault.code)
+        self.injected[name] = self.injected.get(name, 0) + 1
+        return fault
+
+
+class Sandbox:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.world = World()
+        self.faults = Faults()
+        self.holds: dict[str, asyncio.Event] = {}
+        self.changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self, port: int = 0) -> Sandbox:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self.faults._random.seed(self.faults.seed)
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- HTTP ----------------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict:
+        if request.content_type == "application/json":
+            raw = await request.json()
+        elif request.method == "POST":
+            raw = dict(await request.post())
+        else:
+            raw = dict(request.query)
+        params = {}
+        for key, value in raw.items():
+            if isinstance(value, web.FileField):
+                params[key] = value
+            elif isinstance(value, str) and key in _JSON_FIELDS:
+                params[key] = json.loads(value)
+            elif isinstance(value, str) and key in _INT_FIELDS and value.lstrip("-").isdigit():
+                params[key] = int(value)
+            else:
+                params[key] = value
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        params = await self._params(request)
+        hold = self.holds.get(method)
+        if hold is not None:
+            await hold.wait()
+        fault = self.faults.pick(method)
+        if fault == "drop":
+            # Telegram did the work but the answer never reached the bot.
+            await self._call(method, params)
+            raise ConnectionResetError("sandbox dropped the connection")
+        if isinstance(fault, ApiError):
+            return self._error(fault)
+        try:
+            result = await self._call(method, params)
+        except ApiError as exc:
+            return self._error(exc)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(exc: ApiError) -> web.Response:
+        body = {"ok": False, "error_code": exc.code, "description": exc.description}
+        if exc.retry_after is not None:
+            body["parameters"] = {"retry_after": exc.retry_after}
+        return web.json_response(body, status=exc.code)
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        stored = self.world.files.get(path.removeprefix("documents/"))
+        if stored is None:
+            return web.Response(status=404)
+        return web.Response(body=stored.data)
+
+    async def _upload(self, value: object, name_hint: str) -> str:
+        if isinstance(value, web.FileField):
+            data = value.file.read()
+            return self.world.store_file(data, value.filename or name_hint).file_id
+        if isinstance(value, str) and value in self.world.files:
+            return value
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    async def _call(self, method: str, p: dict) -> object:
+        world = self.world
+        chat_id = p.get("chat_id")
+        world.api_calls.append((time.monotonic(), method, chat_id if isinstance(chat_id, int) else None))
+        try:
+            if method == "getUpdates":
+                return await self._get_updates(p)
+            if method == "getMe":
+                return {"id": world.bot_id, "is_bot": True, "first_name": "LiaisonBot",
+                        "username": world.bot_username, "can_join_groups": True,
+                        "can_read_all_group_messages": False, "supports_inline_queries": False}
+            if method in {"deleteWebhook", "setMyCommands", "close", "logOut"}:
+                if method == "setMyCommands":
+                    key = json.dumps([p.get("scope"), p.get("language_code")])
+                    world.commands[key] = p.get("commands", [])
+                return True
+            if method == "sendMessage":
+                return world.send(chat_id, text=p.get("text"), parse_mode=p.get("parse_mode"),
+                                  markup=p.get("reply_markup"))
+            if method == "sendPhoto":
+                photo = await self._upload(p.get("photo"), "photo.png")
+                return world.send(chat_id, text=p.get("caption"), parse_mode=p.get("parse_mode"),
+                                  markup=p.get("reply_markup"), photo=photo)
+            if method == "sendDocument":
+                document = await self._upload(p.get("document"), "document")
+                return world.send(chat_id, text=p.get("caption"), parse_mode=p.get("parse_mode"),
+                                  markup=p.get("reply_markup"), document=document)
+            if method in {"editMessageText", "editMessageReplyMarkup"}:
+                return world.edit(chat_id, p.get("message_id"), text=p.get("text"),
+                                  parse_mode=p.get("parse_mode"), markup=p.get("reply_markup"),
+                                  markup_only=method == "editMessageReplyMarkup")
+            if method == "deleteMessage":
+                world.target_chat(chat_id)
+                world.find_message(int(chat_id), int(p["message_id"])).deleted = True
+                return True
+            if method == "answerCallbackQuery":
+                query = world.callbacks.get(str(p.get("callback_query_id")))
+                if query is None or query.get("answered"):
+                    raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+                query.update(answered=True, answer=p.get("text"))
+                return True
+            if method == "getFile":
+                stored = world.files.get(str(p.get("file_id")))
+                if stored is None:
+                    raise ApiError(400, "Bad Request: invalid file_id")
+                return {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
+                        "file_size": len(stored.data), "file_path": f"documents/{stored.file_id}"}
+            if method == "getChat":
+                return world.target_chat(chat_id).as_json()
+            raise ApiError(404, "Not Found")
+        finally:
+            async with self.changed:
+                self.changed.notify_all()
+
+    async def _get_updates(self, p: dict) -> list[dict]:
+        offset = int(p.get("offset") or 0)
+        if offset:
+            self.world.updates = [u for u in self.world.updates if u["update_id"] >= offset]
+        timeout = float(p.get("timeout") or 0)
+        limit = int(p.get("limit") or 100)
+        deadline = asyncio.get_running_loop().time() + timeout
+        async with self.changed:
+            while not self.world.updates:
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(self.changed.wait(), remaining)
+                except TimeoutError:
+                    break
+        return self.world.updates[:limit]
+
+    # -- the test side -------------------------------------------------------------------------
+    def user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
+             username: str | None = None) -> SandboxUser:
+        self.world.users[user_id] = User(user_id, first_name, username, language_code)
+        return SandboxUser(self, user_id)
+
+    def group(self, chat_id: int, title: str) -> Chat:
+        chat = Chat(chat_id, "supergroup", title)
+        self.world.chats[chat_id] = chat
+        self.world.transcripts.setdefault(chat_id, [])
+        return chat
+
+    def messages(self, chat_id: int, from_bot: bool = True) -> list[Message]:
+        return [m for m in self.world.transcripts.get(chat_id, [])
+                if m.from_bot == from_bot and not m.deleted]
+
+    def pending_updates(self) -> int:
+        return len(self.world.updates)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until the bot's calls make `predicate` true (woken by each call, never polled)."""
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(predicate), timeout)
+
+    async def notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    def transcript(self, chat_id: int) -> str:
+        lines = []
+        for m in self.world.transcripts.get(chat_id, []):
+            who = "🤖" if m.from_bot else self.world.users[m.sender_id].first_name
+            body = m.text or ""
+            if m.photo:
+                body = f"[图片] {body}"
+            if m.document:
+                body = f"[文件 {m.document_name}] {body}"
+            lines.append(f"{who} ▸ {body}" + ("  (已删除)" if m.deleted else ""))
+            if m.buttons:
+                lines.append("    " + "  ".join(f"[{label}]" for label in m.button_labels))
+        return "\n".join(lines)
+
+
+class SandboxUser:
+    """A person with a phone: sends text and files, presses buttons, reads replies."""
+
+    def __init__(self, sandbox: Sandbox, user_id: int) -> None:
+        self.sandbox = sandbox
+        self.id = user_id
+
+    @property
+    def world(self) -> World:
+        return self.sandbox.world
+
+    @property
+    def info(self) -> User:
+        return self.world.users[self.id]
+
+    def _chat(self, chat_id: int | None) -> Chat:
+        chat_id = self.id if chat_id is None else chat_id
+        if chat_id not in self.world.chats:
+            self.world.chats[chat_id] = Chat(chat_id, "private", first_name=self.info.first_name)
+        return self.world.chats[chat_id]
+
+    def _message(self, chat: Chat, **content: object) -> dict:
+        message = self.world.record(Message(
+            chat_id=chat.id, message_id=self.world.next_message_id(chat.id), from_bot=False,
+            sender_id=self.id, date=int(time.time()), text=content.get("text"),  # type: ignore[arg-type]
+            photo=content.get("photo"), document=content.get("document"),  # type: ignore[arg-type]
+            document_name=content.get("document_name"),  # type: ignore[arg-type]
+        ))
+        data = self.world.message_json(message)
+        text = content.get("text")
+        if isinstance(text, str) and text.startswith("/") and not (message.photo or message.document):
+            command = text.split()[0]
+            data["entities"] = [{"type": "bot_command", "offset": 0,
+                                 "length": len(command.encode("utf-16-le")) // 2}]
+        return data
+
+    async def _push(self, kind: str, payload: dict) -> int:
+        update_id = self.world.push_update(kind, payload)
+        await self.sandbox.notify()
+        return update_id
+
+    def replies_so_far(self, chat_id: int | None = None) -> int:
+        return len(self.sandbox.messages(self._chat(chat_id).id))
+
+    async def send(self, text: str, chat_id: int | None = None) -> int:
+        return await self._push("message", self._message(self._chat(chat_id), text=text))
+
+    async def send_document(self, data: bytes, name: str, chat_id: int | None = None) -> int:
+        stored = self.world.store_file(data, name)
+        return await self._push("message", self._message(
+            self._chat(chat_id), document=stored.file_id, document_name=name))
+
+    async def send_photo(self, data: bytes = b"\x89PNG fake", caption: str | None = None) -> str:
+        stored = self.world.store_file(data, "photo.jpg")
+        await self._push("message", self._message(self._chat(None), photo=stored.file_id, text=caption))
+        return stored.file_id
+
+    async def send_raw(self, kind: str, extra: dict, chat_id: int | None = None) -> int:
+        """A message of another kind (sticker, voice, location…): `extra` is merged in."""
+        payload = self._message(self._chat(chat_id))
+        payload.update(extra)
+        return await self._push(kind, payload)
+
+    async def press(self, label: str, chat_id: int | None = None, message: Message | None = None) -> int:
+        """Press the button labelled `label` on the newest bot message that has it."""
+        chat = self._chat(chat_id)
+        candidates = [message] if message else reversed(self.sandbox.messages(chat.id))
+        for candidate in candidates:
+            for button in candidate.buttons:
+                if button["text"] == label:
+                    return await self.press_data(button["callback_data"], candidate)
+        raise AssertionError(f"no button {label!r} in chat {chat.id}:\n{self.sandbox.transcript(chat.id)}")
+
+    async def press_data(self, data: str, message: Message) -> int:
+        query_id = secrets.token_hex(8)
+        self.world.callbacks[query_id] = {"answered": False}
+        payload = {"id": query_id, "from": self.info.as_json(), "chat_instance": str(message.chat_id),
+                   "data": data, "message": self.world.message_json(message)}
+        return await self._push("callback_query", payload)
+
+    async def reply(self, after: int, chat_id: int | None = None, timeout: float = 10.0) -> Message:
+        """The first bot message in the chat after the first `after` ones (waits for it)."""
+        chat = self._chat(chat_id)
+        await self.sandbox.wait_for(lambda: len(self.sandbox.messages(chat.id)) > after, timeout)
+        return self.sandbox.messages(chat.id)[after]
+
+    async def ask(self, text: str, chat_id: int | None = None) -> Message:
+        """Send `text` and return the bot's first answer to it."""
+        before = self.replies_so_far(chat_id)
+        await self.send(text, chat_id)
+        return await self.reply(before, chat_id)
+
+    def callback_answer(self) -> str | None:
+        answered = [q for q in self.world.callbacks.values() if q.get("answered")]
+        return answered[-1].get("answer") if answered else None

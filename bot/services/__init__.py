@@ -1,0 +1,1 @@
+"""Services: the rules. Handlers and jobs call these; these call storage and queue messages."""

@@ -1,0 +1,115 @@
+"""People, roles and invites: who may use the bot, and how an account gets bound to a person."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.models import Person, Role
+from bot.policy import Policy
+from storage import invites, people, projects
+from storage.db import Conn
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_PROJECT_ROLE = {Role.liaison: "liaison", Role.leader: "lead_leader"}
+
+
+class InviteError(Exception):
+    """`kind` names the message: unknown_project, ambiguous_name, needs_project, bad_name."""
+
+    def __init__(self, kind: str, **details: object) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.details = details
+
+
+class Redeemed(StrEnum):
+    bound = "bound"
+    again = "again"              # the same account used its own code once more
+    unknown = "unknown"
+    used = "used"
+    expired = "expired"
+    other_account = "other_account"  # this Telegram account already belongs to someone else
+
+
+def new_code() -> str:
+    """128 bits of randomness in the alphabet Telegram allows in a deep link."""
+    return secrets.token_urlsafe(16)
+
+
+async def create_invite(
+    tx: Conn, clock: Clock, policy: Policy, *, name: str, role: Role,
+    project_code: str | None = None, unit: str | None = None, created_by: int | None = None,
+) -> tuple[str, Person]:
+    name = " ".join(name.split())
+    if not name or len(name) > 40:
+        raise InviteError("bad_name")
+    project = None
+    if project_code:
+        project = await projects.by_code(tx, project_code.strip().upper())
+        if project is None:
+            raise InviteError("unknown_project", code=project_code)
+    person = await _choose_person(tx, clock, name, project)
+    await people.add_role(tx, person.id, role)
+    if unit:
+        await people.set_unit(tx, person.id, await people.ensure_unit(tx, unit.strip()))
+    if project and role in _PROJECT_ROLE:
+        await projects.set_person(tx, project.id, _PROJECT_ROLE[role], person.id)
+    code = new_code()
+    now = clock.now()
+    await invites.create(tx, code, person.id, role, created_by, now,
+                         now + timedelta(days=policy.invite_valid_days))
+    return code, await people.get(tx, person.id)
+
+
+async def _choose_person(tx: Conn, clock: Clock, name: str, project) -> Person:
+    candidates = await people.by_name(tx, name)
+    if project is not None:
+        attached = [p for p in candidates if p.id in (project.liaison_id,)]
+        if attached:
+            return attached[0]
+    unbound = [p for p in candidates if p.telegram_id is None]
+    if len(unbound) == 1:
+        return unbound[0]
+    if len(unbound) > 1:
+        raise InviteError("ambiguous_name", name=name, count=len(unbound))
+    return await people.get(tx, await people.create(tx, name, clock.now()))
+
+
+async def redeem(tx: Conn, clock: Clock, code: str, telegram_id: int,
+                 locale: str | None) -> tuple[Redeemed, Person | None]:
+    if not _CODE.match(code):
+        return Redeemed.unknown, None
+    invite = await invites.find(tx, code)
+    if invite is None:
+        return Redeemed.unknown, None
+    person = await people.get(tx, invite.person_id)
+    if invite.used_at is not None:
+        if person.telegram_id == telegram_id:
+            return Redeemed.again, person
+        return Redeemed.used, None
+    if invite.expires_at <= clock.now():
+        return Redeemed.expired, None
+    current = await people.by_telegram(tx, telegram_id)
+    if current is not None and current.id != person.id:
+        return Redeemed.other_account, current
+    if person.telegram_id is not None and person.telegram_id != telegram_id:
+        return Redeemed.used, None
+    await invites.mark_used(tx, code, telegram_id, clock.now())
+    await people.bind_telegram(tx, person.id, telegram_id, locale)
+    return Redeemed.bound, await people.get(tx, person.id)
+
+
+async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_id: int,
+                   full_name: str, locale: str | None) -> Person | None:
+    """The person behind a Telegram account; ADMIN_IDS become administrators on first contact."""
+    person = await people.by_telegram(tx, telegram_id)
+    if person is None and telegram_id in admin_ids:
+        person_id = await people.create(tx, full_name or str(telegram_id), clock.now(),
+                                        telegram_id=telegram_id, locale=locale)
+        await people.add_role(tx, person_id, Role.admin)
+        person = await people.get(tx, person_id)
+    return person

@@ -1,0 +1,17 @@
+"""Telegram in and out: parse an update, call a service, queue the reply. No SQL, no rules."""
+
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram import Update
+
+from handlers import admin, fallback, gate, projects, start
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, gate.identify), group=-1)
+    for module in (start, admin, projects, fallback):
+        for handler in module.HANDLERS:
+            app.add_handler(handler)
+    app.add_error_handler(fallback.on_error)
+
+
+__all__ = ["register", "ApplicationHandlerStop"]

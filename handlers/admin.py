@@ -1,0 +1,105 @@
+"""Administrators' actions in the bot: /invite, sending a project sheet, /template."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+import messages
+from bot import delivery, importing
+from bot.context import BotContext
+from bot.models import Role
+from bot.services import people, registry
+from messages.imports import import_report, sheet_error
+from storage import projects as project_store
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _role(text: str) -> Role | None:
+    for role in Role:
+        if text.lower() == role.value or any(text == messages.label(l, f"role.{role.value}")
+                                             for l in messages.LOCALES):
+            return role
+    return None
+
+
+async def _refuse_non_admin(update: Update, ctx: BotContext) -> bool:
+    if ctx.person.has(Role.admin):
+        return False
+    await ctx.reply(update, "refuse.not_admin")
+    return True
+
+
+async def invite(update: Update, ctx: BotContext) -> None:
+    if await _refuse_non_admin(update, ctx):
+        return
+    roles = [r.value for r in Role]
+    if len(ctx.args) < 2:
+        await ctx.reply(update, "invite.usage", roles=roles)
+        return
+    name, role_text, *rest = ctx.args
+    role = _role(role_text)
+    if role is None:
+        await ctx.reply(update, "invite.bad_role", role=role_text, roles=roles)
+        return
+    target = " ".join(rest).strip() or None
+    project_code = unit = None
+    if target and await project_store.by_code(ctx.tx, target.upper()):
+        project_code = target
+    else:
+        unit = target
+    try:
+        code, person = await people.create_invite(
+            ctx.tx, ctx.env.clock, ctx.env.policy, name=name, role=role,
+            project_code=project_code, unit=unit, created_by=ctx.person.id)
+    except people.InviteError as exc:
+        await ctx.reply(update, f"invite.{exc.kind}", **exc.details)
+        return
+    await ctx.reply(update, "invite.created", person=person, role=role.value,
+                    days=ctx.env.policy.invite_valid_days, link=deep_link(ctx.bot.username, code))
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+async def upload(update: Update, ctx: BotContext) -> None:
+    if await _refuse_non_admin(update, ctx):
+        return
+    document = update.message.document
+    name = document.file_name or "upload"
+    if (document.file_size or 0) > MAX_UPLOAD:
+        await ctx.reply(update, "import.too_big", size_mb=round(document.file_size / 2**20, 1),
+                        limit_mb=MAX_UPLOAD // 2**20)
+        return
+    file = await ctx.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    try:
+        sheet = await asyncio.to_thread(importing.read_sheet, data, name)
+    except importing.SheetError as exc:
+        await ctx.send(update.effective_chat.id, sheet_error(ctx.locale, exc))
+        return
+    report = await registry.apply_sheet(ctx.tx, ctx.env.clock, sheet, skip_invalid=False)
+    await ctx.send(update.effective_chat.id, import_report(ctx.locale, report))
+
+
+async def template(update: Update, ctx: BotContext) -> None:
+    if await _refuse_non_admin(update, ctx):
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "项目导入模板.xlsx"
+        await asyncio.to_thread(importing.write_template, str(path))
+        data = path.read_bytes()
+    await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", path.name, data)
+
+
+HANDLERS = [
+    CommandHandler("invite", invite, filters=filters.ChatType.PRIVATE),
+    CommandHandler("template", template, filters=filters.ChatType.PRIVATE),
+    MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload),
+]

@@ -1,0 +1,47 @@
+"""Who is this? Runs before every other handler: binds ADMIN_IDS, turns strangers away."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+import messages
+from bot.context import BotContext
+from bot.models import Role
+from bot.services import people
+
+
+def _command(update: Update) -> str | None:
+    message = update.message
+    if message and message.text and message.text.startswith("/"):
+        return message.text.split()[0][1:].split("@")[0].lower()
+    return None
+
+
+async def identify(update: Update, ctx: BotContext) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        raise ApplicationHandlerStop
+    env = ctx.env
+    ctx.person = await people.identify(ctx.tx, env.clock, env.settings.admin_ids, user.id,
+                                       user.full_name, messages.locale_for(user.language_code, env.settings.locale))
+    ctx.locale = (ctx.person.locale if ctx.person else None) or messages.locale_for(
+        user.language_code, env.settings.locale)
+    command = _command(update)
+    if chat.type != ChatType.PRIVATE:
+        if update.my_chat_member or command is None:
+            raise ApplicationHandlerStop  # group chatter is not for us
+        if ctx.person is None or not ctx.person.has(Role.admin):
+            await ctx.reply(update, "refuse.not_admin")
+            raise ApplicationHandlerStop
+        return
+    if update.edited_message:
+        raise ApplicationHandlerStop  # an edit changes nothing already answered
+    if ctx.person is None and command != "start":
+        if update.callback_query:
+            await ctx.answer(update, ctx.t("start.stranger"), alert=True)
+        else:
+            await ctx.reply(update, "start.stranger")
+        raise ApplicationHandlerStop

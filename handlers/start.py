@@ -1,0 +1,51 @@
+"""/start with or without an invite code, and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot.context import BotContext
+from bot.models import Role
+from bot.services import people, registry
+from bot.services.people import Redeemed
+
+_REFUSALS = {
+    Redeemed.unknown: "start.unknown_code",
+    Redeemed.used: "start.used_code",
+    Redeemed.expired: "start.expired_code",
+}
+
+
+async def start(update: Update, ctx: BotContext) -> None:
+    if not ctx.args:
+        if ctx.person is None:
+            await ctx.reply(update, "start.stranger")
+        else:
+            await greet(update, ctx, ctx.person.main_role)
+        return
+    outcome, person = await people.redeem(ctx.tx, ctx.env.clock, ctx.args[0],
+                                          update.effective_user.id, ctx.locale)
+    if outcome in _REFUSALS:
+        await ctx.reply(update, _REFUSALS[outcome])
+    elif outcome is Redeemed.other_account:
+        await ctx.reply(update, "start.other_account", person=person)
+    else:
+        ctx.person = person
+        ctx.locale = person.locale or ctx.locale
+        await greet(update, ctx, person.main_role)
+
+
+async def greet(update: Update, ctx: BotContext, role: Role) -> None:
+    mine = await registry.visible_projects(ctx.tx, ctx.person) if role is Role.liaison else []
+    await ctx.reply(update, "start.greeting", person=ctx.person, role=role.value, projects=mine[:20])
+
+
+async def help_command(update: Update, ctx: BotContext) -> None:
+    await ctx.reply(update, "help.text", is_admin=ctx.person.has(Role.admin))
+
+
+HANDLERS = [
+    CommandHandler("start", start, filters=filters.ChatType.PRIVATE),
+    CommandHandler("help", help_command),
+]

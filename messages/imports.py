@@ -1,0 +1,24 @@
+"""The words of an import report, shared by the CLI (plain text) and the bot (HTML)."""
+
+from __future__ import annotations
+
+from messages import render, render_plain
+
+MAX_LISTED = 50
+
+
+def import_report(locale: str, report, *, plain: bool = False, cli: bool = False,
+                  max_listed: int = MAX_LISTED) -> str:
+    show = render_plain if plain else render
+    lines = [show(locale, "import.applied" if report.applied else "import.rejected", r=report, cli=cli)]
+    for error in report.errors[:max_listed]:
+        problem = show(locale, f"import.problem.{error.kind}", value=error.value, other_row=error.other_row)
+        lines.append(show(locale, "import.cell", e=error, problem=problem))
+    if len(report.errors) > max_listed:
+        lines.append(show(locale, "import.more_errors", count=len(report.errors) - max_listed))
+    return "\n".join(line for line in lines if line)
+
+
+def sheet_error(locale: str, error, *, plain: bool = False) -> str:
+    show = render_plain if plain else render
+    return show(locale, f"import.{error.kind}", **{"sheet": None, "headers": "", "limit": 0, **error.details})

@@ -1,0 +1,153 @@
+"""One writer connection behind a lock, one reader connection, numbered migrations.
+
+SQLite allows one writer at a time; every write goes through `Database.transaction()`, which holds
+an asyncio lock and `BEGIN IMMEDIATE`. Reads outside a transaction use a second connection so that
+they only ever see committed data (WAL gives readers a consistent snapshot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Row = sqlite3.Row
+
+
+def utc_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_utc(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Conn:
+    """A thin facade over an aiosqlite connection that repositories use."""
+
+    def __init__(self, raw: aiosqlite.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
+        cursor = await self.raw.execute(sql, tuple(params))
+        return cursor.lastrowid
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        await self.raw.executemany(sql, [tuple(r) for r in rows])
+
+    async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cursor = await self.raw.execute(sql, tuple(params))
+        return cursor.rowcount
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        async with self.raw.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        async with self.raw.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = await self.one(sql, params)
+        return None if row is None else row[0]
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    raw = await aiosqlite.connect(path, isolation_level=None)
+    raw.row_factory = sqlite3.Row
+    await raw.execute("PRAGMA journal_mode=WAL")
+    await raw.execute("PRAGMA foreign_keys=ON")
+    await raw.execute("PRAGMA busy_timeout=10000")
+    await raw.execute("PRAGMA synchronous=NORMAL")
+    return raw
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered file in storage/migrations, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = Conn(writer)
+        self._reader = Conn(reader)
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, migrate: bool = True) -> Database:
+        path = Path(path)
+        writer = await _connect(path)
+        db = cls(path, writer, await _connect(path))
+        if migrate:
+            await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._reader.raw.close()
+        await self._writer.raw.close()
+
+    @property
+    def read(self) -> Conn:
+        """Committed data only; never use it to decide a write (use a transaction)."""
+        return self._reader
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        async with self._lock:
+            await self._writer.raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.raw.execute("ROLLBACK")
+                raise
+            await self._writer.raw.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        await self._writer.raw.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+            " name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        return await self._writer.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+
+    async def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded, each atomically; returns their names."""
+        applied = []
+        async with self._lock:
+            current = await self.schema_version()
+            for version, name, sql in migration_files():
+                if version <= current:
+                    continue
+                stamp = utc_text(datetime.now(UTC))
+                try:
+                    await self._writer.raw.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\n"
+                        f"INSERT INTO schema_version VALUES ({version}, '{name}', '{stamp}');\n"
+                        "COMMIT;"
+                    )
+                except sqlite3.Error:
+                    if self._writer.raw.in_transaction:
+                        await self._writer.raw.execute("ROLLBACK")
+                    raise
+                applied.append(name)
+        return applied
+
+    async def backup(self, target: Path) -> None:
+        """SQLite's online backup: consistent even while the bot writes."""
+        dest = await aiosqlite.connect(target)
+        try:
+            await self._reader.raw.backup(dest)
+        finally:
+            await dest.close()

@@ -1,0 +1,41 @@
+"""One-time invite codes, stored only as their hash."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from bot.models import Invite, Role
+from storage.db import Conn, parse_utc, utc_text
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def create(
+    conn: Conn, code: str, person_id: int, role: Role, created_by: int | None,
+    now: datetime, expires_at: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO invites (code_hash, person_id, role, created_by, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (code_hash(code), person_id, role.value, created_by, utc_text(now), utc_text(expires_at)),
+    )
+
+
+async def find(conn: Conn, code: str) -> Invite | None:
+    row = await conn.one("SELECT * FROM invites WHERE code_hash = ?", (code_hash(code),))
+    if row is None:
+        return None
+    return Invite(person_id=row["person_id"], role=row["role"],
+                  expires_at=parse_utc(row["expires_at"]), used_at=parse_utc(row["used_at"]))
+
+
+async def mark_used(conn: Conn, code: str, telegram_id: int, now: datetime) -> bool:
+    """True if this call used the code; False if it was already used."""
+    changed = await conn.rowcount(
+        "UPDATE invites SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
+        (utc_text(now), telegram_id, code_hash(code)),
+    )
+    return changed == 1

@@ -1,0 +1,107 @@
+"""Messages waiting to be delivered, written in the transaction that caused them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from storage.db import Conn, utc_text
+
+
+class OutboxRow(BaseModel):
+    id: int
+    chat_id: int
+    method: str
+    params: dict
+    urgent: bool
+    attempts: int
+    attachment: bytes | None = None
+    attachment_field: str | None = None
+    attachment_name: str | None = None
+
+
+def _row(r) -> OutboxRow:
+    return OutboxRow(
+        id=r["id"], chat_id=r["chat_id"], method=r["method"], params=json.loads(r["payload"]),
+        urgent=bool(r["urgent"]), attempts=r["attempts"], attachment=r["attachment"],
+        attachment_field=r["attachment_field"], attachment_name=r["attachment_name"],
+    )
+
+
+async def add(
+    conn: Conn, chat_id: int, method: str, params: dict, now: datetime, *,
+    urgent: bool = False, not_before: datetime | None = None,
+    attachment: tuple[str, str, bytes] | None = None,
+) -> int:
+    field, name, data = attachment if attachment else (None, None, None)
+    return await conn.execute(
+        "INSERT INTO outbox (chat_id, method, payload, urgent, created_at, not_before,"
+        " attachment, attachment_field, attachment_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (chat_id, method, json.dumps(params, ensure_ascii=False), int(urgent), utc_text(now),
+         utc_text(not_before) if not_before else None, data, field, name),
+    )
+
+
+_PENDING = "sent_at IS NULL AND failed_at IS NULL"
+
+
+async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[int]:
+    """Chats whose oldest pending message may go now (later ones wait behind it: order per chat)."""
+    rows = await conn.all(
+        f"""SELECT o.chat_id FROM outbox o
+            WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE {_PENDING} GROUP BY chat_id)
+              AND (o.not_before IS NULL OR o.not_before <= ?)
+            ORDER BY o.urgent DESC, o.id LIMIT ?""",
+        (utc_text(now), limit),
+    )
+    return [r["chat_id"] for r in rows]
+
+
+async def head(conn: Conn, chat_id: int, now: datetime) -> OutboxRow | None:
+    """The chat's oldest pending message, if it may go now."""
+    r = await conn.one(
+        f"SELECT * FROM outbox WHERE chat_id = ? AND {_PENDING} ORDER BY id LIMIT 1", (chat_id,)
+    )
+    if r is None or (r["not_before"] and r["not_before"] > utc_text(now)):
+        return None
+    return _row(r)
+
+
+async def next_due(conn: Conn) -> datetime | None:
+    stamp = await conn.scalar(f"SELECT MIN(not_before) FROM outbox WHERE {_PENDING}")
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+async def mark_sent(conn: Conn, row_id: int, message_id: int | None, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1,"
+        " attachment = NULL WHERE id = ?",
+        (utc_text(now), message_id, row_id),
+    )
+
+
+async def postpone(conn: Conn, row_id: int, until: datetime, error: str, count: bool) -> None:
+    await conn.execute(
+        "UPDATE outbox SET not_before = ?, error = ?, attempts = attempts + ? WHERE id = ?",
+        (utc_text(until), error, int(count), row_id),
+    )
+
+
+async def mark_failed(conn: Conn, row_id: int, error: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET failed_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?",
+        (utc_text(now), error, row_id),
+    )
+
+
+async def fail_pending_for_chat(conn: Conn, chat_id: int, error: str, now: datetime) -> int:
+    return await conn.rowcount(
+        f"UPDATE outbox SET failed_at = ?, error = ? WHERE chat_id = ? AND {_PENDING}",
+        (utc_text(now), error, chat_id),
+    )
+
+
+async def pending_count(conn: Conn) -> int:
+    return await conn.scalar(f"SELECT COUNT(*) FROM outbox WHERE {_PENDING}")

@@ -1,0 +1,84 @@
+"""Units, people and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.models import Person, Role, Unit
+from storage.db import Conn, Row, utc_text
+
+_SELECT = """
+SELECT p.id, p.name, p.unit_id, u.name AS unit_name, p.telegram_id, p.locale, p.unreachable,
+       (SELECT GROUP_CONCAT(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
+FROM people p LEFT JOIN units u ON u.id = p.unit_id
+"""
+
+
+def _person(row: Row) -> Person:
+    roles = frozenset(Role(r) for r in (row["roles"] or "").split(",") if r)
+    return Person(
+        id=row["id"], name=row["name"], unit_id=row["unit_id"], unit_name=row["unit_name"],
+        telegram_id=row["telegram_id"], locale=row["locale"], roles=roles,
+        unreachable=row["unreachable"],
+    )
+
+
+async def ensure_unit(conn: Conn, name: str) -> int:
+    await conn.execute("INSERT OR IGNORE INTO units (name) VALUES (?)", (name,))
+    return await conn.scalar("SELECT id FROM units WHERE name = ?", (name,))
+
+
+async def units(conn: Conn) -> list[Unit]:
+    rows = await conn.all("SELECT id, name FROM units ORDER BY name")
+    return [Unit(id=r["id"], name=r["name"]) for r in rows]
+
+
+async def get(conn: Conn, person_id: int) -> Person | None:
+    row = await conn.one(_SELECT + " WHERE p.id = ?", (person_id,))
+    return _person(row) if row else None
+
+
+async def by_telegram(conn: Conn, telegram_id: int) -> Person | None:
+    row = await conn.one(_SELECT + " WHERE p.telegram_id = ?", (telegram_id,))
+    return _person(row) if row else None
+
+
+async def by_name(conn: Conn, name: str) -> list[Person]:
+    rows = await conn.all(_SELECT + " WHERE p.name = ? ORDER BY p.id", (name,))
+    return [_person(r) for r in rows]
+
+
+async def with_role(conn: Conn, role: Role) -> list[Person]:
+    rows = await conn.all(
+        _SELECT + " WHERE p.id IN (SELECT person_id FROM person_roles WHERE role = ?) ORDER BY p.id",
+        (role.value,),
+    )
+    return [_person(r) for r in rows]
+
+
+async def create(
+    conn: Conn, name: str, now: datetime, unit_id: int | None = None,
+    telegram_id: int | None = None, locale: str | None = None,
+) -> int:
+    return await conn.execute(
+        "INSERT INTO people (name, unit_id, telegram_id, locale, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, unit_id, telegram_id, locale, utc_text(now)),
+    )
+
+
+async def add_role(conn: Conn, person_id: int, role: Role) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?, ?)", (person_id, role.value)
+    )
+
+
+async def set_unit(conn: Conn, person_id: int, unit_id: int) -> None:
+    await conn.execute("UPDATE people SET unit_id = ? WHERE id = ?", (unit_id, person_id))
+
+
+async def bind_telegram(conn: Conn, person_id: int, telegram_id: int, locale: str | None) -> None:
+    await conn.execute(
+        "UPDATE people SET telegram_id = ?, locale = COALESCE(locale, ?), unreachable = NULL"
+        " WHERE id = ?",
+        (telegram_id, locale, person_id),
+    )

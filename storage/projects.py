@@ -1,0 +1,129 @@
+"""Projects, the units and people attached to them, and their milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.models import Milestone, Project
+from storage.db import Conn, Row, utc_text
+
+_SELECT = """
+SELECT pr.*,
+  (SELECT u.name FROM project_units pu JOIN units u ON u.id = pu.unit_id
+    WHERE pu.project_id = pr.id AND pu.role = 'lead') AS lead_unit,
+  (SELECT GROUP_CONCAT(u.name, '、') FROM project_units pu JOIN units u ON u.id = pu.unit_id
+    WHERE pu.project_id = pr.id AND pu.role = 'responsible') AS responsible_units,
+  (SELECT pe.name FROM project_people pp JOIN people pe ON pe.id = pp.person_id
+    WHERE pp.project_id = pr.id AND pp.role = 'lead_leader') AS lead_leader,
+  (SELECT pe.name FROM project_people pp JOIN people pe ON pe.id = pp.person_id
+    WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison,
+  (SELECT pp.person_id FROM project_people pp
+    WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison_id
+FROM projects pr
+"""
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _project(row: Row) -> Project:
+    return Project(
+        id=row["id"], code=row["code"], name=row["name"], tier=row["tier"], level=row["level"],
+        stage=row["stage"], industry=row["industry"], location=row["location"],
+        owner=row["owner"], total_investment=row["total_investment"],
+        annual_plan=row["annual_plan"], planned_start=_date(row["planned_start"]),
+        planned_end=_date(row["planned_end"]), lead_unit=row["lead_unit"],
+        responsible_units=tuple((row["responsible_units"] or "").split("、")) if row["responsible_units"] else (),
+        lead_leader=row["lead_leader"], liaison=row["liaison"], liaison_id=row["liaison_id"],
+    )
+
+
+async def by_code(conn: Conn, code: str) -> Project | None:
+    row = await conn.one(_SELECT + " WHERE pr.code = ?", (code,))
+    return _project(row) if row else None
+
+
+async def all_active(conn: Conn) -> list[Project]:
+    return [_project(r) for r in await conn.all(_SELECT + " WHERE pr.active = 1 ORDER BY pr.code")]
+
+
+async def of_person(conn: Conn, person_id: int) -> list[Project]:
+    """Projects where the person is liaison or lead leader, or where their unit leads or helps."""
+    rows = await conn.all(
+        _SELECT + """
+        WHERE pr.active = 1 AND (
+          pr.id IN (SELECT project_id FROM project_people WHERE person_id = ?)
+          OR pr.id IN (SELECT pu.project_id FROM project_units pu
+                       JOIN people pe ON pe.unit_id = pu.unit_id WHERE pe.id = ?))
+        ORDER BY pr.code""",
+        (person_id, person_id),
+    )
+    return [_project(r) for r in rows]
+
+
+async def count(conn: Conn) -> int:
+    return await conn.scalar("SELECT COUNT(*) FROM projects")
+
+
+async def upsert(conn: Conn, fields: dict, now: datetime) -> int:
+    """Insert or update by code; `fields` holds the columns of `projects` except the bookkeeping."""
+    columns = list(fields)
+    stamp = utc_text(now)
+    await conn.execute(
+        f"INSERT INTO projects ({', '.join(columns)}, created_at, updated_at)"
+        f" VALUES ({', '.join('?' for _ in columns)}, ?, ?)"
+        f" ON CONFLICT (code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "code")
+        + ", updated_at = CASE WHEN "
+        + " OR ".join(f"{c} IS NOT excluded.{c}" for c in columns if c != "code")
+        + " THEN excluded.updated_at ELSE projects.updated_at END",
+        [fields[c] for c in columns] + [stamp, stamp],
+    )
+    return await conn.scalar("SELECT id FROM projects WHERE code = ?", (fields["code"],))
+
+
+async def set_units(conn: Conn, project_id: int, lead: int | None, responsible: list[int]) -> None:
+    await conn.execute("DELETE FROM project_units WHERE project_id = ?", (project_id,))
+    rows = [(project_id, u, "responsible") for u in dict.fromkeys(responsible)]
+    if lead is not None:
+        rows.append((project_id, lead, "lead"))
+    await conn.executemany(
+        "INSERT INTO project_units (project_id, unit_id, role) VALUES (?, ?, ?)", rows
+    )
+
+
+async def set_person(conn: Conn, project_id: int, role: str, person_id: int | None) -> None:
+    await conn.execute(
+        "DELETE FROM project_people WHERE project_id = ? AND role = ?", (project_id, role)
+    )
+    if person_id is not None:
+        await conn.execute(
+            "INSERT INTO project_people (project_id, person_id, role) VALUES (?, ?, ?)",
+            (project_id, person_id, role),
+        )
+
+
+async def milestones(conn: Conn, project_id: int) -> list[Milestone]:
+    rows = await conn.all(
+        "SELECT * FROM milestones WHERE project_id = ? ORDER BY due_date, id", (project_id,)
+    )
+    return [
+        Milestone(id=r["id"], project_id=r["project_id"], name=r["name"],
+                  due_date=date.fromisoformat(r["due_date"]), reached_on=_date(r["reached_on"]))
+        for r in rows
+    ]
+
+
+async def replace_milestones(conn: Conn, project_id: int, items: list[tuple[str, date]]) -> None:
+    """Keep the project's milestones equal to `items`, preserving when each was reached."""
+    names = [name for name, _ in items]
+    await conn.execute(
+        f"DELETE FROM milestones WHERE project_id = ? AND name NOT IN ({', '.join('?' * len(names))})",
+        [project_id, *names],
+    )
+    await conn.executemany(
+        "INSERT INTO milestones (project_id, name, due_date) VALUES (?, ?, ?)"
+        " ON CONFLICT (project_id, name) DO UPDATE SET due_date = excluded.due_date",
+        [(project_id, name, due.isoformat()) for name, due in items],
+    )
