@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 WAN = 10_000
 YI = 100_000_000
 
 _UNITS = {"": WAN, "万": WAN, "万元": WAN, "亿": YI, "亿元": YI, "元": 1}
-_PATTERN = re.compile(r"^([+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|亿元|万|亿|元)?$")
+_PATTERN = re.compile(r"^([+-]?[0-9][0-9,]*(?:\.[0-9]+)?)(万元|亿元|万|亿|元)?$")
 
 
 class MoneyError(ValueError):
@@ -26,12 +27,13 @@ def parse_wan(text: str | int | float | Decimal, default_unit: str = "万") -> i
     if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
         number, unit = Decimal(str(text)), default_unit
     else:
-        cleaned = str(text).strip().replace(" ", "")
+        # NFKC turns the full-width digits and commas a Chinese keyboard types into ASCII ones
+        cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
         match = _PATTERN.match(cleaned)
         if not match:
             raise MoneyError("not_number", str(text))
         try:
-            number = Decimal(match.group(1).replace(",", "").replace("，", ""))
+            number = Decimal(match.group(1).replace(",", ""))
         except InvalidOperation:
             raise MoneyError("not_number", str(text)) from None
         unit = match.group(2) or default_unit

@@ -57,9 +57,12 @@ class Sandbox:
         self.world = World()
         self.faults = Faults()
         self.holds: dict[str, asyncio.Event] = {}
+        self.held: list[str] = []
+        self.redeliveries: list[dict] = []
         self.changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._closing = False
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -83,6 +86,8 @@ class Sandbox:
         return self
 
     async def stop(self) -> None:
+        self._closing = True
+        await self.notify()  # long polls answer now instead of at their timeout
         if self._runner:
             await self._runner.cleanup()
 
@@ -113,6 +118,8 @@ class Sandbox:
         params = await self._params(request)
         hold = self.holds.get(method)
         if hold is not None:
+            self.held.append(method)
+            await self.notify()
             await hold.wait()
         fault = self.faults.pick(method)
         if fault == "drop":
@@ -212,8 +219,11 @@ class Sandbox:
         timeout = float(p.get("timeout") or 0)
         limit = int(p.get("limit") or 100)
         deadline = asyncio.get_running_loop().time() + timeout
+        if self.redeliveries:  # Telegram sending an acknowledged update again
+            again, self.redeliveries = self.redeliveries, []
+            return again
         async with self.changed:
-            while not self.world.updates:
+            while not self.world.updates and not self._closing:
                 remaining = deadline - asyncio.get_running_loop().time()
                 if remaining <= 0:
                     break

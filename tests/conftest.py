@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import BotProcess
+from bot.clock import FixedClock
+from bot.importing import read_sheet
+from bot.sandbox import Sandbox
+from bot.services import registry
+from bot.settings import Settings
+from storage import Database
+from tests.helpers import project_row, xlsx
+
+ADMIN_ID = 5001
+
+for name in list(os.environ):
+    if name.startswith("LIAISONBOT_"):
+        del os.environ[name]
+
+
+@pytest.fixture
+async def sandbox():
+    server = await Sandbox().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # Friday 10:00 in Shanghai
+
+
+@pytest.fixture
+def settings(sandbox, tmp_path) -> Settings:
+    return Settings(_env_file=None, token=sandbox.token, api_base_url=sandbox.base_url,
+                    api_file_url=sandbox.file_url, db=tmp_path / "bot.db",
+                    admin_ids=frozenset({ADMIN_ID}))
+
+
+@pytest.fixture
+async def db(settings):
+    database = await Database.open(settings.db)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def projects(db, clock):
+    """Three projects: JC-2026-001 and -002 with liaison 李娜, -003 with liaison 张伟."""
+    rows = [project_row("JC-2026-001"), project_row("JC-2026-002", name="污水处理厂"),
+            project_row("JC-2026-003", liaison="张伟", lead_unit="县水利局")]
+    async with db.transaction() as tx:
+        report = await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False)
+    assert report.created == 3
+    return rows
+
+
+@pytest.fixture
+async def bot(settings, db, clock):
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5).start()
+    yield process
+    await process.stop()
+
+
+@pytest.fixture
+def admin(sandbox):
+    return sandbox.user(ADMIN_ID, "王主任")

@@ -1,0 +1,46 @@
+"""Building sheets and data for tests."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+
+from bot.importing import MILESTONE_HEADERS, MILESTONE_SHEET, PROJECT_HEADERS
+
+
+def project_row(code: str = "JC-2026-001", **overrides: object) -> dict:
+    row = {
+        "code": code, "name": f"{code} 产业园道路", "tier": "重点", "level": "县列", "stage": "续建",
+        "industry": "交通", "location": "城关镇", "owner": "城投公司", "lead_unit": "县交通局",
+        "responsible_units": "县住建局、城关镇", "lead_leader": "周建国", "liaison": "李娜",
+        "total_investment": "12000", "annual_plan": "4800", "planned_start": "2026-03-01",
+        "planned_end": "2027-12-31",
+    }
+    row.update(overrides)
+    return row
+
+
+def xlsx(rows: list[dict], milestones: list[dict] | None = None,
+         headers: dict[str, str] = PROJECT_HEADERS) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目"
+    sheet.append(list(headers.values()))
+    for row in rows:
+        sheet.append([row.get(field) for field in headers])
+    if milestones is not None:
+        extra = book.create_sheet(MILESTONE_SHEET)
+        extra.append(list(MILESTONE_HEADERS.values()))
+        for m in milestones:
+            extra.append([m.get(field) for field in MILESTONE_HEADERS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
+    lines = [",".join(PROJECT_HEADERS.values())]
+    for row in rows:
+        lines.append(",".join(str(row.get(f, "")) for f in PROJECT_HEADERS))
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)

@@ -1,0 +1,112 @@
+"""The liaisonbot command: template, import, invite, migrate, backup, help, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+
+from openpyxl import load_workbook
+
+from bot.demo import run_demo
+from storage import Database
+from tests.helpers import project_row, xlsx
+
+
+def _cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISONBOT_")}
+    env["LIAISONBOT_DB"] = str(cwd / "cli.db")
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=60)
+
+
+def test_help_names_every_subcommand(tmp_path):
+    result = _cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "demo", "import", "template", "invite", "migrate", "backup"):
+        assert command in result.stdout
+    assert "联络员" in result.stdout
+    assert "--skip-invalid" in _cli("import", "projects", "--help", cwd=tmp_path).stdout
+
+
+def test_template_then_import_then_reimport(tmp_path):
+    assert _cli("template", "projects", "t.xlsx", cwd=tmp_path).returncode == 0
+    assert load_workbook(tmp_path / "t.xlsx")["项目"]["M1"].value == "总投资(万元)"
+    (tmp_path / "p.xlsx").write_bytes(xlsx([project_row("JC-1"), project_row("JC-2")]))
+    first = _cli("import", "projects", "p.xlsx", cwd=tmp_path)
+    assert first.returncode == 0 and "新增 2 个项目" in first.stdout
+    again = _cli("import", "projects", "p.xlsx", "--lang", "en", cwd=tmp_path)
+    assert "0 new, 0 updated, 2 unchanged" in again.stdout
+
+
+def test_a_bad_import_exits_1_and_lists_every_problem(tmp_path):
+    (tmp_path / "p.xlsx").write_bytes(xlsx([project_row("JC-1", stage="挖坑"), project_row("JC-1")]))
+    result = _cli("import", "projects", "p.xlsx", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "第 2 行 建设阶段：'挖坑' 不是可选的值" in result.stdout
+    assert "--skip-invalid" in result.stdout
+    count = sqlite3.connect(tmp_path / "cli.db").execute("SELECT COUNT(*) FROM projects").fetchone()[0]
+    assert count == 0
+    missing = _cli("import", "projects", "nope.xlsx", cwd=tmp_path)
+    assert missing.returncode == 1 and "cannot read nope.xlsx" in missing.stdout
+
+
+def test_invite_without_a_token_prints_the_start_command(tmp_path):
+    (tmp_path / "p.xlsx").write_bytes(xlsx([project_row("JC-1")]))
+    _cli("import", "projects", "p.xlsx", cwd=tmp_path)
+    result = _cli("invite", "--name", "李娜", "--role", "liaison", "--project", "JC-1", cwd=tmp_path)
+    assert result.returncode == 0 and "/start " in result.stdout
+    unknown = _cli("invite", "--name", "李娜", "--role", "liaison", "--project", "JC-404", cwd=tmp_path)
+    assert unknown.returncode == 1 and "没有找到项目编号 JC-404" in unknown.stdout
+
+
+def test_migrate_records_versions_and_is_idempotent(tmp_path):
+    first = _cli("migrate", cwd=tmp_path)
+    assert "applied: 0001_foundation.sql" in first.stdout
+    again = _cli("migrate", cwd=tmp_path)
+    assert "up to date" in again.stdout
+    rows = sqlite3.connect(tmp_path / "cli.db").execute("SELECT version, name FROM schema_version").fetchall()
+    assert rows[0] == (1, "0001_foundation.sql")
+    mode = sqlite3.connect(tmp_path / "cli.db").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+async def test_backup_is_consistent_while_writes_go_on(tmp_path):
+    db = await Database.open(tmp_path / "live.db")
+    stop = asyncio.Event()
+
+    async def writer():
+        n = 0
+        while not stop.is_set():
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO units (name) VALUES (?)", (f"单位{n}",))
+            n += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(writer())
+    await asyncio.sleep(0.05)
+    await db.backup(tmp_path / "copy.db")
+    stop.set()
+    await task
+    await db.close()
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT COUNT(*) FROM units").fetchone()[0] > 0
+
+
+def test_backup_command(tmp_path):
+    _cli("migrate", cwd=tmp_path)
+    result = _cli("backup", "b.db", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "b.db").exists()
+
+
+async def test_demo_plays_the_scene():
+    lines: list[str] = []
+    await run_demo(lines.append)
+    text = "\n".join(lines)
+    assert "30 projects" in text
+    assert "李娜，您好！您已登记为联络员" in text
+    assert "我的项目（共 3 个）" in text
+    assert "只为项目中心登记的人员服务" in text

@@ -1,0 +1,99 @@
+"""The durable inbox: an update survives a kill between receipt and handling, and counts once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+
+from storage import inbox, projects as project_store
+from tests.conftest import ADMIN_ID
+from tests.helpers import project_row, xlsx
+
+
+def _bot_process(settings) -> asyncio.subprocess.Process:
+    env = dict(os.environ, LIAISONBOT_TOKEN=settings.token.get_secret_value(),
+               LIAISONBOT_API_BASE_URL=settings.api_base_url, LIAISONBOT_API_FILE_URL=settings.api_file_url,
+               LIAISONBOT_DB=str(settings.db), LIAISONBOT_ADMIN_IDS=str(ADMIN_ID))
+    return asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
+                                          stdout=asyncio.subprocess.DEVNULL,
+                                          stderr=asyncio.subprocess.PIPE)
+
+
+async def test_kill_between_receipt_and_handling_then_handled_once_after_restart(sandbox, settings, db):
+    admin = sandbox.user(ADMIN_ID, "王主任")
+    process = await _bot_process(settings)
+    try:
+        await admin.ask("/start")
+        sandbox.holds["getFile"] = asyncio.Event()  # the handler will stop mid-way, waiting here
+        before = admin.replies_so_far()
+        update_id = await admin.send_document(xlsx([project_row("JC-1"), project_row("JC-2")]), "项目.xlsx")
+        await sandbox.wait_for(lambda: "getFile" in sandbox.held)
+        process.kill()  # kill -9 while the update is stored but not handled
+        await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert [uid for uid, _ in await inbox.pending(db.read)] == [update_id]
+    assert await project_store.count(db.read) == 0
+    sandbox.holds.pop("getFile").set()
+
+    process = await _bot_process(settings)
+    try:
+        report = await admin.reply(before, timeout=20)
+        assert "导入完成：新增 2 个项目" in report.text
+        await admin.ask("/help")  # a later update is answered: the restarted bot moved on
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+    texts = [m.text for m in sandbox.messages(ADMIN_ID)]
+    assert sum("导入完成" in t for t in texts) == 1
+    assert await project_store.count(db.read) == 2
+    assert await inbox.pending(db.read) == []
+
+
+async def test_a_redelivered_update_is_ignored(sandbox, bot, admin, db):
+    await admin.ask("/start")
+    payload = json.loads((await db.read.one("SELECT payload FROM inbox"))[0])
+    sandbox.redeliveries.append(payload)
+    await admin.ask("/help")  # answered after the redelivered one was fetched
+    texts = [m.text for m in sandbox.messages(ADMIN_ID)]
+    assert sum("您好" in t for t in texts) == 1
+    assert await db.read.scalar("SELECT COUNT(*) FROM inbox") == 2
+
+
+async def test_updates_stored_before_a_crash_are_handled_at_start(sandbox, settings, db, clock):
+    from bot.app import BotProcess
+
+    admin = sandbox.user(ADMIN_ID, "王主任")
+    update_id = await admin.send("/start")
+    stored = sandbox.world.updates.pop()  # the bot had stored it, then died before handling
+    async with db.transaction() as tx:
+        await inbox.store(tx, [(update_id, json.dumps(stored))], clock.now())
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5).start()
+    try:
+        greeting = await admin.reply(0)
+        assert "王主任，您好" in greeting.text
+    finally:
+        await process.stop()
+
+
+async def test_a_handler_that_fails_keeps_nothing_and_apologises(sandbox, bot, admin, db, monkeypatch):
+    from bot.services import registry
+
+    await admin.ask("/start")
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(registry, "apply_sheet", broken)
+    before = admin.replies_so_far()
+    await admin.send_document(xlsx([project_row("JC-1")]), "p.xlsx")
+    apology = await admin.reply(before)
+    assert "出错了" in apology.text and "没有生效" in apology.text
+    assert await project_store.count(db.read) == 0
+    assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE error LIKE '%disk on fire%'") == 1

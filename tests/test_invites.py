@@ -1,0 +1,102 @@
+"""Invite → bind → greeting, and everyone who should be turned away (end to end)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.models import Role
+from storage import people
+
+from tests.conftest import ADMIN_ID
+
+
+def _code(text: str) -> str:
+    return re.search(r"start=([A-Za-z0-9_-]+)", text).group(1)
+
+
+async def test_admin_is_bound_on_first_contact_and_invites_a_liaison(sandbox, bot, admin, projects, db):
+    greeting = await admin.ask("/start")
+    assert "项目中心管理员" in greeting.text
+
+    reply = await admin.ask("/invite 李娜 liaison JC-2026-001")
+    assert "李娜" in reply.text and "7 天内有效" in reply.text
+    assert f"https://t.me/{sandbox.world.bot_username}?start=" in reply.text
+    code = _code(reply.text)
+    assert len(code) >= 22  # 16 random bytes, url-safe base64
+
+    liaison = sandbox.user(6001, "娜娜")
+    welcome = await liaison.ask(f"/start {code}")
+    assert "李娜，您好" in welcome.text and "联络员" in welcome.text
+    assert "JC-2026-001" in welcome.text and "JC-2026-002" in welcome.text
+    assert "JC-2026-003" not in welcome.text  # 张伟's project
+
+    person = await people.by_telegram(db.read, 6001)
+    assert person.name == "李娜" and Role.liaison in person.roles
+    listing = await liaison.ask("/projects")
+    assert "我的项目（共 2 个）" in listing.text
+
+
+async def test_each_role_is_greeted_with_what_it_can_do(sandbox, bot, admin, projects):
+    expectations = {"leader": "包联领导", "unit_head": "单位负责人", "member": "交办给您的问题"}
+    for offset, (role, words) in enumerate(expectations.items()):
+        invite = await admin.ask(f"/invite 人员{offset} {role} 县交通局")
+        user = sandbox.user(7000 + offset, f"u{offset}")
+        welcome = await user.ask(f"/start {_code(invite.text)}")
+        assert words in welcome.text, welcome.text
+
+
+async def test_codes_work_once_and_expire(sandbox, bot, admin, projects, clock):
+    code = _code((await admin.ask("/invite 张伟 liaison JC-2026-003")).text)
+    first = sandbox.user(6101, "张伟")
+    assert "张伟，您好" in (await first.ask(f"/start {code}")).text
+    again = await first.ask(f"/start {code}")
+    assert "张伟，您好" in again.text  # the owner reopening the link is not an error
+
+    thief = sandbox.user(6102, "别人")
+    assert "已经使用过" in (await thief.ask(f"/start {code}")).text
+
+    late = _code((await admin.ask("/invite 新人 member 县水利局")).text)
+    clock.advance(timedelta(days=7, seconds=1))
+    assert "已过期" in (await sandbox.user(6103, "新人").ask(f"/start {late}")).text
+
+
+async def test_strangers_get_one_polite_explanation_and_nothing_else(sandbox, bot, projects, db):
+    stranger = sandbox.user(6200, "路人")
+    for text in ("/start", "/projects", "你好", "/start not-a-real-code-0123456789"):
+        reply = await stranger.ask(text)
+        assert "邀请链接" in reply.text, (text, reply.text)
+    assert "无效" in sandbox.messages(6200)[-1].text
+    assert await people.by_telegram(db.read, 6200) is None
+    assert all(not m.buttons for m in sandbox.messages(6200))
+
+
+async def test_english_speaking_stranger_is_answered_in_english(sandbox, bot):
+    stranger = sandbox.user(6300, "Sam", language_code="en")
+    reply = await stranger.ask("/projects")
+    assert "invite link" in reply.text
+
+
+async def test_invite_is_for_administrators_only(sandbox, bot, admin, projects):
+    await admin.ask("/start")
+    code = _code((await admin.ask("/invite 李娜 liaison JC-2026-001")).text)
+    liaison = sandbox.user(6001, "李娜")
+    await liaison.ask(f"/start {code}")
+    refused = await liaison.ask("/invite 某人 admin")
+    assert "只有项目中心管理员" in refused.text
+
+
+async def test_invite_explains_bad_arguments(sandbox, bot, admin, projects):
+    assert "用法" in (await admin.ask("/invite")).text
+    assert "没有“boss”这个角色" in (await admin.ask("/invite 张三 boss")).text
+    by_label = await admin.ask("/invite 张三 联络员 JC-2026-002")
+    assert "张三" in by_label.text and "联络员" in by_label.text
+
+
+async def test_names_with_markup_round_trip_literally(sandbox, bot, admin, projects, db):
+    reply = await admin.ask("/invite <b>&amp;王</b> leader")
+    assert "<b>&amp;王</b>" in reply.text  # shown literally, accepted by the HTML parser
+    welcome = await sandbox.user(6400, "x").ask(f"/start {_code(reply.text)}")
+    assert "<b>&amp;王</b>，您好" in welcome.text
+    assert (await people.by_telegram(db.read, 6400)).name == "<b>&amp;王</b>"
+    assert ADMIN_ID in {p.telegram_id for p in await people.with_role(db.read, Role.admin)}
