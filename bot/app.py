@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
@@ -56,6 +55,7 @@ class BotProcess:
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> BotProcess:
+        messages.set_timezone(self.settings.timezone)
         self.db = self._db or await Database.open(self.settings.db)
         self.env = Env(self.settings, self.policy, self.db, self.clock)
         self.app = build_application(self.settings, self.env)
@@ -92,12 +92,15 @@ class BotProcess:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        _, stuck = await asyncio.wait(self._tasks, timeout=10)
+        for task in stuck:
+            log.error("task did not stop: %s", task.get_coro())
+            task.print_stack()
         self._tasks.clear()
-        with contextlib.suppress(Exception):
-            await self.app.stop()
-            await self.app.shutdown()
+        for step in (self.app.stop, self.app.shutdown):
+            try:
+                await asyncio.wait_for(step(), 10)
+            except Exception:
+                log.exception("stopping the application: %s failed", step.__name__)
         if self._db is None:
             await self.db.close()

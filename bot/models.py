@@ -101,3 +101,96 @@ class Invite(_Model):
     role: Role
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class MonthlyReport(_Model):
+    id: int
+    project_id: int
+    period: str
+    revision: int
+    reporter_id: int
+    ytd_completed: int
+    stage: Stage
+    progress: str
+    photos: tuple[str, ...] = ()
+    milestones_reached: tuple[int, ...] = ()
+    next_plan: str
+    submitted_at: datetime
+
+
+class WeeklyUpdate(_Model):
+    id: int
+    project_id: int
+    week: str
+    reporter_id: int
+    done: str
+    plan: str
+    has_problem: bool
+    submitted_at: datetime
+
+
+class IssueStatus(StrEnum):
+    open = "open"
+    assigned = "assigned"
+    acknowledged = "acknowledged"
+    solved = "solved"
+    reopened = "reopened"
+    closed = "closed"
+
+
+class Issue(_Model):
+    id: int
+    number: str
+    project_id: int
+    project_code: str
+    project_name: str
+    raised_by: int
+    raiser_name: str
+    category: str
+    description: str
+    need: str | None = None
+    need_by: date | None = None
+    photos: tuple[str, ...] = ()
+    level: int
+    status: IssueStatus
+    major: bool
+    unit_id: int | None = None
+    unit_name: str | None = None
+    leader_id: int | None = None
+    leader_name: str | None = None
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    plan: str | None = None
+    ack_due: datetime | None = None
+    resolve_due: datetime | None = None
+    solution: str | None = None
+    flagged: bool
+    created_at: datetime
+    closed_at: datetime | None = None
+
+    @property
+    def five_fields_complete(self) -> bool:
+        return None not in (self.unit_id, self.leader_id, self.assignee_id, self.plan, self.resolve_due)
+
+
+class IssueEvent(_Model):
+    id: int
+    issue_id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    kind: str
+    from_status: str | None = None
+    to_status: str | None = None
+    from_level: int | None = None
+    to_level: int | None = None
+    text: str | None = None
+
+
+class Conversation(_Model):
+    person_id: int
+    flow: str
+    step: str
+    nonce: str
+    draft: dict
+    updated_at: datetime

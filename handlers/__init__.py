@@ -3,12 +3,12 @@
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from telegram import Update
 
-from handlers import admin, fallback, gate, projects, start
+from handlers import admin, fallback, flows, gate, issues, projects, start
 
 
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, gate.identify), group=-1)
-    for module in (start, admin, projects, fallback):
+    for module in (start, admin, projects, issues, flows, fallback):
         for handler in module.HANDLERS:
             app.add_handler(handler)
     app.add_error_handler(fallback.on_error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import CURRENT_WORK, BotContext
 
@@ -33,7 +33,12 @@ async def on_error(update: object, ctx: BotContext) -> None:
         raise ctx.error
 
 
+async def stale_button(update: Update, ctx: BotContext) -> None:
+    await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
+
+
 HANDLERS = [
+    CallbackQueryHandler(stale_button),
     MessageHandler(filters.TEXT, unknown_text),
     MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, unsupported),
 ]

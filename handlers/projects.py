@@ -1,25 +1,96 @@
-"""/projects: the projects a person works on (all of them for administrators and leaders)."""
+"""/projects (paged), /project CODE (the card), /history CODE (reports by month)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+import messages
 from bot.context import BotContext
+from bot.delivery import inline_keyboard
 from bot.models import Role
+from bot.periods import report_period
+from bot.permissions import Action, may
 from bot.services import registry
+from bot.services import reports as report_service
+from storage import projects as project_store
+from storage import reports as report_store
 
-PAGE = 30
+PAGE = 15
+private = filters.ChatType.PRIVATE
+
+
+async def _page(ctx: BotContext, page: int) -> tuple[str, dict | None]:
+    projects = await registry.visible_projects(ctx.tx, ctx.person)
+    if not projects:
+        return ctx.t("projects.none"), None
+    pages = (len(projects) + PAGE - 1) // PAGE
+    page = max(0, min(page, pages - 1))
+    everyone = ctx.person.has(Role.admin, Role.leader)
+    text = ctx.t("projects.list", title=ctx.label("projects.all" if everyone else "projects.mine"),
+                 total=len(projects), items=projects[page * PAGE:(page + 1) * PAGE], page=page + 1, pages=pages)
+    nav = []
+    if page > 0:
+        nav.append((ctx.label("button.previous"), f"p:{page - 1}"))
+    if page < pages - 1:
+        nav.append((ctx.label("button.next"), f"p:{page + 1}"))
+    return text, inline_keyboard([nav]) if nav else None
 
 
 async def list_projects(update: Update, ctx: BotContext) -> None:
-    projects = await registry.visible_projects(ctx.tx, ctx.person)
-    if not projects:
-        await ctx.reply(update, "projects.none")
+    text, keyboard = await _page(ctx, 0)
+    await ctx.send(update.effective_chat.id, text, keyboard)
+
+
+async def turn_page(update: Update, ctx: BotContext) -> None:
+    try:
+        page = int(update.callback_query.data.split(":")[1])
+    except (IndexError, ValueError):
+        await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
-    everyone = ctx.person.has(Role.admin, Role.leader)
-    await ctx.reply(update, "projects.list", title=ctx.label("projects.all" if everyone else "projects.mine"),
-                    total=len(projects), items=projects[:PAGE])
+    text, keyboard = await _page(ctx, page)
+    await ctx.answer(update)
+    await ctx.edit(update, text, keyboard)
 
 
-HANDLERS = [CommandHandler("projects", list_projects, filters=filters.ChatType.PRIVATE)]
+async def _project_from_args(update: Update, ctx: BotContext, usage: str):
+    if not ctx.args:
+        await ctx.reply(update, usage)
+        return None
+    code = ctx.args[0].strip().upper()[:40]
+    project = await project_store.by_code(ctx.tx, code)
+    if project is None or not await may(ctx.tx, ctx.person, Action.view_project, project=project):
+        await ctx.reply(update, "projects.not_found", code=code)
+        return None
+    return project
+
+
+async def card(update: Update, ctx: BotContext) -> None:
+    project = await _project_from_args(update, ctx, "projects.card_usage")
+    if project is None:
+        return
+    period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
+    facts = await report_service.overview(ctx.tx, project, period)
+    await ctx.reply(update, "projects.card", project=project, period=period, **facts)
+
+
+async def history(update: Update, ctx: BotContext) -> None:
+    project = await _project_from_args(update, ctx, "projects.history_usage")
+    if project is None:
+        return
+    reports = await report_store.history(ctx.tx, project.id)
+    weeks = await report_store.weekly_history(ctx.tx, project.id)
+    await ctx.reply(update, "projects.history", project=project, reports=reports, weeks=weeks)
+
+
+def _menu(key: str) -> filters.BaseFilter:
+    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
+
+
+HANDLERS = [
+    CommandHandler("projects", list_projects, filters=private),
+    CommandHandler("project", card, filters=private),
+    CommandHandler("history", history, filters=private),
+    MessageHandler(_menu("projects") | _menu("my_projects"), list_projects),
+    CallbackQueryHandler(turn_page, pattern=r"^p:"),
+]

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
+from bot.delivery import reply_keyboard
 from bot.models import Role
 from bot.services import people, registry
 from bot.services.people import Redeemed
@@ -36,13 +37,29 @@ async def start(update: Update, ctx: BotContext) -> None:
         await greet(update, ctx, person.main_role)
 
 
+_MENUS = {
+    Role.liaison: [["report", "weekly"], ["raise", "my_projects"], ["todo"]],
+    Role.member: [["todo", "issues"]],
+}
+_DEFAULT_MENU = [["todo", "projects", "issues"]]
+
+
+def menu(ctx: BotContext) -> dict:
+    """The reply keyboard under the chat: what this person does most, by role."""
+    rows = _MENUS.get(ctx.person.main_role, _DEFAULT_MENU)
+    return reply_keyboard([[ctx.label(f"menu.{key}") for key in row] for row in rows])
+
+
 async def greet(update: Update, ctx: BotContext, role: Role) -> None:
     mine = await registry.visible_projects(ctx.tx, ctx.person) if role is Role.liaison else []
-    await ctx.reply(update, "start.greeting", person=ctx.person, role=role.value, projects=mine[:20])
+    await ctx.reply(update, "start.greeting", menu(ctx), person=ctx.person, role=role.value,
+                    projects=mine[:20])
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:
-    await ctx.reply(update, "help.text", is_admin=ctx.person.has(Role.admin))
+    keyboard = menu(ctx) if update.effective_chat.type == "private" else None
+    await ctx.reply(update, "help.text", keyboard, is_admin=ctx.person.has(Role.admin),
+                    role=ctx.person.main_role.value)
 
 
 HANDLERS = [

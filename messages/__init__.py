@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 
 from bot.money import wan, yi
 
@@ -41,40 +41,44 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%".replace(".0%", "%")
 
 
-def _when(value: datetime | date | None, tz: str = "Asia/Shanghai") -> str:
+_display_zone = ZoneInfo("Asia/Shanghai")
+
+
+def set_timezone(name: str) -> None:
+    """Where the county is: every time shown to a person is in this zone (LIAISONBOT_TIMEZONE)."""
+    global _display_zone
+    _display_zone = ZoneInfo(name)
+
+
+def _when(value: datetime | date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(_display_zone).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 
 
-def _environment(autoescape: bool) -> Environment:
-    env = Environment(autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=False)
+@cache
+def _environment(locale: str, autoescape: bool) -> Environment:
+    """One environment per locale and mode; a template may {% include %} another key."""
+    env = Environment(loader=FunctionLoader(catalog(locale).get), autoescape=autoescape,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when)
+    env.globals["label"] = lambda key: label(locale, key)
     return env
 
 
-_HTML = _environment(autoescape=True)
-_PLAIN = _environment(autoescape=False)
-
-
-@cache
-def _template(env_name: str, locale: str, key: str) -> Template:
-    env = _HTML if env_name == "html" else _PLAIN
-    source = catalog(locale if locale in LOCALES else DEFAULT_LOCALE)[key]
-    template = env.from_string(source)
-    template.globals["label"] = lambda k: label(locale, k)
-    return template
+def _template(locale: str | None, key: str, autoescape: bool) -> Template:
+    chosen = locale if locale in LOCALES else DEFAULT_LOCALE
+    return _environment(chosen, autoescape).get_template(key)
 
 
 def render(locale: str | None, key: str, **values: object) -> str:
-    return _template("html", locale or DEFAULT_LOCALE, key).render(**values).strip()
+    return _template(locale, key, autoescape=True).render(**values).strip()
 
 
 def render_plain(locale: str | None, key: str, **values: object) -> str:
-    return _template("plain", locale or DEFAULT_LOCALE, key).render(**values).strip()
+    return _template(locale, key, autoescape=False).render(**values).strip()
 
 
 def label(locale: str | None, key: str) -> str:

@@ -106,14 +106,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
+        """All or nothing, even when the task is cancelled half-way: aiosqlite still runs a
+        statement whose await was cancelled, so every way out queues a ROLLBACK behind it."""
         async with self._lock:
-            await self._writer.raw.execute("BEGIN IMMEDIATE")
             try:
+                await self._writer.raw.execute("BEGIN IMMEDIATE")
                 yield self._writer
+                await self._writer.raw.execute("COMMIT")
             except BaseException:
-                await self._writer.raw.execute("ROLLBACK")
+                await asyncio.shield(self._rollback())
                 raise
-            await self._writer.raw.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        try:
+            await self._writer.raw.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # nothing had begun, or the COMMIT went through before the cancellation
 
     async def schema_version(self) -> int:
         await self._writer.raw.execute(

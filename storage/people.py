@@ -82,3 +82,22 @@ async def bind_telegram(conn: Conn, person_id: int, telegram_id: int, locale: st
         " WHERE id = ?",
         (telegram_id, locale, person_id),
     )
+
+
+async def in_unit(conn: Conn, unit_id: int) -> list[Person]:
+    rows = await conn.all(_SELECT + " WHERE p.unit_id = ? ORDER BY p.name", (unit_id,))
+    return [_person(r) for r in rows]
+
+
+async def unit_heads_of_project(conn: Conn, project_id: int) -> list[Person]:
+    rows = await conn.all(
+        _SELECT + """ WHERE p.unit_id IN (SELECT unit_id FROM project_units
+                                           WHERE project_id = ? AND role = 'lead')
+                      AND p.id IN (SELECT person_id FROM person_roles WHERE role = 'unit_head')
+                      ORDER BY p.id""", (project_id,))
+    return [_person(r) for r in rows]
+
+
+async def unit(conn: Conn, unit_id: int) -> Unit | None:
+    row = await conn.one("SELECT id, name FROM units WHERE id = ?", (unit_id,))
+    return Unit(id=row["id"], name=row["name"]) if row else None

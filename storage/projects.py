@@ -127,3 +127,40 @@ async def replace_milestones(conn: Conn, project_id: int, items: list[tuple[str,
         " ON CONFLICT (project_id, name) DO UPDATE SET due_date = excluded.due_date",
         [(project_id, name, due.isoformat()) for name, due in items],
     )
+
+
+async def get(conn: Conn, project_id: int) -> Project | None:
+    row = await conn.one(_SELECT + " WHERE pr.id = ?", (project_id,))
+    return _project(row) if row else None
+
+
+async def unit_ids(conn: Conn, project_id: int) -> dict[str, list[int]]:
+    """{'lead': [...], 'responsible': [...]} unit ids of a project."""
+    found: dict[str, list[int]] = {"lead": [], "responsible": []}
+    for r in await conn.all("SELECT unit_id, role FROM project_units WHERE project_id = ?", (project_id,)):
+        found[r["role"]].append(r["unit_id"])
+    return found
+
+
+async def set_stage(conn: Conn, project_id: int, stage: str, now: datetime) -> None:
+    await conn.execute("UPDATE projects SET stage = ?, updated_at = ? WHERE id = ?",
+                       (stage, utc_text(now), project_id))
+
+
+async def mark_milestones_reached(conn: Conn, project_id: int, ids: list[int], on: date) -> None:
+    await conn.executemany(
+        "UPDATE milestones SET reached_on = ? WHERE id = ? AND project_id = ? AND reached_on IS NULL",
+        [(on.isoformat(), m, project_id) for m in ids])
+
+
+async def has_person(conn: Conn, project_id: int, person_id: int, role: str) -> bool:
+    return await conn.scalar(
+        "SELECT 1 FROM project_people WHERE project_id = ? AND person_id = ? AND role = ?",
+        (project_id, person_id, role)) is not None
+
+
+async def where_liaison(conn: Conn, person_id: int) -> list[Project]:
+    rows = await conn.all(
+        _SELECT + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
+        " WHERE person_id = ? AND role = 'liaison') ORDER BY pr.code", (person_id,))
+    return [_project(r) for r in rows]

@@ -7,6 +7,7 @@ import pytest
 
 from bot.app import BotProcess
 from bot.clock import FixedClock
+from bot.sender import Limits
 from bot.importing import read_sheet
 from bot.sandbox import Sandbox
 from bot.services import registry
@@ -58,9 +59,15 @@ async def projects(db, clock):
     return rows
 
 
+# Telegram's per-chat pace (about one message a second) would make every conversation test slow;
+# the delivery tests use the real limits.
+def fast_limits() -> Limits:
+    return Limits(per_second=1000, private_burst=1000, group_per_minute=1000)
+
+
 @pytest.fixture
 async def bot(settings, db, clock):
-    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5).start()
+    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5).start()
     yield process
     await process.stop()
 

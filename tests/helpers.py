@@ -44,3 +44,20 @@ def csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
     for row in rows:
         lines.append(",".join(str(row.get(f, "")) for f in PROJECT_HEADERS))
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+async def bind(db, name: str, telegram_id: int, *, role=None, unit: str | None = None) -> int:
+    """Bind a person named in the data to a Telegram account (as an invite would), optionally
+    giving them a role and a unit; returns the person's id."""
+    from bot.clock import SystemClock
+    from storage import people
+
+    async with db.transaction() as tx:
+        found = await people.by_name(tx, name)
+        person_id = found[0].id if found else await people.create(tx, name, SystemClock().now())
+        await people.bind_telegram(tx, person_id, telegram_id, "zh")
+        if role is not None:
+            await people.add_role(tx, person_id, role)
+        if unit is not None:
+            await people.set_unit(tx, person_id, await people.ensure_unit(tx, unit))
+    return person_id

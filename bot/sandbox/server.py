@@ -339,8 +339,8 @@ class SandboxUser:
         payload.update(extra)
         return await self._push(kind, payload)
 
-    async def press(self, label: str, chat_id: int | None = None, message: Message | None = None) -> int:
-        """Press the button labelled `label` on the newest bot message that has it."""
+    async def press(self, label: str, chat_id: int | None = None, message: Message | None = None) -> str:
+        """Press the button labelled `label` on the newest bot message that has it; the query id."""
         chat = self._chat(chat_id)
         candidates = [message] if message else reversed(self.sandbox.messages(chat.id))
         for candidate in candidates:
@@ -349,12 +349,26 @@ class SandboxUser:
                     return await self.press_data(button["callback_data"], candidate)
         raise AssertionError(f"no button {label!r} in chat {chat.id}:\n{self.sandbox.transcript(chat.id)}")
 
-    async def press_data(self, data: str, message: Message) -> int:
+    async def press_data(self, data: str, message: Message) -> str:
         query_id = secrets.token_hex(8)
         self.world.callbacks[query_id] = {"answered": False}
         payload = {"id": query_id, "from": self.info.as_json(), "chat_instance": str(message.chat_id),
                    "data": data, "message": self.world.message_json(message)}
-        return await self._push("callback_query", payload)
+        await self._push("callback_query", payload)
+        return query_id
+
+    async def answered(self, query_id: str, timeout: float = 10.0) -> str | None:
+        """Wait until the bot answers the button press; its popup text, if any."""
+        query = self.world.callbacks[query_id]
+        await self.sandbox.wait_for(lambda: query["answered"], timeout)
+        return query.get("answer")
+
+    async def tap(self, label: str, chat_id: int | None = None, message: Message | None = None) -> str | None:
+        """Press a button and wait for the bot to answer it (everything it said before is here)."""
+        return await self.answered(await self.press(label, chat_id, message))
+
+    def last(self, chat_id: int | None = None) -> Message:
+        return self.sandbox.messages(self._chat(chat_id).id)[-1]
 
     async def reply(self, after: int, chat_id: int | None = None, timeout: float = 10.0) -> Message:
         """The first bot message in the chat after the first `after` ones (waits for it)."""
@@ -368,6 +382,3 @@ class SandboxUser:
         await self.send(text, chat_id)
         return await self.reply(before, chat_id)
 
-    def callback_answer(self) -> str | None:
-        answered = [q for q in self.world.callbacks.values() if q.get("answered")]
-        return answered[-1].get("answer") if answered else None

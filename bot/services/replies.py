@@ -19,3 +19,5 @@ async def apologise(tx: Conn, now: datetime, update: Update) -> None:
     person = await people.by_telegram(tx, user.id)
     locale = (person.locale if person else None) or messages.locale_for(user.language_code)
     await delivery.send_text(tx, now, chat.id, messages.render(locale, "error.internal"))
+    if update.callback_query:
+        await delivery.answer_callback(tx, now, chat.id, update.callback_query.id)

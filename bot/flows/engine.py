@@ -1,0 +1,342 @@
+"""The one engine that runs every flow: prompt, parse, validate, store the draft, summarise, commit.
+
+A flow's state lives in the `conversations` table, so a restart resumes at the same step with
+every answer kept. Buttons carry `f:<nonce>:<step>:<action>:<value>`; a button whose nonce or step
+is not the person's current one is stale, and a value not among the step's choices is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+from bot.delivery import inline_keyboard
+from bot.errors import Refused
+from bot.flows.session import Session
+from storage import conversations
+
+IDLE_LIMIT = timedelta(hours=24)
+SUMMARY = "S"
+MAX_TEXT = 1000
+MAX_PHOTOS = 9
+
+
+class InputError(Exception):
+    """The answer is not acceptable; `key` is the message that says why."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class NeedsConfirmation(Exception):
+    """The answer is unusual (a YTD below last month's): ask before taking it."""
+
+    def __init__(self, key: str, answer: Any, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.answer = answer
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A one-tap answer offered with a step: "same as last month", "the default deadline"."""
+
+    value: Any
+    label: str
+
+
+Parser = Callable[[str, Session], Awaitable[Any]]
+Chooser = Callable[[Session], Awaitable[list[Choice]]]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    kind: Literal["text", "choice", "multi", "photos"]
+    prompt: str
+    parse: Parser | None = None
+    choices: Chooser | None = None
+    optional: bool = False
+    shortcut: Callable[[Session], Awaitable[Shortcut | None]] | None = None
+    skip: Callable[[Session], Awaitable[bool]] | None = None
+    show: Callable[[Any, Session], Awaitable[str]] | None = None
+    preselected: Callable[[Session], Awaitable[str | None]] | None = None
+    editable: bool = True
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    steps: list[Step]
+    commit: Callable[[Session], Awaitable[None]]
+    summary: bool = True
+    prefill: Callable[[Session], Awaitable[None]] | None = None
+    index: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self.index.update({s.name: i for i, s in enumerate(self.steps)})
+
+
+REGISTRY: dict[str, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    REGISTRY[flow.name] = flow
+    return flow
+
+
+def _data(nonce: str, step: str, action: str, value: str = "") -> str:
+    return f"f:{nonce}:{step}:{action}:{value}"
+
+
+class Engine:
+    """Runs one person's flow for one update; the caller holds the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- starting, resuming, ending -----------------------------------------------------------
+    async def start(self, name: str, draft: dict | None = None) -> None:
+        current = await conversations.get(self.s.tx, self.s.person.id)
+        if current is not None:
+            await self.s.say("flow.replaced", flow=self.s.label(f"flow.{current.flow}"))
+        flow = REGISTRY[name]
+        self.s.draft = dict(draft or {})
+        if flow.prefill:
+            await flow.prefill(self.s)
+        self._nonce = secrets.token_hex(3)
+        await self._advance(flow, -1)
+
+    async def load(self) -> tuple[Flow, str] | None:
+        """The person's flow and current step, expiring it if idle too long (with a note)."""
+        current = await conversations.get(self.s.tx, self.s.person.id)
+        if current is None:
+            return None
+        if self.s.now - current.updated_at > IDLE_LIMIT:
+            await conversations.clear(self.s.tx, self.s.person.id)
+            await self.s.say("flow.expired", flow=self.s.label(f"flow.{current.flow}"),
+                             started=current.updated_at)
+            return None
+        self.s.draft = current.draft
+        self._nonce = current.nonce
+        return REGISTRY[current.flow], current.step
+
+    async def cancel(self) -> str | None:
+        current = await conversations.get(self.s.tx, self.s.person.id)
+        if current is None:
+            return None
+        await conversations.clear(self.s.tx, self.s.person.id)
+        return current.flow
+
+    async def _save(self, flow: Flow, step: str) -> None:
+        await conversations.save(self.s.tx, self.s.person.id, flow.name, step, self._nonce,
+                                 self.s.draft, self.s.now)
+
+    # -- input ----------------------------------------------------------------------------------
+    async def on_text(self, text: str) -> bool:
+        """False if the person has no flow (the caller handles the text otherwise)."""
+        loaded = await self.load()
+        if loaded is None:
+            return False
+        flow, step_name = loaded
+        if step_name == SUMMARY:
+            await self.s.say("flow.use_buttons")
+            return True
+        step = flow.steps[flow.index[step_name]]
+        if step.kind != "text" and not (step.kind == "choice" and step.parse):
+            await self.s.say("flow.photos_hint" if step.kind == "photos" else "flow.use_buttons")
+            return True
+        if len(text) > MAX_TEXT:
+            await self.s.say("flow.too_long", limit=MAX_TEXT, length=len(text))
+            return True
+        try:
+            value = await step.parse(text, self.s) if step.parse else text.strip()
+        except InputError as exc:
+            await self.s.say(exc.key, **exc.values)
+            await self._prompt(flow, step)
+            return True
+        except NeedsConfirmation as exc:
+            self.s.draft["_pending"] = exc.answer
+            await self._save(flow, step.name)
+            index = str(flow.index[step.name])
+            await self.s.say(exc.key, inline_keyboard([[
+                (self.s.label("button.confirm"), _data(self._nonce, index, "y")),
+                (self.s.label("button.retype"), _data(self._nonce, index, "n"))]]), **exc.values)
+            return True
+        await self._accept(flow, step, value)
+        return True
+
+    async def on_photo(self, file_id: str) -> bool:
+        loaded = await self.load()
+        if loaded is None:
+            return False
+        flow, step_name = loaded
+        step = flow.steps[flow.index[step_name]] if step_name != SUMMARY else None
+        if step is None or step.kind != "photos":
+            await self.s.say("flow.no_photo_here")
+            return True
+        photos = self.s.draft.setdefault(step.name, [])
+        if len(photos) >= MAX_PHOTOS:
+            await self.s.say("flow.photos_full", limit=MAX_PHOTOS)
+            return True
+        photos.append(file_id)
+        await self._save(flow, step.name)
+        index = str(flow.index[step.name])
+        await self.s.say("flow.photo_received", count=len(photos), limit=MAX_PHOTOS,
+                         keyboard=inline_keyboard([[(self.s.label("button.done"), _data(self._nonce, index, "d"))]]))
+        return True
+
+    async def on_button(self, data: str, message_id: int | None) -> str | None:
+        """Handle `f:…` data. Returns a short answer for the button (None: no popup)."""
+        try:
+            _, nonce, step_ref, action, value = data.split(":", 4)
+        except ValueError:
+            return self.s.label("flow.stale_button")
+        loaded = await self.load()
+        if loaded is None or nonce != self._nonce:
+            return self.s.label("flow.stale_button")
+        flow, step_name = loaded
+        current_ref = SUMMARY if step_name == SUMMARY else str(flow.index[step_name])
+        if step_ref != current_ref:
+            return self.s.label("flow.stale_button")
+        if step_name == SUMMARY:
+            return await self._summary_button(flow, action, value)
+        step = flow.steps[flow.index[step_name]]
+        if action == "v" and step.kind == "choice":
+            choices = await step.choices(self.s)
+            chosen = next((c for c in choices if c.value == value), None)
+            if chosen is None:
+                return self.s.label("flow.not_allowed")
+            if message_id:
+                await self.s.edit(message_id, self.s.t("flow.chosen", prompt=self.s.t(step.prompt, **self._prompt_values(step)), choice=chosen.label))
+            await self._accept(flow, step, value)
+            return None
+        if action == "t" and step.kind == "multi":
+            choices = await step.choices(self.s)
+            if value not in {c.value for c in choices}:
+                return self.s.label("flow.not_allowed")
+            picked = self.s.draft.setdefault(step.name, [])
+            picked.remove(value) if value in picked else picked.append(value)
+            await self._save(flow, step.name)
+            await self._prompt(flow, step)
+            return None
+        if action == "d" and step.kind in ("multi", "photos"):
+            await self._accept(flow, step, self.s.draft.get(step.name, []))
+            return None
+        if action == "s" and step.optional:
+            await self._accept(flow, step, [] if step.kind in ("multi", "photos") else None)
+            return None
+        if action == "l" and step.shortcut and (shortcut := await step.shortcut(self.s)) is not None:
+            await self._accept(flow, step, shortcut.value)
+            return None
+        if action in ("y", "n") and "_pending" in self.s.draft:
+            pending = self.s.draft.pop("_pending")
+            if action == "y":
+                await self._accept(flow, step, pending)
+            else:
+                await self._save(flow, step.name)
+                await self._prompt(flow, step)
+            return None
+        return self.s.label("flow.stale_button")
+
+    async def _summary_button(self, flow: Flow, action: str, value: str) -> str | None:
+        if action == "ok":
+            await self._commit(flow)
+            return None
+        if action == "x":
+            await conversations.clear(self.s.tx, self.s.person.id)
+            await self.s.say("flow.cancelled", flow=self.s.label(f"flow.{flow.name}"))
+            return None
+        if action == "e" and value.isdigit() and int(value) < len(flow.steps) and flow.steps[int(value)].editable:
+            step = flow.steps[int(value)]
+            self.s.draft["_editing"] = True
+            await self._save(flow, step.name)
+            await self._prompt(flow, step)
+            return None
+        return self.s.label("flow.stale_button")
+
+    # -- moving on ------------------------------------------------------------------------------
+    async def _accept(self, flow: Flow, step: Step, value: Any) -> None:
+        self.s.draft[step.name] = value
+        if self.s.draft.pop("_editing", False) and flow.summary:
+            await self._summarise(flow)
+            return
+        await self._advance(flow, flow.index[step.name])
+
+    async def _advance(self, flow: Flow, after: int) -> None:
+        for step in flow.steps[after + 1:]:
+            if step.skip and await step.skip(self.s):
+                continue
+            await self._save(flow, step.name)
+            await self._prompt(flow, step)
+            return
+        if flow.summary:
+            await self._summarise(flow)
+        else:
+            await self._commit(flow)
+
+    async def _commit(self, flow: Flow) -> None:
+        """The flow ends before its commit runs, so a commit may start the next flow."""
+        await conversations.clear(self.s.tx, self.s.person.id)
+        try:
+            await flow.commit(self.s)
+        except Refused as exc:
+            await self.s.say(exc.key, **exc.values)
+
+    def _prompt_values(self, step: Step) -> dict:
+        current = self.s.draft.get(step.name)
+        return {"draft": self.s.draft, "limit": MAX_PHOTOS,
+                "count": len(current) if isinstance(current, list) else 0}
+
+    async def _prompt(self, flow: Flow, step: Step) -> None:
+        index = str(flow.index[step.name])
+        rows: list[list[tuple[str, str]]] = []
+        if step.kind in ("choice", "multi"):
+            picked = set(self.s.draft.get(step.name) or []) if step.kind == "multi" else set()
+            current = await step.preselected(self.s) if step.preselected else None
+            action = "v" if step.kind == "choice" else "t"
+            for choice in await step.choices(self.s):
+                mark = "✅ " if choice.value in picked or choice.value == current else ""
+                rows.append([(mark + choice.label, _data(self._nonce, index, action, choice.value))])
+        extra = []
+        if step.kind in ("multi", "photos"):
+            extra.append((self.s.label("button.done"), _data(self._nonce, index, "d")))
+        if step.shortcut and (shortcut := await step.shortcut(self.s)) is not None:
+            extra.append((shortcut.label, _data(self._nonce, index, "l")))
+        if step.optional:
+            extra.append((self.s.label("button.skip"), _data(self._nonce, index, "s")))
+        if extra:
+            rows.append(extra)
+        await self.s.say(step.prompt, inline_keyboard(rows) if rows else None, **self._prompt_values(step))
+
+    async def _summarise(self, flow: Flow) -> None:
+        await self._save(flow, SUMMARY)
+        lines = []
+        for step in flow.steps:
+            if step.name not in self.s.draft or (step.skip and await step.skip(self.s)):
+                continue
+            value = self.s.draft[step.name]
+            shown = await step.show(value, self.s) if step.show else (value or "—")
+            lines.append((self.s.label(f"field.{flow.name}.{step.name}"), shown))
+        rows = []
+        editable = [(i, s) for i, s in enumerate(flow.steps)
+                    if s.editable and s.name in self.s.draft and not (s.skip and await s.skip(self.s))]
+        for start in range(0, len(editable), 2):
+            rows.append([(self.s.label("button.edit") + self.s.label(f"field.{flow.name}.{s.name}"),
+                          _data(self._nonce, SUMMARY, "e", str(i))) for i, s in editable[start:start + 2]])
+        rows.append([(self.s.label("button.submit"), _data(self._nonce, SUMMARY, "ok")),
+                     (self.s.label("button.cancel"), _data(self._nonce, SUMMARY, "x"))])
+        await self.s.say("flow.summary", inline_keyboard(rows), title=self.s.label(f"flow.{flow.name}"),
+                         lines=lines)

@@ -1,0 +1,107 @@
+"""The flows of working an issue: assign (交办, the five fields), a progress note, the solution,
+and the reason for rejecting a solution."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.flows.common import future_date, required_text, show_yes_no, yes_no
+from bot.flows.engine import Choice, Flow, Shortcut, Step, register
+from bot.flows.session import Session
+from bot.models import Role
+from bot.services import issues as service
+from storage import issues, people, projects
+
+
+def _issue_id(s: Session) -> int:
+    return int(s.draft["issue"])
+
+
+async def _units(s: Session) -> list[Choice]:
+    """The project's units first, then the others; only units with someone to assign to."""
+    issue = await issues.get(s.tx, _issue_id(s))
+    mine = await projects.unit_ids(s.tx, issue.project_id)
+    first = [*mine["lead"], *mine["responsible"]]
+    units = sorted(await people.units(s.tx), key=lambda u: (u.id not in first, u.name))
+    return [Choice(str(u.id), u.name) for u in units if await people.in_unit(s.tx, u.id)][:24]
+
+
+async def _show_unit(value: str, s: Session) -> str:
+    unit = await people.unit(s.tx, int(value))
+    return unit.name if unit else "—"
+
+
+async def _unit_people(s: Session) -> list[Choice]:
+    found = await people.in_unit(s.tx, int(s.draft["unit"]))
+    return [Choice(str(p.id), p.name + ("" if p.telegram_id else s.label("flow.unbound"))) for p in found][:24]
+
+
+async def _show_person(value: str, s: Session) -> str:
+    person = await people.get(s.tx, int(value))
+    return person.name if person else "—"
+
+
+async def _leaders(s: Session) -> list[Choice]:
+    found = {p.id: p for p in await people.with_role(s.tx, Role.leader)}
+    for head in await people.in_unit(s.tx, int(s.draft["unit"])):
+        if head.has(Role.unit_head):
+            found.setdefault(head.id, head)
+    return [Choice(str(p.id), p.name) for p in found.values()][:24]
+
+
+async def _lead_leader(s: Session) -> str | None:
+    issue = await issues.get(s.tx, _issue_id(s))
+    project = await projects.get(s.tx, issue.project_id)
+    for choice in await _leaders(s):
+        if choice.label == project.lead_leader:
+            return choice.value
+    return None
+
+
+async def _default_deadline(s: Session) -> Shortcut:
+    due = service.default_deadline(s.today, s.policy, s.draft.get("major") == "yes")
+    return Shortcut(due.isoformat(), s.t("issue.default_deadline", date=due))
+
+
+async def _assign(s: Session) -> None:
+    issue = await service.assign(
+        s.tx, s.clock, s.policy, s.tz, s.person, _issue_id(s), unit_id=int(s.draft["unit"]),
+        assignee_id=int(s.draft["assignee"]), leader_id=int(s.draft["leader"]), plan=s.draft["plan"],
+        deadline=date.fromisoformat(s.draft["deadline"]), major=s.draft["major"] == "yes")
+    await s.say("issue.assigned", issue=issue)
+
+
+async def _progress(s: Session) -> None:
+    issue = await service.progress(s.tx, s.clock, s.person, _issue_id(s), s.draft["note"])
+    await s.say("issue.progress_saved", issue=issue)
+
+
+async def _solve(s: Session) -> None:
+    issue = await service.solve(s.tx, s.clock, s.person, _issue_id(s), s.draft["solution"])
+    await s.say("issue.solved", issue=issue)
+
+
+async def _reject(s: Session) -> None:
+    issue = await service.reject(s.tx, s.clock, s.person, _issue_id(s), s.draft["reason"])
+    await s.say("issue.rejected", issue=issue)
+
+
+ASSIGN = register(Flow(
+    name="assign_issue",
+    commit=_assign,
+    steps=[
+        Step("unit", "choice", "issue.ask_unit", choices=_units, show=_show_unit),
+        Step("assignee", "choice", "issue.ask_assignee", choices=_unit_people, show=_show_person),
+        Step("leader", "choice", "issue.ask_leader", choices=_leaders, preselected=_lead_leader,
+             show=_show_person),
+        Step("plan", "text", "issue.ask_plan", parse=required_text),
+        Step("major", "choice", "issue.ask_major", choices=yes_no, show=show_yes_no),
+        Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline),
+    ],
+))
+PROGRESS = register(Flow(name="issue_progress", commit=_progress, summary=False,
+                         steps=[Step("note", "text", "issue.ask_note", parse=required_text)]))
+SOLVE = register(Flow(name="issue_solve", commit=_solve, summary=False,
+                      steps=[Step("solution", "text", "issue.ask_solution", parse=required_text)]))
+REJECT = register(Flow(name="issue_reject", commit=_reject, summary=False,
+                       steps=[Step("reason", "text", "issue.ask_reason", parse=required_text)]))

@@ -1,0 +1,121 @@
+"""月报: the monthly progress report, step by step."""
+
+from __future__ import annotations
+
+from bot.flows.common import project_choices, required_text, show_photos, show_project, typed_project
+from bot.flows.engine import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step, register
+from bot.flows.session import Session
+from bot.models import Stage
+from bot.money import MoneyError, parse_wan, wan
+from bot.periods import report_period
+from bot.services import reports as service
+from storage import projects, reports
+
+
+def _project_id(s: Session) -> int:
+    return int(s.draft["project"])
+
+
+def _period(s: Session) -> str:
+    return report_period(s.today, s.policy.monthly_report)
+
+
+async def _prefill(s: Session) -> None:
+    mine = await service.reportable_projects(s.tx, s.person)
+    if len(mine) == 1:
+        s.draft.update(project=str(mine[0].id), _single=True)
+
+
+async def _projects(s: Session) -> list[Choice]:
+    return project_choices(await service.reportable_projects(s.tx, s.person))
+
+
+async def _typed_project(text: str, s: Session) -> str:
+    return await typed_project(text, await service.reportable_projects(s.tx, s.person))
+
+
+async def _single(s: Session) -> bool:
+    return bool(s.draft.get("_single"))
+
+
+async def _parse_ytd(text: str, s: Session) -> int:
+    try:
+        value = parse_wan(text)
+    except MoneyError as exc:
+        raise InputError(f"report.ytd_{exc.kind}", value=text.strip()) from None
+    project = await projects.get(s.tx, _project_id(s))
+    if value > project.total_investment:
+        raise InputError("report.ytd_over_total", value=value, total=project.total_investment)
+    last = await service.last_ytd(s.tx, project.id, _period(s))
+    if last is not None and value < last:
+        raise NeedsConfirmation("report.ytd_below_last", value, value=value, last=last)
+    return value
+
+
+async def _same_ytd(s: Session) -> Shortcut | None:
+    last = await service.last_ytd(s.tx, _project_id(s), _period(s))
+    return None if last is None else Shortcut(last, s.t("report.same_ytd", value=last))
+
+
+async def _show_money(value: int, s: Session) -> str:
+    return f"{wan(value)} 万元"
+
+
+async def _stages(s: Session) -> list[Choice]:
+    return [Choice(stage.value, s.label(f"stage.{stage.value}")) for stage in Stage]
+
+
+async def _current_stage(s: Session) -> str:
+    return (await projects.get(s.tx, _project_id(s))).stage.value
+
+
+async def _show_stage(value: str, s: Session) -> str:
+    return s.label(f"stage.{value}")
+
+
+async def _same_progress(s: Session) -> Shortcut | None:
+    last = await reports.latest(s.tx, _project_id(s), before_period=_period(s))
+    return None if last is None else Shortcut(last.progress, s.label("button.same_as_last"))
+
+
+async def _open_milestones(s: Session) -> list[Choice]:
+    return [Choice(str(m.id), f"{m.name}（{m.due_date.isoformat()}）")
+            for m in await projects.milestones(s.tx, _project_id(s)) if m.reached_on is None]
+
+
+async def _no_open_milestones(s: Session) -> bool:
+    return not await _open_milestones(s)
+
+
+async def _show_milestones(value: list, s: Session) -> str:
+    names = {c.value: c.label for c in await _open_milestones(s)}
+    for m in await projects.milestones(s.tx, _project_id(s)):
+        names.setdefault(str(m.id), m.name)
+    return "、".join(names.get(v, v) for v in value) if value else s.label("flow.none")
+
+
+async def _commit(s: Session) -> None:
+    report, project, figures = await service.submit_monthly(
+        s.tx, s.clock, s.policy, s.tz, s.person, project_id=_project_id(s), ytd=s.draft["ytd"],
+        stage=s.draft["stage"], progress=s.draft["progress"], photos=s.draft.get("photos") or [],
+        milestone_ids=[int(m) for m in s.draft.get("milestones") or []], next_plan=s.draft["next_plan"])
+    await s.say("report.submitted", report=report, project=project, **figures)
+
+
+FLOW = register(Flow(
+    name="monthly_report",
+    prefill=_prefill,
+    commit=_commit,
+    steps=[
+        Step("project", "choice", "report.ask_project", choices=_projects, parse=_typed_project,
+             skip=_single, show=show_project),
+        Step("ytd", "text", "report.ask_ytd", parse=_parse_ytd, shortcut=_same_ytd, show=_show_money),
+        Step("stage", "choice", "report.ask_stage", choices=_stages, preselected=_current_stage,
+             show=_show_stage),
+        Step("progress", "text", "report.ask_progress", parse=required_text, shortcut=_same_progress),
+        Step("photos", "photos", "report.ask_photos", optional=True, show=show_photos),
+        Step("milestones", "multi", "report.ask_milestones", choices=_open_milestones, optional=True,
+             skip=_no_open_milestones, show=_show_milestones),
+        Step("next_plan", "text", "report.ask_next_plan", parse=required_text),
+    ],
+))

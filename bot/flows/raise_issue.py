@@ -1,0 +1,65 @@
+"""反映问题: raising a blocking issue."""
+
+from __future__ import annotations
+
+from bot.flows.common import (as_date, future_date, project_choices, required_text, show_photos,
+                              show_project, typed_project)
+from bot.flows.engine import Choice, Flow, Step, register
+from bot.flows.session import Session
+from bot.services import issues as service
+
+
+async def _allowed(s: Session):
+    return await service.raisable_projects(s.tx, s.person)
+
+
+async def _prefill(s: Session) -> None:
+    if "project" not in s.draft:
+        allowed = await _allowed(s)
+        if len(allowed) == 1:
+            s.draft.update(project=str(allowed[0].id), _single=True)
+
+
+async def _projects(s: Session) -> list[Choice]:
+    return project_choices(await _allowed(s))
+
+
+async def _typed(text: str, s: Session) -> str:
+    return await typed_project(text, await _allowed(s))
+
+
+async def _single(s: Session) -> bool:
+    return bool(s.draft.get("_single"))
+
+
+async def _categories(s: Session) -> list[Choice]:
+    return [Choice(str(i), name) for i, name in enumerate(s.policy.issue_categories)]
+
+
+async def _show_category(value: str, s: Session) -> str:
+    return s.policy.issue_categories[int(value)]
+
+
+async def _commit(s: Session) -> None:
+    issue = await service.raise_issue(
+        s.tx, s.clock, s.person, project_id=int(s.draft["project"]),
+        category=s.policy.issue_categories[int(s.draft["category"])],
+        description=s.draft["description"], need=s.draft.get("need"),
+        need_by=as_date(s.draft.get("need_by")), photos=s.draft.get("photos") or [], tz=s.tz)
+    await s.say("issue.raised", issue=issue)
+
+
+FLOW = register(Flow(
+    name="raise_issue",
+    prefill=_prefill,
+    commit=_commit,
+    steps=[
+        Step("project", "choice", "issue.ask_project", choices=_projects, parse=_typed, skip=_single,
+             show=show_project),
+        Step("category", "choice", "issue.ask_category", choices=_categories, show=_show_category),
+        Step("description", "text", "issue.ask_description", parse=required_text),
+        Step("need", "text", "issue.ask_need", parse=required_text, optional=True),
+        Step("need_by", "text", "issue.ask_need_by", parse=future_date, optional=True),
+        Step("photos", "photos", "issue.ask_photos", optional=True, show=show_photos),
+    ],
+))

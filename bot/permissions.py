@@ -1,0 +1,97 @@
+"""Every permission decision, in one table: action → the (role, relation) pairs that allow it.
+
+A relation says how the person stands to the project or issue: `any` (no relation needed),
+`liaison` (the project's liaison), `lead_leader`, `lead_unit` / `project_unit` (their unit leads or
+works on the project), `raiser`, `assignee`, `issue_leader` (the issue's responsible leader),
+`issue_unit` (their unit is the issue's responsible unit). `*` as the role means any role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.models import Issue, Person, Project
+from storage import projects as project_store
+from storage.db import Conn
+
+
+class Action(StrEnum):
+    report = "report"
+    weekly = "weekly"
+    raise_issue = "raise"
+    assign = "assign"
+    acknowledge = "acknowledge"
+    progress = "progress"
+    solve = "solve"
+    confirm = "confirm"
+    view_issue = "view_issue"
+    view_project = "view_project"
+    invite = "invite"
+    import_projects = "import"
+
+
+RULES: dict[Action, frozenset[str]] = {
+    Action.report: frozenset({"liaison:liaison"}),
+    Action.weekly: frozenset({"liaison:liaison"}),
+    Action.raise_issue: frozenset({"liaison:liaison", "unit_head:project_unit", "member:project_unit",
+                                   "admin:any"}),
+    Action.assign: frozenset({"admin:any", "unit_head:lead_unit"}),
+    Action.acknowledge: frozenset({"*:assignee"}),
+    Action.progress: frozenset({"*:assignee"}),
+    Action.solve: frozenset({"*:assignee"}),
+    Action.confirm: frozenset({"*:raiser"}),
+    Action.view_issue: frozenset({"admin:any", "leader:any", "*:raiser", "*:assignee", "*:issue_leader",
+                                  "*:issue_unit", "unit_head:lead_unit", "liaison:liaison"}),
+    Action.view_project: frozenset({"admin:any", "leader:any", "liaison:liaison", "*:project_unit",
+                                    "*:lead_leader"}),
+    Action.invite: frozenset({"admin:any"}),
+    Action.import_projects: frozenset({"admin:any"}),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How one person stands to one project (and issue): the relations that hold."""
+
+    relations: frozenset[str]
+
+
+async def standing(conn: Conn, person: Person, project: Project | None = None,
+                   issue: Issue | None = None) -> Standing:
+    relations = {"any"}
+    if project is None and issue is not None:
+        project = await project_store.get(conn, issue.project_id)
+    if project is not None:
+        units = await project_store.unit_ids(conn, project.id)
+        if project.liaison_id == person.id:
+            relations.add("liaison")
+        if await project_store.has_person(conn, project.id, person.id, "lead_leader"):
+            relations.add("lead_leader")
+        if person.unit_id is not None and person.unit_id in units["lead"]:
+            relations.update({"lead_unit", "project_unit"})
+        if person.unit_id is not None and person.unit_id in units["responsible"]:
+            relations.add("project_unit")
+    if issue is not None:
+        if issue.raised_by == person.id:
+            relations.add("raiser")
+        if issue.assignee_id == person.id:
+            relations.add("assignee")
+        if issue.leader_id == person.id:
+            relations.add("issue_leader")
+        if person.unit_id is not None and issue.unit_id == person.unit_id:
+            relations.add("issue_unit")
+    return Standing(frozenset(relations))
+
+
+def allowed(person: Person, action: Action, where: Standing) -> bool:
+    for rule in RULES[action]:
+        role, relation = rule.split(":")
+        if (role == "*" or role in person.roles) and relation in where.relations:
+            return True
+    return False
+
+
+async def may(conn: Conn, person: Person, action: Action, *, project: Project | None = None,
+              issue: Issue | None = None) -> bool:
+    return allowed(person, action, await standing(conn, person, project, issue))

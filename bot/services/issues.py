@@ -1,0 +1,194 @@
+"""The blocking issue's life at level 1: raise, assign (五到位), acknowledge, progress, solve,
+confirm or reject. Every transition checks the permission table and the state machine, updates
+the row, writes an event and tells the people concerned through the outbox."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import messages
+from bot.clock import Clock
+from bot.delivery import inline_keyboard
+from bot.errors import Refused
+from bot.models import Issue, IssueStatus, Person, Project, Role
+from bot.permissions import Action, may
+from bot.policy import Policy
+from bot.services.notify import tell
+from bot.services.registry import visible_projects
+from bot.workdays import add_working_days, end_of_day
+from storage import issues as store
+from storage import people, projects
+from storage.db import Conn
+
+S = IssueStatus
+OPEN_FOR_WORK = {S.assigned, S.acknowledged, S.reopened}
+
+# action → (statuses it may start from, status it leads to (None: unchanged), permission)
+TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]] = {
+    "assign": (frozenset({S.open, *OPEN_FOR_WORK}), S.assigned, Action.assign),
+    "acknowledge": (frozenset({S.assigned, S.reopened}), S.acknowledged, Action.acknowledge),
+    "progress": (frozenset(OPEN_FOR_WORK), None, Action.progress),
+    "solve": (frozenset(OPEN_FOR_WORK), S.solved, Action.solve),
+    "confirm": (frozenset({S.solved}), S.closed, Action.confirm),
+    "reject": (frozenset({S.solved}), S.reopened, Action.confirm),
+}
+# the short names buttons carry: i:<issue id>:<code>
+BUTTON_CODES = {"assign": "asg", "acknowledge": "ack", "progress": "prg", "solve": "sol",
+                "confirm": "ok", "reject": "no"}
+ACTIONS_BY_CODE = {code: action for action, code in BUTTON_CODES.items()}
+
+
+async def checked(tx: Conn, actor: Person, issue_id: int, action: str) -> Issue:
+    """The issue, if `actor` may do `action` to it now; otherwise Refused saying why."""
+    issue = await store.get(tx, issue_id)
+    if issue is None:
+        raise Refused("issue.not_found")
+    starts, _, permission = TRANSITIONS[action]
+    if not await may(tx, actor, permission, issue=issue):
+        raise Refused("issue.not_allowed", number=issue.number)
+    if issue.status not in starts:
+        raise Refused("issue.wrong_state", number=issue.number, status=issue.status.value)
+    return issue
+
+
+async def actions_for(conn: Conn, person: Person, issue: Issue) -> list[str]:
+    """The transitions `person` may make on `issue` now, for its buttons."""
+    found = []
+    for action, (starts, _, permission) in TRANSITIONS.items():
+        if issue.status in starts and await may(conn, person, permission, issue=issue):
+            found.append(action)
+    return found
+
+
+def keyboard(locale: str | None, issue: Issue, actions: list[str]) -> dict | None:
+    if not actions:
+        return None
+    buttons = [(messages.label(locale, f"issue.button.{a}"), f"i:{issue.id}:{BUTTON_CODES[a]}") for a in actions]
+    return inline_keyboard([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def _tell_with_buttons(tx: Conn, now: datetime, person: Person | None, issue: Issue, key: str,
+                             **values: object) -> None:
+    if person is None:
+        return
+    actions = await actions_for(tx, person, issue)
+    await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, **values)
+
+
+async def _move(tx: Conn, now: datetime, actor: Person | None, issue: Issue, action: str,
+                text: str | None = None, **changes: object) -> Issue:
+    _, target, _ = TRANSITIONS[action]
+    if target is not None:
+        changes["status"] = target.value
+    if changes:
+        await store.update(tx, issue.id, now, **changes)
+    await store.add_event(tx, issue.id, now, actor.id if actor else None, action,
+                          from_status=issue.status.value, to_status=(target or issue.status).value,
+                          text=text)
+    return await store.get(tx, issue.id)
+
+
+async def raise_issue(tx: Conn, clock: Clock, raiser: Person, *, project_id: int, category: str,
+                      description: str, need: str | None, need_by: date | None,
+                      photos: list[str], tz: ZoneInfo) -> Issue:
+    project = await projects.get(tx, project_id)
+    if project is None or not await may(tx, raiser, Action.raise_issue, project=project):
+        raise Refused("issue.not_allowed_project")
+    now = clock.now()
+    number = await store.next_number(tx, now.astimezone(tz).year)
+    issue_id = await store.create(tx, number=number, project_id=project.id, raised_by=raiser.id,
+                                  category=category, description=description, need=need,
+                                  need_by=need_by, photos=photos, now=now)
+    await store.add_event(tx, issue_id, now, raiser.id, "raise", to_status=S.open.value, to_level=1,
+                          text=description)
+    issue = await store.get(tx, issue_id)
+    told = {raiser.id}
+    for person in [*await people.unit_heads_of_project(tx, project.id),
+                   *await people.with_role(tx, Role.admin)]:
+        if person.id not in told:
+            told.add(person.id)
+            await _tell_with_buttons(tx, now, person, issue, "issue.raised_notice")
+    return issue
+
+
+def default_deadline(today: date, policy: Policy, major: bool) -> date:
+    """Solved within 7 working days, or within a month for a major issue (the 13710 rule)."""
+    if major:
+        months = today.month - 1 + policy.issue_clocks.major_resolve_months
+        year, month = today.year + months // 12, months % 12 + 1
+        return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return add_working_days(today, policy.issue_clocks.resolve_working_days)
+
+
+async def assign(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, actor: Person, issue_id: int, *,
+                 unit_id: int, assignee_id: int, leader_id: int, plan: str, deadline: date,
+                 major: bool) -> Issue:
+    issue = await checked(tx, actor, issue_id, "assign")
+    assignee = await people.get(tx, assignee_id)
+    leader = await people.get(tx, leader_id)
+    if assignee is None or assignee.unit_id != unit_id or leader is None:
+        raise Refused("issue.assign_invalid")
+    now = clock.now()
+    today = now.astimezone(tz).date()
+    if deadline < today:
+        raise Refused("issue.deadline_past")
+    ack_due = end_of_day(add_working_days(today, policy.issue_clocks.acknowledge_working_days), tz)
+    issue = await _move(tx, now, actor, issue, "assign", text=plan, unit_id=unit_id,
+                        assignee_id=assignee_id, leader_id=leader_id, plan=plan, major=int(major),
+                        ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
+    await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you")
+    for person in (await people.get(tx, issue.raised_by), leader):
+        if person and person.id not in (actor.id, assignee.id):
+            await tell(tx, now, person, "issue.assigned_notice", issue=issue)
+    return issue
+
+
+async def acknowledge(tx: Conn, clock: Clock, actor: Person, issue_id: int) -> Issue:
+    issue = await checked(tx, actor, issue_id, "acknowledge")
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "acknowledge", acknowledged_at=now)
+    await tell(tx, now, await people.get(tx, issue.raised_by), "issue.acknowledged_notice", issue=issue)
+    return issue
+
+
+async def progress(tx: Conn, clock: Clock, actor: Person, issue_id: int, note: str) -> Issue:
+    issue = await checked(tx, actor, issue_id, "progress")
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "progress", text=note)
+    await tell(tx, now, await people.get(tx, issue.raised_by), "issue.progress_notice", issue=issue, note=note)
+    return issue
+
+
+async def solve(tx: Conn, clock: Clock, actor: Person, issue_id: int, solution: str) -> Issue:
+    issue = await checked(tx, actor, issue_id, "solve")
+    now = clock.now()
+    changes: dict = {"solution": solution, "solved_at": now}
+    if issue.status is not S.acknowledged:
+        changes["acknowledged_at"] = now  # solving it shows it was received
+    issue = await _move(tx, now, actor, issue, "solve", text=solution, **changes)
+    await _tell_with_buttons(tx, now, await people.get(tx, issue.raised_by), issue, "issue.solved_ask_raiser")
+    return issue
+
+
+async def confirm(tx: Conn, clock: Clock, actor: Person, issue_id: int) -> Issue:
+    issue = await checked(tx, actor, issue_id, "confirm")
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "confirm", closed_at=now)
+    await tell(tx, now, await people.get(tx, issue.assignee_id), "issue.closed_notice", issue=issue)
+    return issue
+
+
+async def reject(tx: Conn, clock: Clock, actor: Person, issue_id: int, reason: str) -> Issue:
+    issue = await checked(tx, actor, issue_id, "reject")
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "reject", text=reason, solved_at=None)
+    await _tell_with_buttons(tx, now, await people.get(tx, issue.assignee_id), issue,
+                             "issue.reopened_notice", reason=reason)
+    return issue
+
+
+async def raisable_projects(conn: Conn, person: Person) -> list[Project]:
+    return [p for p in await visible_projects(conn, person)
+            if await may(conn, person, Action.raise_issue, project=p)]

@@ -1,0 +1,93 @@
+"""Conversations: starting a flow (commands and menu buttons), feeding it text, photos and button
+presses, and /cancel. The engine in bot/flows does the rest."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+import messages
+from bot.context import BotContext
+from bot.flows import issue_work, monthly_report, raise_issue, weekly_update  # noqa: F401 (register)
+from bot.flows.engine import Engine
+from bot.flows.session import Session
+from bot.services import issues as issue_service
+from bot.services import reports as report_service
+from handlers import fallback
+
+private = filters.ChatType.PRIVATE
+
+
+def session(update: Update, ctx: BotContext) -> Session:
+    env = ctx.env
+    return Session(tx=ctx.tx, clock=env.clock, policy=env.policy, tz=env.settings.tz,
+                   person=ctx.person, locale=ctx.locale, chat_id=update.effective_chat.id)
+
+
+async def start_monthly(update: Update, ctx: BotContext) -> None:
+    if not await report_service.reportable_projects(ctx.tx, ctx.person):
+        await ctx.reply(update, "report.no_projects")
+        return
+    await Engine(session(update, ctx)).start("monthly_report")
+
+
+async def start_weekly(update: Update, ctx: BotContext) -> None:
+    if not await report_service.reportable_projects(ctx.tx, ctx.person):
+        await ctx.reply(update, "report.no_projects")
+        return
+    await Engine(session(update, ctx)).start("weekly_update")
+
+
+async def start_raise(update: Update, ctx: BotContext) -> None:
+    if not await issue_service.raisable_projects(ctx.tx, ctx.person):
+        await ctx.reply(update, "issue.no_projects")
+        return
+    await Engine(session(update, ctx)).start("raise_issue")
+
+
+async def cancel(update: Update, ctx: BotContext) -> None:
+    s = session(update, ctx)
+    engine = Engine(s)
+    loaded = await engine.load()
+    if loaded is None:
+        await ctx.reply(update, "flow.nothing_to_cancel")
+        return
+    flow, _ = loaded
+    answered = [ctx.label(f"field.{flow.name}.{step.name}") for step in flow.steps if step.name in s.draft]
+    await engine.cancel()
+    await ctx.reply(update, "flow.cancelled", flow=ctx.label(f"flow.{flow.name}"), discarded=answered)
+
+
+async def text(update: Update, ctx: BotContext) -> None:
+    if not await Engine(session(update, ctx)).on_text(update.message.text):
+        await fallback.unknown_text(update, ctx)
+
+
+async def photo(update: Update, ctx: BotContext) -> None:
+    largest = update.message.photo[-1]
+    if not await Engine(session(update, ctx)).on_photo(largest.file_id):
+        await fallback.unsupported(update, ctx)
+
+
+async def button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    answer = await Engine(session(update, ctx)).on_button(query.data, query.message.message_id if query.message else None)
+    await ctx.answer(update, answer, alert=answer is not None)
+
+
+def _menu(key: str) -> filters.BaseFilter:
+    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
+
+
+HANDLERS = [
+    CommandHandler("report", start_monthly, filters=private),
+    CommandHandler("weekly", start_weekly, filters=private),
+    CommandHandler("raise", start_raise, filters=private),
+    CommandHandler("cancel", cancel, filters=private),
+    MessageHandler(_menu("report"), start_monthly),
+    MessageHandler(_menu("weekly"), start_weekly),
+    MessageHandler(_menu("raise"), start_raise),
+    MessageHandler(private & filters.TEXT & ~filters.COMMAND, text),
+    MessageHandler(private & filters.PHOTO, photo),
+    CallbackQueryHandler(button, pattern=r"^f:"),
+]

@@ -1,0 +1,106 @@
+"""Issue cards and the buttons on them, /issue Q-…, /issues, and 待办 (what waits for me)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+import messages
+from bot.context import BotContext
+from bot.errors import Refused
+from bot.flows.engine import Engine
+from bot.models import IssueStatus, Role
+from bot.permissions import Action, may
+from bot.services import issues as service
+from bot.services import reports as report_service
+from bot.periods import report_period
+from handlers.flows import session
+from storage import issues as store
+from storage import reports as report_store
+
+private = filters.ChatType.PRIVATE
+_FLOWS = {"assign": "assign_issue", "progress": "issue_progress", "solve": "issue_solve",
+          "reject": "issue_reject"}
+
+
+async def show_issue(update: Update, ctx: BotContext) -> None:
+    if not ctx.args:
+        await ctx.reply(update, "issue.usage")
+        return
+    issue = await store.by_number(ctx.tx, ctx.args[0].strip().upper())
+    if issue is None or not await may(ctx.tx, ctx.person, Action.view_issue, issue=issue):
+        await ctx.reply(update, "issue.not_found_number", number=ctx.args[0][:20])
+        return
+    events = await store.events(ctx.tx, issue.id)
+    actions = await service.actions_for(ctx.tx, ctx.person, issue)
+    await ctx.reply(update, "issue.card", service.keyboard(ctx.locale, issue, actions), issue=issue,
+                    events=events)
+
+
+async def list_issues(update: Update, ctx: BotContext) -> None:
+    wanted = ctx.args[0].lower() if ctx.args else None
+    statuses = {s.value for s in IssueStatus}
+    if wanted and wanted not in statuses:
+        await ctx.reply(update, "issue.bad_filter", statuses=sorted(statuses))
+        return
+    if ctx.person.has(Role.admin, Role.leader):
+        found = await store.all_recent(ctx.tx, wanted)
+    else:
+        found = await store.involving(ctx.tx, ctx.person.id, ctx.person.unit_id, wanted)
+    await ctx.reply(update, "issue.list", issues=found, status=wanted)
+
+
+async def todo(update: Update, ctx: BotContext) -> None:
+    """Issues waiting for this person's action, and this month's missing reports."""
+    candidates = (await store.all_recent(ctx.tx, None) if ctx.person.has(Role.admin)
+                  else await store.involving(ctx.tx, ctx.person.id, ctx.person.unit_id, None))
+    waiting = []
+    for issue in candidates:
+        actions = [a for a in await service.actions_for(ctx.tx, ctx.person, issue) if a != "progress"]
+        if actions:
+            waiting.append((issue, actions))
+    period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
+    missing = [p for p in await report_service.reportable_projects(ctx.tx, ctx.person)
+               if not await report_store.for_period(ctx.tx, p.id, period)]
+    await ctx.reply(update, "todo.list", waiting=waiting, missing=missing, period=period)
+
+
+async def issue_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    try:
+        _, issue_id, code = query.data.split(":")
+        action = service.ACTIONS_BY_CODE[code]
+        issue_id = int(issue_id)
+    except (ValueError, KeyError):
+        await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
+        return
+    try:
+        issue = await service.checked(ctx.tx, ctx.person, issue_id, action)
+    except Refused as refused:
+        await ctx.answer(update, ctx.t(refused.key, **refused.values), alert=True)
+        return
+    if action in _FLOWS:
+        await ctx.answer(update)
+        await Engine(session(update, ctx)).start(_FLOWS[action], {"issue": str(issue.id)})
+        return
+    env = ctx.env
+    if action == "acknowledge":
+        issue = await service.acknowledge(ctx.tx, env.clock, ctx.person, issue.id)
+    else:
+        issue = await service.confirm(ctx.tx, env.clock, ctx.person, issue.id)
+    await ctx.answer(update)
+    await ctx.edit(update, ctx.t(f"issue.{action}_done", issue=issue))
+
+
+def _menu(key: str) -> filters.BaseFilter:
+    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
+
+
+HANDLERS = [
+    CommandHandler("issue", show_issue, filters=private),
+    CommandHandler("issues", list_issues, filters=private),
+    CommandHandler("todo", todo, filters=private),
+    MessageHandler(_menu("issues"), list_issues),
+    MessageHandler(_menu("todo"), todo),
+    CallbackQueryHandler(issue_button, pattern=r"^i:"),
+]

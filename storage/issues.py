@@ -1,0 +1,125 @@
+"""Blocking issues: numbering, the row, the event log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from bot.models import Issue, IssueEvent
+from storage.db import Conn, Row, parse_utc, utc_text
+
+_SELECT = """
+SELECT i.*, pr.code AS project_code, pr.name AS project_name, r.name AS raiser_name,
+       u.name AS unit_name, l.name AS leader_name, a.name AS assignee_name
+FROM issues i
+JOIN projects pr ON pr.id = i.project_id
+JOIN people r ON r.id = i.raised_by
+LEFT JOIN units u ON u.id = i.unit_id
+LEFT JOIN people l ON l.id = i.leader_id
+LEFT JOIN people a ON a.id = i.assignee_id
+"""
+
+# Columns a service may change through `update`; anything else is a programming error.
+MUTABLE = {"status", "level", "major", "unit_id", "leader_id", "assignee_id", "plan", "ack_due",
+           "resolve_due", "solution", "flagged", "acknowledged_at", "solved_at", "closed_at"}
+
+
+def _issue(r: Row) -> Issue:
+    return Issue(
+        id=r["id"], number=r["number"], project_id=r["project_id"], project_code=r["project_code"],
+        project_name=r["project_name"], raised_by=r["raised_by"], raiser_name=r["raiser_name"],
+        category=r["category"], description=r["description"], need=r["need"],
+        need_by=date.fromisoformat(r["need_by"]) if r["need_by"] else None,
+        photos=tuple(json.loads(r["photos"])), level=r["level"], status=r["status"],
+        major=bool(r["major"]), unit_id=r["unit_id"], unit_name=r["unit_name"],
+        leader_id=r["leader_id"], leader_name=r["leader_name"], assignee_id=r["assignee_id"],
+        assignee_name=r["assignee_name"], plan=r["plan"], ack_due=parse_utc(r["ack_due"]),
+        resolve_due=parse_utc(r["resolve_due"]), solution=r["solution"], flagged=bool(r["flagged"]),
+        created_at=parse_utc(r["created_at"]), closed_at=parse_utc(r["closed_at"]),
+    )
+
+
+async def next_number(conn: Conn, year: int) -> str:
+    """Q-YYYY-NNNN: per year, never reused; the caller's write transaction makes it race-free."""
+    await conn.execute(
+        "INSERT INTO issue_numbers (year, last) VALUES (?, 1)"
+        " ON CONFLICT (year) DO UPDATE SET last = last + 1", (year,))
+    last = await conn.scalar("SELECT last FROM issue_numbers WHERE year = ?", (year,))
+    return f"Q-{year}-{last:04d}"
+
+
+async def create(conn: Conn, *, number: str, project_id: int, raised_by: int, category: str,
+                 description: str, need: str | None, need_by: date | None, photos: list[str],
+                 now: datetime) -> int:
+    stamp = utc_text(now)
+    return await conn.execute(
+        "INSERT INTO issues (number, project_id, raised_by, category, description, need, need_by,"
+        " photos, level, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)",
+        (number, project_id, raised_by, category, description, need,
+         need_by.isoformat() if need_by else None, json.dumps(photos), stamp, stamp),
+    )
+
+
+async def get(conn: Conn, issue_id: int) -> Issue | None:
+    r = await conn.one(_SELECT + " WHERE i.id = ?", (issue_id,))
+    return _issue(r) if r else None
+
+
+async def by_number(conn: Conn, number: str) -> Issue | None:
+    r = await conn.one(_SELECT + " WHERE i.number = ?", (number,))
+    return _issue(r) if r else None
+
+
+async def update(conn: Conn, issue_id: int, now: datetime, **changes: object) -> None:
+    unknown = set(changes) - MUTABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    values = [utc_text(v) if isinstance(v, datetime) else v for v in changes.values()]
+    await conn.execute(
+        f"UPDATE issues SET {', '.join(f'{k} = ?' for k in changes)}, updated_at = ? WHERE id = ?",
+        [*values, utc_text(now), issue_id],
+    )
+
+
+async def add_event(conn: Conn, issue_id: int, now: datetime, actor_id: int | None, kind: str, *,
+                    from_status: str | None = None, to_status: str | None = None,
+                    from_level: int | None = None, to_level: int | None = None,
+                    text: str | None = None) -> None:
+    await conn.execute(
+        "INSERT INTO issue_events (issue_id, at, actor_id, kind, from_status, to_status, from_level,"
+        " to_level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (issue_id, utc_text(now), actor_id, kind, from_status, to_status, from_level, to_level, text),
+    )
+
+
+async def events(conn: Conn, issue_id: int) -> list[IssueEvent]:
+    rows = await conn.all(
+        "SELECT e.*, p.name AS actor_name FROM issue_events e LEFT JOIN people p ON p.id = e.actor_id"
+        " WHERE e.issue_id = ? ORDER BY e.id", (issue_id,))
+    return [IssueEvent(id=r["id"], issue_id=r["issue_id"], at=parse_utc(r["at"]), actor_id=r["actor_id"],
+                       actor_name=r["actor_name"], kind=r["kind"], from_status=r["from_status"],
+                       to_status=r["to_status"], from_level=r["from_level"], to_level=r["to_level"],
+                       text=r["text"]) for r in rows]
+
+
+async def of_project(conn: Conn, project_id: int, open_only: bool = True) -> list[Issue]:
+    rows = await conn.all(
+        _SELECT + " WHERE i.project_id = ? AND (? = 0 OR i.status != 'closed') ORDER BY i.id",
+        (project_id, int(open_only)))
+    return [_issue(r) for r in rows]
+
+
+async def involving(conn: Conn, person_id: int, unit_id: int | None, status: str | None) -> list[Issue]:
+    """Raised by, assigned to, led by the person, or in their unit; newest first."""
+    rows = await conn.all(
+        _SELECT + """ WHERE (i.raised_by = ? OR i.assignee_id = ? OR i.leader_id = ?
+                             OR (? IS NOT NULL AND i.unit_id = ?))
+                      AND (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50""",
+        (person_id, person_id, person_id, unit_id, unit_id, status, status))
+    return [_issue(r) for r in rows]
+
+
+async def all_recent(conn: Conn, status: str | None) -> list[Issue]:
+    rows = await conn.all(
+        _SELECT + " WHERE (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50", (status, status))
+    return [_issue(r) for r in rows]
