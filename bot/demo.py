@@ -18,6 +18,7 @@ from storage import Database
 
 ADMIN_ID = 900001
 LIAISON_ID = 900002
+WORKER_ID = 900003
 
 
 async def run_demo(out: Callable[[str], None] = print, folder: Path | None = None) -> None:
@@ -42,17 +43,64 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
             await sandbox.stop()
 
 
+def _code(text: str) -> str:
+    return re.search(r"start=([A-Za-z0-9_-]+)", text).group(1)
+
+
 async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
     admin = sandbox.user(ADMIN_ID, "王主任（项目中心）")
     liaison = sandbox.user(LIAISON_ID, "李娜")
-    await admin.ask("/start")
-    invite = await admin.ask("/invite 李娜 liaison QS-2026-001")
-    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.text).group(1)
-    await liaison.ask(f"/start {code}")
-    await liaison.ask("/projects")
+    worker = sandbox.user(WORKER_ID, "钱工")
     stranger = sandbox.user(900099, "路人甲")
+
+    # an administrator invites a liaison and a unit's staff member; they bind
+    await admin.ask("/start")
+    await liaison.ask(f"/start {_code((await admin.ask('/invite 李娜 liaison QS-2026-001')).text)}")
+    await worker.ask(f"/start {_code((await admin.ask('/invite 钱工 member 县住建局')).text)}")
+    await liaison.ask("/projects")
     await stranger.ask("/projects")
-    for title, user in (("项目中心管理员 王主任", admin), ("联络员 李娜", liaison), ("陌生人", stranger)):
+
+    # the liaison files the monthly report
+    await liaison.ask("填报月报")
+    await liaison.tap("QS-2026-001 新材料产业园标准化厂房项目")
+    await liaison.ask("1,200")
+    await liaison.tap("✅ 续建")
+    await liaison.ask("3 号厂房主体封顶，4 号厂房基础施工")
+    await liaison.tap("跳过")
+    await liaison.tap(next(b for b in liaison.last().button_labels if b.startswith("主体封顶")))
+    await liaison.tap("完成")
+    await liaison.ask("4 号厂房主体施工，室外管网开工")
+    await liaison.tap("✅ 提交")
+
+    # she raises a blocking issue; the centre assigns it; it is solved and closed
+    await liaison.ask("反映问题")
+    await liaison.tap("QS-2026-001 新材料产业园标准化厂房项目")
+    await liaison.tap("水电气讯配套")
+    await liaison.ask("园区 10kV 线路未接通，设备无法调试")
+    await liaison.ask("请供电公司 12 月 10 日前送电")
+    await liaison.tap("跳过")
+    await liaison.tap("跳过")
+    await liaison.tap("✅ 提交")
+    await sandbox.wait_for(lambda: "交办" in admin.last().button_labels)
+    await admin.tap("交办")
+    await admin.tap("县住建局")
+    await admin.tap("钱工")
+    await admin.tap("✅ 周建国")
+    await admin.ask("协调供电公司制定送电方案")
+    await admin.tap("否")
+    await admin.tap(next(b for b in admin.last().button_labels if b.startswith("按规定期限")))
+    await admin.tap("✅ 提交")
+    await sandbox.wait_for(lambda: "确认收到" in worker.last().button_labels)
+    await worker.tap("确认收到")
+    await worker.ask("/issue Q-2026-0001")
+    await worker.tap("已解决")
+    await worker.ask("供电公司已于 12 月 3 日送电，设备调试完成")
+    await sandbox.wait_for(lambda: "满意销号" in liaison.last().button_labels)
+    await liaison.tap("满意销号")
+    await liaison.ask("/issue Q-2026-0001")
+
+    for title, user in (("项目中心管理员 王主任", admin), ("联络员 李娜", liaison),
+                        ("责任单位 钱工", worker), ("陌生人", stranger)):
         out(f"── {title} 的对话 " + "─" * 30)
         out(sandbox.transcript(user.id))
         out("")

@@ -80,16 +80,16 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
         await ctx.answer(update, ctx.t(refused.key, **refused.values), alert=True)
         return
     if action in _FLOWS:
-        await ctx.answer(update)
         await Engine(session(update, ctx)).start(_FLOWS[action], {"issue": str(issue.id)})
+        await ctx.answer(update)
         return
     env = ctx.env
     if action == "acknowledge":
         issue = await service.acknowledge(ctx.tx, env.clock, ctx.person, issue.id)
     else:
         issue = await service.confirm(ctx.tx, env.clock, ctx.person, issue.id)
-    await ctx.answer(update)
     await ctx.edit(update, ctx.t(f"issue.{action}_done", issue=issue))
+    await ctx.answer(update)
 
 
 def _menu(key: str) -> filters.BaseFilter:

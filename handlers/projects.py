@@ -49,8 +49,8 @@ async def turn_page(update: Update, ctx: BotContext) -> None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     text, keyboard = await _page(ctx, page)
-    await ctx.answer(update)
     await ctx.edit(update, text, keyboard)
+    await ctx.answer(update)
 
 
 async def _project_from_args(update: Update, ctx: BotContext, usage: str):

@@ -13,6 +13,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from bot.money import wan, yi
 
@@ -65,6 +66,13 @@ def _environment(locale: str, autoescape: bool) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when)
     env.globals["label"] = lambda key: label(locale, key)
+
+    def part(key: str, **values: object) -> str:
+        """Another template's text inside this one (an expression, so line breaks stay)."""
+        text = env.get_template(key).render(**values).strip()
+        return Markup(text) if autoescape else text
+
+    env.globals["part"] = part
     return env
 
 

@@ -110,10 +110,11 @@ async def of_project(conn: Conn, project_id: int, open_only: bool = True) -> lis
 
 
 async def involving(conn: Conn, person_id: int, unit_id: int | None, status: str | None) -> list[Issue]:
-    """Raised by, assigned to, led by the person, or in their unit; newest first."""
+    """Raised by, assigned to, led by the person, or in their unit or their unit's projects."""
     rows = await conn.all(
         _SELECT + """ WHERE (i.raised_by = ? OR i.assignee_id = ? OR i.leader_id = ?
-                             OR (? IS NOT NULL AND i.unit_id = ?))
+                             OR i.unit_id = ?
+                             OR i.project_id IN (SELECT project_id FROM project_units WHERE unit_id = ?))
                       AND (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50""",
         (person_id, person_id, person_id, unit_id, unit_id, status, status))
     return [_issue(r) for r in rows]

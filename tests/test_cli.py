@@ -110,3 +110,5 @@ async def test_demo_plays_the_scene():
     assert "李娜，您好！您已登记为联络员" in text
     assert "我的项目（共 3 个）" in text
     assert "只为项目中心登记的人员服务" in text
+    assert "已提交 QS-2026-001 新材料产业园标准化厂房项目 2026-" in text
+    assert "已提交，编号 Q-2026-0001" in text and "已销号。感谢反馈" in text

@@ -304,10 +304,16 @@ class Engine:
         index = str(flow.index[step.name])
         rows: list[list[tuple[str, str]]] = []
         if step.kind in ("choice", "multi"):
+            choices = await step.choices(self.s)
+            if not choices and not step.optional and not step.parse:
+                await conversations.clear(self.s.tx, self.s.person.id)
+                await self.s.say("flow.no_choices", flow=self.s.label(f"flow.{flow.name}"),
+                                 field=self.s.label(f"field.{flow.name}.{step.name}"))
+                return
             picked = set(self.s.draft.get(step.name) or []) if step.kind == "multi" else set()
             current = await step.preselected(self.s) if step.preselected else None
             action = "v" if step.kind == "choice" else "t"
-            for choice in await step.choices(self.s):
+            for choice in choices:
                 mark = "✅ " if choice.value in picked or choice.value == current else ""
                 rows.append([(mark + choice.label, _data(self._nonce, index, action, choice.value))])
         extra = []
@@ -324,8 +330,8 @@ class Engine:
     async def _summarise(self, flow: Flow) -> None:
         await self._save(flow, SUMMARY)
         lines = []
-        for step in flow.steps:
-            if step.name not in self.s.draft or (step.skip and await step.skip(self.s)):
+        for step in flow.steps:  # a step skipped for its obvious answer still shows that answer
+            if step.name not in self.s.draft:
                 continue
             value = self.s.draft[step.name]
             shown = await step.show(value, self.s) if step.show else (value or "—")

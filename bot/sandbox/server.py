@@ -237,7 +237,9 @@ class Sandbox:
     def user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
              username: str | None = None) -> SandboxUser:
         self.world.users[user_id] = User(user_id, first_name, username, language_code)
-        return SandboxUser(self, user_id)
+        user = SandboxUser(self, user_id)
+        user._chat(None)  # they have opened the chat with the bot (Telegram's "Start")
+        return user
 
     def group(self, chat_id: int, title: str) -> Chat:
         chat = Chat(chat_id, "supergroup", title)
