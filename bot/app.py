@@ -22,8 +22,8 @@ from storage import people as people_store
 
 log = logging.getLogger(__name__)
 
-USER_COMMANDS = ("projects", "help")
-ADMIN_COMMANDS = ("projects", "invite", "template", "help")
+USER_COMMANDS = ("report", "weekly", "raise", "todo", "projects", "issues", "cancel", "help")
+ADMIN_COMMANDS = ("todo", "projects", "issues", "invite", "template", "cancel", "help")
 
 
 def build_application(settings: Settings, env: Env) -> Application:
@@ -77,11 +77,10 @@ class BotProcess:
             commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in USER_COMMANDS]
             await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if locale == messages.DEFAULT_LOCALE else locale)
-        for admin in await people_store.with_role(self.db.read, Role.admin):
-            if admin.telegram_id:
-                locale = admin.locale or messages.DEFAULT_LOCALE
-                commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in ADMIN_COMMANDS]
-                await bot.set_my_commands(commands, scope=BotCommandScopeChat(admin.telegram_id))
+            admin_commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in ADMIN_COMMANDS]
+            for admin in await people_store.with_role(self.db.read, Role.admin):
+                if admin.telegram_id and (admin.locale or messages.DEFAULT_LOCALE) == locale:
+                    await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin.telegram_id))
 
     async def wait(self) -> None:
         """Until a loop dies (its error is raised) or the process is cancelled."""

@@ -12,6 +12,7 @@ from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo_data import sample_workbook
 from bot.sandbox import Sandbox
+from bot.sender import Limits
 from bot.services import registry
 from bot.settings import Settings
 from storage import Database
@@ -34,7 +35,8 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
             async with db.transaction() as tx:
                 report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False)
             out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones ==\n")
-            process = await BotProcess(settings, db=db).start()
+            # the scene's people answer instantly, so the per-chat pace is relaxed for the show
+            process = await BotProcess(settings, db=db, limits=Limits(private_burst=30)).start()
             await scene(sandbox, out)
         finally:
             if process:

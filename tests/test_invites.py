@@ -100,3 +100,11 @@ async def test_names_with_markup_round_trip_literally(sandbox, bot, admin, proje
     assert "<b>&amp;王</b>，您好" in welcome.text
     assert (await people.by_telegram(db.read, 6400)).name == "<b>&amp;王</b>"
     assert ADMIN_ID in {p.telegram_id for p in await people.with_role(db.read, Role.admin)}
+
+
+async def test_commands_are_registered_per_language_and_for_admins(sandbox, bot, admin):
+    await admin.ask("/start")
+    scopes = sandbox.world.commands
+    default_zh = scopes['[{"type": "default"}, null]']
+    assert {"command": "report", "description": "填报月报"} in default_zh
+    assert {"command": "report", "description": "monthly report"} in scopes['[{"type": "default"}, "en"]']
