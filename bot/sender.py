@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InputFile
-from telegram.warnings import PTBUserWarning
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, SystemClock
 from storage import Database, outbox, reachability

@@ -1,7 +1,7 @@
 """Telegram in and out: parse an update, call a service, queue the reply. No SQL, no rules."""
 
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from telegram import Update
+from telegram.ext import Application, TypeHandler
 
 from handlers import admin, fallback, flows, gate, issues, projects, start
 
@@ -14,4 +14,4 @@ def register(app: Application) -> None:
     app.add_error_handler(fallback.on_error)
 
 
-__all__ = ["register", "ApplicationHandlerStop"]
+__all__ = ["register"]

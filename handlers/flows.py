@@ -6,7 +6,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-import messages
 from bot.context import BotContext
 from bot.flows import issue_work, monthly_report, raise_issue, weekly_update  # noqa: F401 (register)
 from bot.flows.engine import Engine
@@ -14,6 +13,7 @@ from bot.flows.session import Session
 from bot.services import issues as issue_service
 from bot.services import reports as report_service
 from handlers import fallback
+from handlers.menus import pressed
 
 private = filters.ChatType.PRIVATE
 
@@ -24,25 +24,23 @@ def session(update: Update, ctx: BotContext) -> Session:
                    person=ctx.person, locale=ctx.locale, chat_id=update.effective_chat.id)
 
 
-async def start_monthly(update: Update, ctx: BotContext) -> None:
-    if not await report_service.reportable_projects(ctx.tx, ctx.person):
-        await ctx.reply(update, "report.no_projects")
+async def _start(update: Update, ctx: BotContext, flow: str, allowed, nothing_key: str) -> None:
+    if not await allowed(ctx.tx, ctx.person):
+        await ctx.reply(update, nothing_key)
         return
-    await Engine(session(update, ctx)).start("monthly_report")
+    await Engine(session(update, ctx)).start(flow)
+
+
+async def start_monthly(update: Update, ctx: BotContext) -> None:
+    await _start(update, ctx, "monthly_report", report_service.reportable_projects, "report.no_projects")
 
 
 async def start_weekly(update: Update, ctx: BotContext) -> None:
-    if not await report_service.reportable_projects(ctx.tx, ctx.person):
-        await ctx.reply(update, "report.no_projects")
-        return
-    await Engine(session(update, ctx)).start("weekly_update")
+    await _start(update, ctx, "weekly_update", report_service.reportable_projects, "report.no_projects")
 
 
 async def start_raise(update: Update, ctx: BotContext) -> None:
-    if not await issue_service.raisable_projects(ctx.tx, ctx.person):
-        await ctx.reply(update, "issue.no_projects")
-        return
-    await Engine(session(update, ctx)).start("raise_issue")
+    await _start(update, ctx, "raise_issue", issue_service.raisable_projects, "issue.no_projects")
 
 
 async def cancel(update: Update, ctx: BotContext) -> None:
@@ -75,18 +73,15 @@ async def button(update: Update, ctx: BotContext) -> None:
     await ctx.answer(update, answer, alert=answer is not None)
 
 
-def _menu(key: str) -> filters.BaseFilter:
-    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
-
 
 HANDLERS = [
     CommandHandler("report", start_monthly, filters=private),
     CommandHandler("weekly", start_weekly, filters=private),
     CommandHandler("raise", start_raise, filters=private),
     CommandHandler("cancel", cancel, filters=private),
-    MessageHandler(_menu("report"), start_monthly),
-    MessageHandler(_menu("weekly"), start_weekly),
-    MessageHandler(_menu("raise"), start_raise),
+    MessageHandler(pressed("report"), start_monthly),
+    MessageHandler(pressed("weekly"), start_weekly),
+    MessageHandler(pressed("raise"), start_raise),
     MessageHandler(private & filters.TEXT & ~filters.COMMAND, text),
     MessageHandler(private & filters.PHOTO, photo),
     CallbackQueryHandler(button, pattern=r"^f:"),

@@ -5,16 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-import messages
 from bot.context import BotContext
 from bot.errors import Refused
 from bot.flows.engine import Engine
 from bot.models import IssueStatus, Role
+from bot.periods import report_period
 from bot.permissions import Action, may
 from bot.services import issues as service
 from bot.services import reports as report_service
-from bot.periods import report_period
 from handlers.flows import session
+from handlers.menus import pressed
 from storage import issues as store
 from storage import reports as report_store
 
@@ -92,15 +92,12 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
     await ctx.answer(update)
 
 
-def _menu(key: str) -> filters.BaseFilter:
-    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
-
 
 HANDLERS = [
     CommandHandler("issue", show_issue, filters=private),
     CommandHandler("issues", list_issues, filters=private),
     CommandHandler("todo", todo, filters=private),
-    MessageHandler(_menu("issues"), list_issues),
-    MessageHandler(_menu("todo"), todo),
+    MessageHandler(pressed("issues"), list_issues),
+    MessageHandler(pressed("todo"), todo),
     CallbackQueryHandler(issue_button, pattern=r"^i:"),
 ]

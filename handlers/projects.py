@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-import messages
 from bot.context import BotContext
 from bot.delivery import inline_keyboard
 from bot.models import Role
@@ -13,6 +12,7 @@ from bot.periods import report_period
 from bot.permissions import Action, may
 from bot.services import registry
 from bot.services import reports as report_service
+from handlers.menus import pressed
 from storage import projects as project_store
 from storage import reports as report_store
 
@@ -83,14 +83,11 @@ async def history(update: Update, ctx: BotContext) -> None:
     await ctx.reply(update, "projects.history", project=project, reports=reports, weeks=weeks)
 
 
-def _menu(key: str) -> filters.BaseFilter:
-    return private & filters.Text([messages.label(locale, f"menu.{key}") for locale in messages.LOCALES])
-
 
 HANDLERS = [
     CommandHandler("projects", list_projects, filters=private),
     CommandHandler("project", card, filters=private),
     CommandHandler("history", history, filters=private),
-    MessageHandler(_menu("projects") | _menu("my_projects"), list_projects),
+    MessageHandler(pressed("projects", "my_projects"), list_projects),
     CallbackQueryHandler(turn_page, pattern=r"^p:"),
 ]

@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
-from bot.delivery import reply_keyboard
 from bot.models import Role
 from bot.services import people, registry
 from bot.services.people import Redeemed
+from handlers.menus import menu
 
 _REFUSALS = {
     Redeemed.unknown: "start.unknown_code",
@@ -35,19 +35,6 @@ async def start(update: Update, ctx: BotContext) -> None:
         ctx.person = person
         ctx.locale = person.locale or ctx.locale
         await greet(update, ctx, person.main_role)
-
-
-_MENUS = {
-    Role.liaison: [["report", "weekly"], ["raise", "my_projects"], ["todo"]],
-    Role.member: [["todo", "issues"]],
-}
-_DEFAULT_MENU = [["todo", "projects", "issues"]]
-
-
-def menu(ctx: BotContext) -> dict:
-    """The reply keyboard under the chat: what this person does most, by role."""
-    rows = _MENUS.get(ctx.person.main_role, _DEFAULT_MENU)
-    return reply_keyboard([[ctx.label(f"menu.{key}") for key in row] for row in rows])
 
 
 async def greet(update: Update, ctx: BotContext, role: Role) -> None:

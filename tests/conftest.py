@@ -7,9 +7,9 @@ import pytest
 
 from bot.app import BotProcess
 from bot.clock import FixedClock
-from bot.sender import Limits
 from bot.importing import read_sheet
 from bot.sandbox import Sandbox
+from bot.sender import Limits
 from bot.services import registry
 from bot.settings import Settings
 from storage import Database

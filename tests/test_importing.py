@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 from bot.importing import PROJECT_HEADERS, SheetError, read_sheet, write_template
 from bot.services import registry
 from messages.imports import import_report, sheet_error
-from storage import people, projects as project_store
+from storage import people
+from storage import projects as project_store
 from tests.helpers import csv_bytes, project_row, xlsx
 
 

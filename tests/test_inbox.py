@@ -8,7 +8,8 @@ import os
 import signal
 import sys
 
-from storage import inbox, projects as project_store
+from storage import inbox
+from storage import projects as project_store
 from tests.conftest import ADMIN_ID
 from tests.helpers import project_row, xlsx
 

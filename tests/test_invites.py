@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from bot.models import Role
 from storage import people
-
 from tests.conftest import ADMIN_ID
 
 

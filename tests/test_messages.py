@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import messages
-from bot.delivery import split_text, visible_length
 import pytest
 
+import messages
+from bot.delivery import split_text, visible_length
 from bot.money import MoneyError, parse_wan, wan, yi
 
 

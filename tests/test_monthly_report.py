@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import BotProcess
 from bot.models import Role
-from storage import reports
 from storage import projects as project_store
+from storage import reports
 from tests.conftest import fast_limits
 from tests.helpers import bind
 

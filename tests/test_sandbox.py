@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox.html_check import ParseError, visible_text
-from bot.sandbox.world import ApiError, World, Chat, User
+from bot.sandbox.world import ApiError, Chat, User, World
 
 
 @pytest.mark.parametrize("bad", ["a < b", "<b>x", "x</b>", "<script>x</script>", "AT&T", "<b><i>x</b></i>"])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from openpyxl import load_workbook
 import io
+
+from openpyxl import load_workbook
 
 from storage import projects as project_store
 from tests.helpers import csv_bytes, project_row, xlsx

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from bot.errors import Refused
-from bot.flows.engine import Choice, InputError
+from bot.flows.engine import Choice, InputError, Step
 from bot.flows.session import Session
 from bot.importing import parse_date
 from bot.models import Project
@@ -14,16 +15,39 @@ from storage import projects
 MAX_BUTTONS = 24
 
 
-def project_choices(found: list[Project]) -> list[Choice]:
-    return [Choice(str(p.id), f"{p.code} {p.name}") for p in found[:MAX_BUTTONS]]
+Allowed = Callable[[Session], Awaitable[list[Project]]]
 
 
-async def typed_project(text: str, allowed: list[Project]) -> str:
-    code = text.strip().upper()
-    for project in allowed:
-        if project.code == code:
-            return str(project.id)
-    raise InputError("flow.unknown_project", code=text.strip())
+def project_step(prompt: str, allowed: Allowed) -> Step:
+    """Choose one of the `allowed` projects by button or by typing its code; skipped when the
+    flow was started with the project already known (see `single_project`)."""
+
+    async def choices(s: Session) -> list[Choice]:
+        return [Choice(str(p.id), f"{p.code} {p.name}") for p in (await allowed(s))[:MAX_BUTTONS]]
+
+    async def typed(text: str, s: Session) -> str:
+        code = text.strip().upper()
+        for project in await allowed(s):
+            if project.code == code:
+                return str(project.id)
+        raise InputError("flow.unknown_project", code=text.strip())
+
+    async def known(s: Session) -> bool:
+        return bool(s.draft.get("_single"))
+
+    return Step("project", "choice", prompt, choices=choices, parse=typed, skip=known, show=show_project)
+
+
+def single_project(allowed: Allowed) -> Callable[[Session], Awaitable[None]]:
+    """A prefill: when there is only one project to choose, choose it."""
+
+    async def prefill(s: Session) -> None:
+        if "project" not in s.draft:
+            found = await allowed(s)
+            if len(found) == 1:
+                s.draft.update(project=str(found[0].id), _single=True)
+
+    return prefill
 
 
 async def show_project(value: str, s: Session) -> str:

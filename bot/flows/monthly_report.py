@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.flows.common import project_choices, required_text, show_photos, show_project, typed_project
+from bot.flows.common import project_step, required_text, show_photos, single_project
 from bot.flows.engine import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step, register
 from bot.flows.session import Session
-from bot.models import Stage
+from bot.models import Project, Stage
 from bot.money import MoneyError, parse_wan, wan
 from bot.periods import report_period
 from bot.services import reports as service
@@ -20,22 +20,8 @@ def _period(s: Session) -> str:
     return report_period(s.today, s.policy.monthly_report)
 
 
-async def _prefill(s: Session) -> None:
-    mine = await service.reportable_projects(s.tx, s.person)
-    if len(mine) == 1:
-        s.draft.update(project=str(mine[0].id), _single=True)
-
-
-async def _projects(s: Session) -> list[Choice]:
-    return project_choices(await service.reportable_projects(s.tx, s.person))
-
-
-async def _typed_project(text: str, s: Session) -> str:
-    return await typed_project(text, await service.reportable_projects(s.tx, s.person))
-
-
-async def _single(s: Session) -> bool:
-    return bool(s.draft.get("_single"))
+async def _mine(s: Session) -> list[Project]:
+    return await service.reportable_projects(s.tx, s.person)
 
 
 async def _parse_ytd(text: str, s: Session) -> int:
@@ -104,11 +90,10 @@ async def _commit(s: Session) -> None:
 
 FLOW = register(Flow(
     name="monthly_report",
-    prefill=_prefill,
+    prefill=single_project(_mine),
     commit=_commit,
     steps=[
-        Step("project", "choice", "report.ask_project", choices=_projects, parse=_typed_project,
-             skip=_single, show=show_project),
+        project_step("report.ask_project", _mine),
         Step("ytd", "text", "report.ask_ytd", parse=_parse_ytd, shortcut=_same_ytd, show=_show_money),
         Step("stage", "choice", "report.ask_stage", choices=_stages, preselected=_current_stage,
              show=_show_stage),

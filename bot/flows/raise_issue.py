@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from bot.flows.common import (as_date, future_date, project_choices, required_text, show_photos,
-                              show_project, typed_project)
+from bot.flows.common import (
+    as_date,
+    future_date,
+    project_step,
+    required_text,
+    show_photos,
+    single_project,
+)
 from bot.flows.engine import Choice, Flow, Step, register
 from bot.flows.session import Session
+from bot.models import Project
 from bot.services import issues as service
 
 
-async def _allowed(s: Session):
+async def _allowed(s: Session) -> list[Project]:
     return await service.raisable_projects(s.tx, s.person)
-
-
-async def _prefill(s: Session) -> None:
-    if "project" not in s.draft:
-        allowed = await _allowed(s)
-        if len(allowed) == 1:
-            s.draft.update(project=str(allowed[0].id), _single=True)
-
-
-async def _projects(s: Session) -> list[Choice]:
-    return project_choices(await _allowed(s))
-
-
-async def _typed(text: str, s: Session) -> str:
-    return await typed_project(text, await _allowed(s))
-
-
-async def _single(s: Session) -> bool:
-    return bool(s.draft.get("_single"))
 
 
 async def _categories(s: Session) -> list[Choice]:
@@ -51,11 +39,10 @@ async def _commit(s: Session) -> None:
 
 FLOW = register(Flow(
     name="raise_issue",
-    prefill=_prefill,
+    prefill=single_project(_allowed),
     commit=_commit,
     steps=[
-        Step("project", "choice", "issue.ask_project", choices=_projects, parse=_typed, skip=_single,
-             show=show_project),
+        project_step("issue.ask_project", _allowed),
         Step("category", "choice", "issue.ask_category", choices=_categories, show=_show_category),
         Step("description", "text", "issue.ask_description", parse=required_text),
         Step("need", "text", "issue.ask_need", parse=required_text, optional=True),

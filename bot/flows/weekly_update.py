@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from bot.flows.common import project_choices, required_text, show_project, typed_project, yes_no
-from bot.flows.engine import Choice, Engine, Flow, Step, register
+from bot.flows.common import project_step, required_text, single_project, yes_no
+from bot.flows.engine import Engine, Flow, Step, register
 from bot.flows.session import Session
+from bot.models import Project
 from bot.services import reports as service
 
 
-async def _mine(s: Session):
+async def _mine(s: Session) -> list[Project]:
     return await service.reportable_projects(s.tx, s.person)
-
-
-async def _prefill(s: Session) -> None:
-    mine = await _mine(s)
-    if len(mine) == 1:
-        s.draft.update(project=str(mine[0].id), _single=True)
-
-
-async def _projects(s: Session) -> list[Choice]:
-    return project_choices(await _mine(s))
-
-
-async def _typed(text: str, s: Session) -> str:
-    return await typed_project(text, await _mine(s))
-
-
-async def _single(s: Session) -> bool:
-    return bool(s.draft.get("_single"))
 
 
 async def _commit(s: Session) -> None:
@@ -42,12 +25,11 @@ async def _commit(s: Session) -> None:
 
 FLOW = register(Flow(
     name="weekly_update",
-    prefill=_prefill,
+    prefill=single_project(_mine),
     commit=_commit,
     summary=False,
     steps=[
-        Step("project", "choice", "weekly.ask_project", choices=_projects, parse=_typed, skip=_single,
-             show=show_project),
+        project_step("weekly.ask_project", _mine),
         Step("done", "text", "weekly.ask_done", parse=required_text),
         Step("plan", "text", "weekly.ask_plan", parse=required_text),
         Step("problem", "choice", "weekly.ask_problem", choices=yes_no),

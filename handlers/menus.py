@@ -1,0 +1,27 @@
+"""The reply-keyboard main menu: what each role does most, one tap away."""
+
+from __future__ import annotations
+
+from telegram.ext import filters
+
+import messages
+from bot.context import BotContext
+from bot.delivery import reply_keyboard
+from bot.models import Role
+
+_MENUS = {
+    Role.liaison: [["report", "weekly"], ["raise", "my_projects"], ["todo"]],
+    Role.member: [["todo", "issues"]],
+}
+_DEFAULT = [["todo", "projects", "issues"]]
+
+
+def menu(ctx: BotContext) -> dict:
+    rows = _MENUS.get(ctx.person.main_role, _DEFAULT)
+    return reply_keyboard([[ctx.label(f"menu.{key}") for key in row] for row in rows])
+
+
+def pressed(*keys: str) -> filters.BaseFilter:
+    """A private message whose text is one of these menu buttons, in any language."""
+    labels = [messages.label(locale, f"menu.{key}") for key in keys for locale in messages.LOCALES]
+    return filters.ChatType.PRIVATE & filters.Text(labels)
