@@ -8,7 +8,7 @@ nothing or everything, and the update is handled again after a restart if it was
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
@@ -37,7 +37,6 @@ class UnitOfWork:
     tx: Conn
     update_id: int | None
     error: BaseException | None = None
-    queued: int = field(default=0)
 
 
 CURRENT_WORK: ContextVar[UnitOfWork | None] = ContextVar("current_work", default=None)
@@ -86,7 +85,6 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         await self.send(update.effective_chat.id, self.t(key, **values), keyboard)
 
     async def send(self, chat_id: int, text: str, keyboard: dict | None = None) -> None:
-        self.work.queued += 1
         await delivery.send_text(self.tx, self.now, chat_id, text, keyboard)
 
     async def answer(self, update: Update, text: str | None = None, alert: bool = False) -> None:
@@ -95,5 +93,4 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     async def edit(self, update: Update, text: str, keyboard: dict | None = None) -> None:
         message = update.callback_query.message
-        self.work.queued += 1
         await delivery.edit_text(self.tx, self.now, message.chat.id, message.message_id, text, keyboard)

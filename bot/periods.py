@@ -26,11 +26,6 @@ def report_period(today: date, policy: MonthlyReportPolicy) -> str:
     return period
 
 
-def previous_period(period: str) -> str:
-    year, month = (int(p) for p in period.split("-"))
-    return f"{year - 1}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
-
-
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

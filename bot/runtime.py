@@ -41,7 +41,6 @@ class UpdateRunner:
         self.sender = sender
         self.poll_timeout = poll_timeout
         self._pending = asyncio.Event()
-        self.handled = 0
 
     async def poll(self) -> None:
         """Fetch forever; each batch is stored before the next request acknowledges it."""
@@ -97,7 +96,6 @@ class UpdateRunner:
                 await inbox.mark_handled(tx, update_id, self.clock.now())
         except HandlerFailed as failed:
             await self._record_failure(update, update_id, failed.__cause__)
-        self.handled += 1
         self.sender.wake()
 
     async def _record_failure(self, update: Update, update_id: int, error: BaseException | None) -> None:

@@ -101,7 +101,3 @@ async def fail_pending_for_chat(conn: Conn, chat_id: int, error: str, now: datet
         f"UPDATE outbox SET failed_at = ?, error = ? WHERE chat_id = ? AND {_PENDING}",
         (utc_text(now), error, chat_id),
     )
-
-
-async def pending_count(conn: Conn) -> int:
-    return await conn.scalar(f"SELECT COUNT(*) FROM outbox WHERE {_PENDING}")

@@ -27,7 +27,7 @@ async def test_kill_between_receipt_and_handling_then_handled_once_after_restart
     admin = sandbox.user(ADMIN_ID, "王主任")
     process = await _bot_process(settings)
     try:
-        await admin.ask("/start")
+        await admin.ask("/start", timeout=60)  # a cold start of a second Python on a busy machine
         sandbox.holds["getFile"] = asyncio.Event()  # the handler will stop mid-way, waiting here
         before = admin.replies_so_far()
         update_id = await admin.send_document(xlsx([project_row("JC-1"), project_row("JC-2")]), "项目.xlsx")
@@ -43,7 +43,7 @@ async def test_kill_between_receipt_and_handling_then_handled_once_after_restart
 
     process = await _bot_process(settings)
     try:
-        report = await admin.reply(before, timeout=20)
+        report = await admin.reply(before, timeout=60)
         assert "导入完成：新增 2 个项目" in report.text
         await admin.ask("/help")  # a later update is answered: the restarted bot moved on
         process.send_signal(signal.SIGTERM)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from bot.errors import Refused
 from bot.flows.engine import Choice, InputError, Step
 from bot.flows.session import Session
 from bot.importing import parse_date
@@ -88,8 +87,3 @@ async def show_photos(value: list, s: Session) -> str:
 
 def as_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def refuse_if_none(value: object, key: str) -> None:
-    if value is None:
-        raise Refused(key)

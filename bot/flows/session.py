@@ -42,8 +42,5 @@ class Session:
     async def say(self, key: str, keyboard: dict | None = None, **values: object) -> None:
         await delivery.send_text(self.tx, self.now, self.chat_id, self.t(key, **values), keyboard)
 
-    async def say_text(self, text: str, keyboard: dict | None = None) -> None:
-        await delivery.send_text(self.tx, self.now, self.chat_id, text, keyboard)
-
     async def edit(self, message_id: int, text: str) -> None:
         await delivery.edit_text(self.tx, self.now, self.chat_id, message_id, text)

@@ -251,9 +251,6 @@ class Sandbox:
         return [m for m in self.world.transcripts.get(chat_id, [])
                 if m.from_bot == from_bot and not m.deleted]
 
-    def pending_updates(self) -> int:
-        return len(self.world.updates)
-
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until the bot's calls make `predicate` true (woken by each call, never polled)."""
         async with self.changed:
@@ -378,9 +375,9 @@ class SandboxUser:
         await self.sandbox.wait_for(lambda: len(self.sandbox.messages(chat.id)) > after, timeout)
         return self.sandbox.messages(chat.id)[after]
 
-    async def ask(self, text: str, chat_id: int | None = None) -> Message:
+    async def ask(self, text: str, chat_id: int | None = None, timeout: float = 10.0) -> Message:
         """Send `text` and return the bot's first answer to it."""
         before = self.replies_so_far(chat_id)
         await self.send(text, chat_id)
-        return await self.reply(before, chat_id)
+        return await self.reply(before, chat_id, timeout)
 
