@@ -15,6 +15,7 @@ from bot.context import BotContext, Env
 from bot.models import Role
 from bot.policy import Policy, load_policy
 from bot.runtime import UpdateRunner
+from bot.scheduler import Scheduler
 from bot.sender import Limits, OutboxSender
 from bot.settings import Settings
 from storage import Database
@@ -45,13 +46,15 @@ class BotProcess:
     """The running bot: the Application, the update runner and the outbox sender."""
 
     def __init__(self, settings: Settings, *, policy: Policy | None = None, clock: Clock | None = None,
-                 db: Database | None = None, limits: Limits | None = None, poll_timeout: int = 25):
+                 db: Database | None = None, limits: Limits | None = None, poll_timeout: int = 25,
+                 schedule: bool = True):
         self.settings = settings
         self.policy = policy or load_policy(settings.policy)
         self.clock = clock or SystemClock()
         self._db = db
         self._limits = limits
         self._poll_timeout = poll_timeout
+        self._schedule = schedule
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> BotProcess:
@@ -67,6 +70,10 @@ class BotProcess:
         await self.app.start()
         await self.register_commands()
         await self.runner.prune()
+        if self._schedule:
+            self.scheduler = Scheduler(self.app, self.db, self.policy, self.settings.tz, self.clock, self.sender)
+            await self.scheduler.catch_up()
+            self.scheduler.start()
         for coroutine in (self.sender.run(), self.runner.handle_forever(), self.runner.poll()):
             self._tasks.append(asyncio.create_task(coroutine))
         return self

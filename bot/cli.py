@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="admin 管理员, leader 包联领导, unit_head 单位负责人, liaison 联络员, member 责任单位人员")
     inv.add_argument("--project", help="项目编号: makes a liaison or leader that project's own")
     inv.add_argument("--unit", help="the person's unit (单位), created if new")
+    jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one for an explicit instant")
+    jobs_sub = jobs.add_subparsers(dest="what", required=True, metavar="WHAT")
+    jobs_sub.add_parser("list", help="name, schedule, last run, next run")
+    run_one = jobs_sub.add_parser("run", help="run a job as if at --at (once per period: a second run sends nothing)")
+    run_one.add_argument("name", help="the job's name, as `jobs list` shows it")
+    run_one.add_argument("--at", required=True, help="the instant, e.g. 2026-12-01T09:00 (LIAISONBOT_TIMEZONE unless it has an offset)")
+    run_one.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
     sub.add_parser("migrate", help="apply pending database migrations",
                    description="Apply the numbered migrations not yet recorded (also done at start-up).")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
@@ -51,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "template", "import", "invite")
+    quiet = args.command in ("demo", "template", "import", "invite", "jobs")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -79,7 +86,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return await commands.run(settings, policy)
     if args.command == "template":
         return commands.template(args.file)
-    handler = {"import": commands.import_projects, "invite": commands.invite,
+    handler = {"import": commands.import_projects, "invite": commands.invite, "jobs": commands.jobs,
                "migrate": commands.migrate, "backup": commands.backup}[args.command]
     return await handler(settings, policy, args)
 

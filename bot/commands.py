@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from datetime import datetime
 from pathlib import Path
 
 from telegram import Bot
@@ -14,6 +15,8 @@ from bot import importing
 from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo import run_demo
+from bot.jobs.catalog import JOBS
+from bot.jobs.registry import run_job
 from bot.models import Role
 from bot.policy import Policy
 from bot.services import people, registry
@@ -21,7 +24,7 @@ from bot.settings import Settings
 from handlers.admin import deep_link
 from messages import render_plain
 from messages.imports import import_report, sheet_error
-from storage import Database
+from storage import Database, job_runs
 
 
 async def run(settings: Settings, policy: Policy) -> int:
@@ -123,4 +126,40 @@ async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -
     finally:
         await db.close()
     print(f"backed up {settings.db} to {args.file}")
+    return 0
+
+
+async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    tz = settings.tz
+    db = await Database.open(settings.db)
+    try:
+        if args.what == "list":
+            now = SystemClock().now()
+            print(f"{'job':28} {'schedule':48} {'last run':26} next run")
+            for name, job in JOBS.items():
+                last = await job_runs.last_run(db.read, name)
+                upcoming = job.trigger(policy, tz).get_next_fire_time(None, now)
+                print(f"{name:28} {str(job.trigger(policy, tz)):48} "
+                      f"{(last[0] if last else '—'):26} {upcoming.isoformat(timespec='minutes')}")
+            return 0
+        job = JOBS.get(args.name)
+        if job is None:
+            print(f"liaisonbot: no job named {args.name!r}; see `liaisonbot jobs list`")
+            return 1
+        try:
+            instant = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(f"liaisonbot: --at {args.at!r} is not a time like 2026-12-01T09:00")
+            return 1
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=tz)
+        outcome = await run_job(db, job, instant, policy, tz, dry_run=args.dry_run)
+    finally:
+        await db.close()
+    summary = outcome.reason if outcome.reason else f"queued {len(outcome.messages)} messages"
+    if outcome.reason == "dry run":
+        summary = f"dry run, would send {len(outcome.messages)} messages"
+    print(f"{outcome.job} for {outcome.period}: {summary}")
+    for chat_id, method, params in outcome.messages:
+        print(f"--- {method} to {chat_id}\n{params.get('text', params.get('caption', ''))}")
     return 0

@@ -36,7 +36,7 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
                 report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False)
             out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones ==\n")
             # the scene's people answer instantly, so the per-chat pace is relaxed for the show
-            process = await BotProcess(settings, db=db, limits=Limits(private_burst=30)).start()
+            process = await BotProcess(settings, db=db, limits=Limits(private_burst=30), schedule=False).start()
             await scene(sandbox, out)
         finally:
             if process:

@@ -166,6 +166,7 @@ class Issue(_Model):
     solution: str | None = None
     flagged: bool
     created_at: datetime
+    solved_at: datetime | None = None
     closed_at: datetime | None = None
 
     @property

@@ -22,6 +22,7 @@ class MonthlyReportPolicy(_Section):
     due_day: int | Literal["last"] = "last"
     """Calendar day of the month the report is due, or the month's last day."""
     reminder_days_before: list[int] = Field(default=[3, 1, 0])
+    remind_time: time = time(9, 0)
     late_to_centre_after_working_days: int = Field(default=3, ge=0)
 
     @model_validator(mode="after")
@@ -69,6 +70,7 @@ class BulletinPolicy(_Section):
     weekly_digest_time: time = time(9, 0)
     monthly_day: int = Field(default=5, ge=1, le=28)
     monthly_time: time = time(9, 0)
+    leader_digest_time: time = time(8, 30)
 
 
 class DeliveryPolicy(_Section):

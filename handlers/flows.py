@@ -74,6 +74,19 @@ async def button(update: Update, ctx: BotContext) -> None:
 
 
 
+_GO = {"report": start_monthly, "weekly": start_weekly, "raise": start_raise}
+
+
+async def go(update: Update, ctx: BotContext) -> None:
+    """A reminder's button: start the flow it names."""
+    start = _GO.get(update.callback_query.data.removeprefix("go:"))
+    if start is None:
+        await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
+        return
+    await start(update, ctx)
+    await ctx.answer(update)
+
+
 HANDLERS = [
     CommandHandler("report", start_monthly, filters=private),
     CommandHandler("weekly", start_weekly, filters=private),
@@ -85,4 +98,5 @@ HANDLERS = [
     MessageHandler(private & filters.TEXT & ~filters.COMMAND, text),
     MessageHandler(private & filters.PHOTO, photo),
     CallbackQueryHandler(button, pattern=r"^f:"),
+    CallbackQueryHandler(go, pattern=r"^go:"),
 ]

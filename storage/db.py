@@ -29,6 +29,11 @@ def parse_utc(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _params(params: Iterable[Any] | dict) -> tuple | dict:
+    """Positional (?) or named (:name) parameters."""
+    return params if isinstance(params, dict) else tuple(params)
+
+
 class Conn:
     """A thin facade over an aiosqlite connection that repositories use."""
 
@@ -36,22 +41,22 @@ class Conn:
         self.raw = raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        cursor = await self.raw.execute(sql, tuple(params))
+        cursor = await self.raw.execute(sql, _params(params))
         return cursor.lastrowid
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         await self.raw.executemany(sql, [tuple(r) for r in rows])
 
     async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
-        cursor = await self.raw.execute(sql, tuple(params))
+        cursor = await self.raw.execute(sql, _params(params))
         return cursor.rowcount
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self.raw.execute(sql, tuple(params)) as cursor:
+        async with self.raw.execute(sql, _params(params)) as cursor:
             return await cursor.fetchone()
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self.raw.execute(sql, tuple(params)) as cursor:
+        async with self.raw.execute(sql, _params(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:

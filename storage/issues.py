@@ -35,7 +35,8 @@ def _issue(r: Row) -> Issue:
         leader_id=r["leader_id"], leader_name=r["leader_name"], assignee_id=r["assignee_id"],
         assignee_name=r["assignee_name"], plan=r["plan"], ack_due=parse_utc(r["ack_due"]),
         resolve_due=parse_utc(r["resolve_due"]), solution=r["solution"], flagged=bool(r["flagged"]),
-        created_at=parse_utc(r["created_at"]), closed_at=parse_utc(r["closed_at"]),
+        created_at=parse_utc(r["created_at"]), solved_at=parse_utc(r["solved_at"]),
+        closed_at=parse_utc(r["closed_at"]),
     )
 
 
@@ -124,3 +125,15 @@ async def all_recent(conn: Conn, status: str | None) -> list[Issue]:
     rows = await conn.all(
         _SELECT + " WHERE (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50", (status, status))
     return [_issue(r) for r in rows]
+
+
+async def unfinished(conn: Conn) -> list[Issue]:
+    rows = await conn.all(_SELECT + " WHERE i.status != 'closed' ORDER BY i.id")
+    return [_issue(r) for r in rows]
+
+
+async def has_event(conn: Conn, issue_id: int, kind: str, text: str | None = None) -> bool:
+    return await conn.scalar(
+        "SELECT 1 FROM issue_events WHERE issue_id = ? AND kind = ? AND (? IS NULL OR text = ?)",
+        (issue_id, kind, text, text)) is not None
+

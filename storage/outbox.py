@@ -32,37 +32,40 @@ def _row(r) -> OutboxRow:
 
 async def add(
     conn: Conn, chat_id: int, method: str, params: dict, now: datetime, *,
-    urgent: bool = False, not_before: datetime | None = None,
+    urgent: bool = False, deliver_after: datetime | None = None,
     attachment: tuple[str, str, bytes] | None = None,
 ) -> int:
+    """`deliver_after` defers a message (quiet hours) without holding back the chat's others."""
     field, name, data = attachment if attachment else (None, None, None)
     return await conn.execute(
-        "INSERT INTO outbox (chat_id, method, payload, urgent, created_at, not_before,"
+        "INSERT INTO outbox (chat_id, method, payload, urgent, created_at, deliver_after,"
         " attachment, attachment_field, attachment_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (chat_id, method, json.dumps(params, ensure_ascii=False), int(urgent), utc_text(now),
-         utc_text(not_before) if not_before else None, data, field, name),
+         utc_text(deliver_after) if deliver_after else None, data, field, name),
     )
 
 
 _PENDING = "sent_at IS NULL AND failed_at IS NULL"
+_ELIGIBLE = f"{_PENDING} AND (deliver_after IS NULL OR deliver_after <= :now)"
 
 
 async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[int]:
-    """Chats whose oldest pending message may go now (later ones wait behind it: order per chat)."""
+    """Chats whose oldest eligible message may go now (a retry holds back the rest: order per chat)."""
     rows = await conn.all(
         f"""SELECT o.chat_id FROM outbox o
-            WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE {_PENDING} GROUP BY chat_id)
-              AND (o.not_before IS NULL OR o.not_before <= ?)
-            ORDER BY o.urgent DESC, o.id LIMIT ?""",
-        (utc_text(now), limit),
+            WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE {_ELIGIBLE} GROUP BY chat_id)
+              AND (o.not_before IS NULL OR o.not_before <= :now)
+            ORDER BY o.urgent DESC, o.id LIMIT :limit""",
+        {"now": utc_text(now), "limit": limit},
     )
     return [r["chat_id"] for r in rows]
 
 
 async def head(conn: Conn, chat_id: int, now: datetime) -> OutboxRow | None:
-    """The chat's oldest pending message, if it may go now."""
+    """The chat's oldest eligible message, if it may go now."""
     r = await conn.one(
-        f"SELECT * FROM outbox WHERE chat_id = ? AND {_PENDING} ORDER BY id LIMIT 1", (chat_id,)
+        f"SELECT * FROM outbox WHERE chat_id = :chat AND {_ELIGIBLE} ORDER BY id LIMIT 1",
+        {"chat": chat_id, "now": utc_text(now)},
     )
     if r is None or (r["not_before"] and r["not_before"] > utc_text(now)):
         return None
@@ -70,7 +73,9 @@ async def head(conn: Conn, chat_id: int, now: datetime) -> OutboxRow | None:
 
 
 async def next_due(conn: Conn) -> datetime | None:
-    stamp = await conn.scalar(f"SELECT MIN(not_before) FROM outbox WHERE {_PENDING}")
+    stamp = await conn.scalar(
+        f"SELECT MIN(COALESCE(not_before, deliver_after)) FROM outbox WHERE {_PENDING}"
+        " AND (not_before IS NOT NULL OR deliver_after IS NOT NULL)")
     return datetime.fromisoformat(stamp) if stamp else None
 
 

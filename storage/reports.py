@@ -89,3 +89,13 @@ async def weekly_history(conn: Conn, project_id: int, limit: int = 8) -> list[We
         (project_id, limit),
     )
     return [_weekly(r) for r in rows]
+
+
+async def reported_project_ids(conn: Conn, period: str) -> set[int]:
+    rows = await conn.all("SELECT DISTINCT project_id FROM monthly_reports WHERE period = ?", (period,))
+    return {r["project_id"] for r in rows}
+
+
+async def weekly_project_ids(conn: Conn, week: str) -> set[int]:
+    rows = await conn.all("SELECT project_id FROM weekly_updates WHERE week = ?", (week,))
+    return {r["project_id"] for r in rows}

@@ -67,7 +67,9 @@ def fast_limits() -> Limits:
 
 @pytest.fixture
 async def bot(settings, db, clock):
-    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5).start()
+    # jobs run only where a test runs them (with its clock): see tests/test_jobs.py
+    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5,
+                               schedule=False).start()
     yield process
     await process.stop()
 

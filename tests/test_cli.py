@@ -112,3 +112,18 @@ async def test_demo_plays_the_scene():
     assert "只为项目中心登记的人员服务" in text
     assert "已提交 QS-2026-001 新材料产业园标准化厂房项目 2026-" in text
     assert "已提交，编号 Q-2026-0001" in text and "已销号。感谢反馈" in text
+
+
+def test_jobs_list_and_run_once_per_period(tmp_path):
+    listing = _cli("jobs", "list", cwd=tmp_path)
+    assert listing.returncode == 0
+    for name in ("weekly-update-request", "monthly-report-countdown", "issue-clocks"):
+        assert name in listing.stdout
+    dry = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:00", "--dry-run", cwd=tmp_path)
+    assert "dry run, would send 0 messages" in dry.stdout
+    first = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:00", cwd=tmp_path)
+    assert "issue-clocks for 2026-12-01T09:00: queued 0 messages" in first.stdout
+    again = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:10", cwd=tmp_path)
+    assert "already ran" in again.stdout
+    assert _cli("jobs", "run", "nope", "--at", "2026-12-01T09:00", cwd=tmp_path).returncode == 1
+    assert _cli("jobs", "run", "issue-clocks", "--at", "tomorrow", cwd=tmp_path).returncode == 1

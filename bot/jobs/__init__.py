@@ -1,0 +1,1 @@
+"""Scheduled jobs: each a function of (instant, database), run once per period."""

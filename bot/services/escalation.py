@@ -1,0 +1,108 @@
+"""The issue clocks (DESIGN.md §3, the 13710 rule): warn before a deadline, escalate one level at
+a breach (L1 unit → L2 project centre → L3 government leaders, never skipping), flag an issue still
+overdue at L3, and close a solved issue whose raiser has not answered in time."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.models import Issue, IssueStatus, Person, Role
+from bot.policy import Policy
+from bot.services.issues import actions_for, default_deadline, keyboard
+from bot.services.notify import quiet_until, tell
+from bot.workdays import add_working_days, end_of_day, is_working_day
+from storage import issues as store
+from storage import people, projects
+from storage.db import Conn
+
+S = IssueStatus
+TOP_LEVEL = 3
+
+
+async def check_clocks(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo) -> None:
+    for issue in await store.unfinished(tx):
+        if issue.status is S.solved:
+            await _auto_close(tx, clock, policy, tz, issue)
+        elif issue.status in (S.assigned, S.acknowledged, S.reopened):
+            await _watch(tx, clock, policy, tz, issue)
+
+
+async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue) -> None:
+    now = clock.now()
+    ack_breached = issue.status is S.assigned and issue.ack_due is not None and now > issue.ack_due
+    resolve_breached = issue.resolve_due is not None and now > issue.resolve_due
+    if ack_breached or resolve_breached:
+        reason = "acknowledge" if ack_breached and not resolve_breached else "resolve"
+        if issue.level < TOP_LEVEL:
+            await _escalate(tx, clock, policy, tz, issue, reason)
+        elif not issue.flagged:
+            await _flag(tx, clock, issue)
+        return
+    if issue.resolve_due is None:
+        return
+    today = now.astimezone(tz).date()
+    due_day = issue.resolve_due.astimezone(tz).date()
+    warn_from = add_working_days(today, policy.issue_clocks.warn_working_days_before)
+    stamp = due_day.isoformat()
+    if is_working_day(today) and warn_from >= due_day and not await store.has_event(tx, issue.id, "warn", stamp):
+        await store.add_event(tx, issue.id, now, None, "warn", text=stamp)
+        await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.warning", issue=issue,
+                   not_before=quiet_until(now, policy.delivery, tz))
+
+
+async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue, reason: str) -> None:
+    now = clock.now()
+    today = now.astimezone(tz).date()
+    level = issue.level + 1
+    due = end_of_day(default_deadline(today, policy, issue.major), tz)
+    await store.update(tx, issue.id, now, level=level, resolve_due=due, ack_due=None)
+    await store.add_event(tx, issue.id, now, None, "escalate", from_level=issue.level, to_level=level,
+                          from_status=issue.status.value, to_status=issue.status.value, text=reason)
+    issue = await store.get(tx, issue.id)
+    urgent = level == TOP_LEVEL
+    later = None if urgent else quiet_until(now, policy.delivery, tz)
+    for person in await level_leaders(tx, issue, level):
+        await tell(tx, now, person, "clock.escalated", keyboard(person.locale, issue, await actions_for(tx, person, issue)),
+                   issue=issue, reason=reason, urgent=urgent, not_before=later)
+    await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.escalated_assignee", issue=issue,
+               urgent=urgent, not_before=later)
+
+
+async def _flag(tx: Conn, clock: Clock, issue: Issue) -> None:
+    """Past its deadline at the top level: 挂牌督办, shown in every bulletin until closed."""
+    now = clock.now()
+    await store.update(tx, issue.id, now, flagged=1)
+    await store.add_event(tx, issue.id, now, None, "flag", from_level=issue.level, to_level=issue.level)
+    issue = await store.get(tx, issue.id)
+    for person in await level_leaders(tx, issue, TOP_LEVEL):
+        await tell(tx, now, person, "clock.flagged", issue=issue, urgent=True)
+
+
+async def _auto_close(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue) -> None:
+    now = clock.now()
+    if issue.solved_at is None:
+        return
+    solved_day = issue.solved_at.astimezone(tz).date()
+    deadline = end_of_day(add_working_days(solved_day, policy.issue_clocks.auto_close_working_days), tz)
+    if now <= deadline:
+        return
+    await store.update(tx, issue.id, now, status=S.closed.value, closed_at=now)
+    await store.add_event(tx, issue.id, now, None, "auto_close", from_status=S.solved.value,
+                          to_status=S.closed.value)
+    issue = await store.get(tx, issue.id)
+    later = quiet_until(now, policy.delivery, tz)
+    for person_id in {issue.raised_by, issue.assignee_id}:
+        await tell(tx, now, await people.get(tx, person_id), "clock.auto_closed", issue=issue,
+                   not_before=later)
+
+
+async def level_leaders(tx: Conn, issue: Issue, level: int) -> list[Person]:
+    """Who answers for an issue at `level`: L2 the project centre's administrators; L3 the
+    project's lead leader and the issue's responsible leader (every leader if neither is set)."""
+    if level == 2:
+        return await people.with_role(tx, Role.admin)
+    leaders = await people.with_role(tx, Role.leader)
+    chosen = [p for p in leaders if p.id == issue.leader_id
+              or await projects.has_person(tx, issue.project_id, p.id, "lead_leader")]
+    return chosen or leaders

@@ -1,0 +1,217 @@
+"""Scheduled jobs with an injected instant: who gets what, exactly once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.jobs.catalog import JOBS
+from bot.jobs.registry import last_fire, run_job
+from bot.models import Role
+from bot.policy import Policy
+from bot.services import issues as issue_service
+from storage import issues, people
+from tests.helpers import bind
+
+TZ = ZoneInfo("Asia/Shanghai")
+POLICY = Policy()
+LIAISON, OTHER, HEAD, ADMIN, LEADER, WORKER = 6001, 6002, 6101, 5001, 6301, 6201
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+async def team(db, projects):
+    await bind(db, "李娜", LIAISON, role=Role.liaison)
+    await bind(db, "张伟", OTHER, role=Role.liaison)
+    await bind(db, "赵科长", HEAD, role=Role.unit_head, unit="县交通局")
+    await bind(db, "王主任", ADMIN, role=Role.admin)
+    await bind(db, "周建国", LEADER, role=Role.leader)
+    await bind(db, "钱工", WORKER, role=Role.member, unit="县住建局")
+
+
+async def _run(db, name: str, when: datetime, dry_run: bool = False):
+    return await run_job(db, JOBS[name], when, POLICY, TZ, dry_run=dry_run)
+
+
+def _by_chat(outcome) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chat_id, method, params in outcome.messages:
+        assert method == "sendMessage"
+        found[chat_id] = found.get(chat_id, "") + params["text"]
+    return found
+
+
+async def test_weekly_request_goes_to_each_liaison_once_listing_their_projects(db, team):
+    outcome = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
+    sent = _by_chat(outcome)
+    assert set(sent) == {LIAISON, OTHER}
+    assert "JC-2026-001" in sent[LIAISON] and "JC-2026-002" in sent[LIAISON] and "JC-2026-003" not in sent[LIAISON]
+    assert outcome.period == "2026-W48"
+    again = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 30))
+    assert (again.ran, again.reason, again.messages) == (False, "already ran", ())
+    assert await db.read.scalar("SELECT COUNT(*) FROM outbox") == 2
+
+
+async def test_a_dry_run_shows_the_messages_and_changes_nothing(db, team):
+    dry = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0), dry_run=True)
+    assert dry.reason == "dry run" and len(dry.messages) == 2
+    assert await db.read.scalar("SELECT COUNT(*) FROM outbox") == 0
+    assert await db.read.scalar("SELECT COUNT(*) FROM job_runs") == 0
+    assert len((await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))).messages) == 2
+
+
+async def test_monday_nudge_only_for_projects_without_an_update(db, team, clock):
+    from storage import reports
+
+    project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+    other_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-003'")
+    async with db.transaction() as tx:
+        for pid, reporter in ((project_id, "李娜"), (other_id, "张伟")):
+            person = (await people.by_name(tx, reporter))[0]
+            await reports.save_weekly(tx, project_id=pid, week="2026-W48", reporter_id=person.id,
+                                      done="x", plan="y", has_problem=False, now=clock.now())
+    sent = _by_chat(await _run(db, "weekly-update-nudge", local(2026, 11, 30, 9, 0)))
+    assert set(sent) == {LIAISON}  # 张伟 answered for his only project
+    assert "JC-2026-002" in sent[LIAISON] and "JC-2026-001" not in sent[LIAISON]
+
+
+@pytest.mark.parametrize(("day", "expected"), [(26, None), (27, "还有 3 天截止"), (28, None),
+                                               (29, "还有 1 天截止"), (30, "今天截止")])
+async def test_monthly_countdown_days(db, team, day, expected):
+    sent = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 11, day, 9, 0)))
+    if expected is None:
+        assert sent == {}
+    else:
+        assert set(sent) == {LIAISON, OTHER} and expected in sent[LIAISON]
+
+
+async def test_late_reports_go_to_the_liaison_then_the_unit_head_then_the_centre(db, team):
+    sent = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 12, 1, 9, 0)))
+    assert set(sent) == {LIAISON, OTHER, HEAD}
+    assert "2026-11 月报已逾期" in sent[LIAISON]
+    assert "JC-2026-001" in sent[HEAD] and "JC-2026-003" not in sent[HEAD]  # 003 is another unit's
+    assert ADMIN not in sent
+    centre = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 12, 3, 9, 0)))
+    assert set(centre) == {ADMIN} and "共 3 个" in centre[ADMIN]
+
+
+async def _assigned_issue(db, when: datetime, days: int = 7) -> int:
+    clock = FixedClock(when)
+    async with db.transaction() as tx:
+        raiser = (await people.by_name(tx, "李娜"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
+                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
+        admin = (await people.by_name(tx, "王主任"))[0]
+        unit_id = await people.ensure_unit(tx, "县住建局")
+        worker = (await people.by_name(tx, "钱工"))[0]
+        leader = (await people.by_name(tx, "周建国"))[0]
+        deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY, False)
+        await issue_service.assign(tx, clock, POLICY, TZ, admin, issue.id, unit_id=unit_id,
+                                   assignee_id=worker.id, leader_id=leader.id, plan="协调",
+                                   deadline=deadline, major=False)
+        await tx.execute("DELETE FROM outbox")
+    return issue.id
+
+
+async def test_an_unacknowledged_issue_escalates_to_the_centre(db, team):
+    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))  # ack due Monday 23rd 23:59
+    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 23, 12, 0))) == {}
+    outcome = await _run(db, "issue-clocks", local(2026, 11, 24, 9, 0))
+    sent = _by_chat(outcome)
+    assert set(sent) == {ADMIN, WORKER}
+    assert "未按时确认收到，已升级到第 2 级" in sent[ADMIN]
+    issue = await issues.get(db.read, issue_id)
+    assert issue.level == 2 and issue.ack_due is None
+    escalation = [e for e in await issues.events(db.read, issue_id) if e.kind == "escalate"]
+    assert [(e.from_level, e.to_level, e.text) for e in escalation] == [(1, 2, "acknowledge")]
+
+
+async def test_the_ladder_climbs_one_level_at_a_time_then_flags(db, team):
+    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    far = local(2027, 6, 1, 10, 0)  # every deadline long past
+    levels = []
+    for step in range(4):
+        await _run(db, "issue-clocks", far + timedelta(minutes=15 * step))
+        issue = await issues.get(db.read, issue_id)
+        levels.append((issue.level, issue.flagged))
+        far += timedelta(days=40)
+    assert levels == [(2, False), (3, False), (3, True), (3, True)]
+    kinds = [e.kind for e in await issues.events(db.read, issue_id)]
+    assert kinds.count("escalate") == 2 and kinds.count("flag") == 1
+
+
+async def test_level_three_alerts_the_lead_leader_at_once_even_at_night(db, team):
+    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    async with db.transaction() as tx:
+        await issues.update(tx, issue_id, datetime.now(UTC), level=2)
+    await _run(db, "issue-clocks", local(2026, 12, 3, 23, 30))
+    rows = await db.read.all("SELECT chat_id, urgent, deliver_after FROM outbox")
+    leader_rows = [r for r in rows if r["chat_id"] == LEADER]
+    assert leader_rows and all(r["urgent"] == 1 and r["deliver_after"] is None for r in leader_rows)
+
+
+async def test_escalation_to_the_centre_at_night_waits_for_the_morning(db, team):
+    await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    await _run(db, "issue-clocks", local(2026, 11, 24, 0, 15))
+    row = await db.read.one("SELECT deliver_after FROM outbox WHERE chat_id = ?", (ADMIN,))
+    assert datetime.fromisoformat(row["deliver_after"]) == local(2026, 11, 24, 8, 0)
+
+
+async def test_a_warning_comes_one_working_day_before_the_deadline(db, team):
+    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))  # due 2026-12-01
+    async with db.transaction() as tx:
+        await issues.update(tx, issue_id, datetime.now(UTC), status="acknowledged")
+    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 27, 10, 0))) == {}
+    sent = _by_chat(await _run(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
+    assert set(sent) == {WORKER} and "将于 2026-12-01 23:59 到期" in sent[WORKER]
+    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 30, 10, 15))) == {}  # once
+
+
+async def test_a_solved_issue_closes_by_default_after_three_working_days(db, team):
+    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    async with db.transaction() as tx:
+        worker = (await people.by_name(tx, "钱工"))[0]
+        await issue_service.solve(tx, FixedClock(local(2026, 11, 23, 10, 0)), worker, issue_id, "已解决")
+    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 26, 12, 0))) == {}
+    sent = _by_chat(await _run(db, "issue-clocks", local(2026, 11, 27, 0, 15)))
+    assert set(sent) == {LIAISON, WORKER} and "默认满意销号" in sent[LIAISON]
+    issue = await issues.get(db.read, issue_id)
+    assert issue.status == "closed"
+    assert (await issues.events(db.read, issue_id))[-1].kind == "auto_close"
+
+
+def test_missed_runs_are_found_within_the_grace_only():
+    job = JOBS["weekly-update-request"]
+    now = local(2026, 11, 27, 15, 0)
+    assert last_fire(job, POLICY, TZ, now, timedelta(hours=24)) == local(2026, 11, 27, 9, 0)
+    assert last_fire(job, POLICY, TZ, local(2026, 11, 29, 15, 0), timedelta(hours=24)) is None
+
+
+async def test_a_bot_down_across_a_run_makes_it_once_at_start(settings, db, team, sandbox):
+    from bot.app import BotProcess
+    from tests.conftest import fast_limits
+
+    clock = FixedClock(local(2026, 11, 27, 15, 0))  # the bot was down at 09:00
+    for _ in range(2):  # two restarts: one run
+        process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5).start()
+        await process.stop()
+    assert await db.read.scalar("SELECT COUNT(*) FROM job_runs WHERE job = 'weekly-update-request'") == 1
+    rows = await db.read.all("SELECT chat_id, payload FROM outbox WHERE method = 'sendMessage'")
+    assert sorted(r["chat_id"] for r in rows if "周报" in json.loads(r["payload"])["text"]) == [LIAISON, OTHER]
+
+
+async def test_a_reminder_button_starts_the_flow(sandbox, db, team, bot):
+    user = sandbox.user(LIAISON, "李娜")
+    await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
+    bot.sender.wake()
+    await sandbox.wait_for(lambda: any(m.buttons for m in sandbox.messages(LIAISON)))
+    await user.tap("周报")
+    assert "填报哪个项目的周报" in user.last().text
