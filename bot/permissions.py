@@ -25,6 +25,9 @@ class Action(StrEnum):
     progress = "progress"
     solve = "solve"
     confirm = "confirm"
+    instruct = "instruct"
+    extend = "extend"
+    flag = "flag"
     view_issue = "view_issue"
     view_project = "view_project"
     invite = "invite"
@@ -36,7 +39,10 @@ RULES: dict[Action, frozenset[str]] = {
     Action.weekly: frozenset({"liaison:liaison"}),
     Action.raise_issue: frozenset({"liaison:liaison", "unit_head:project_unit", "member:project_unit",
                                    "admin:any"}),
-    Action.assign: frozenset({"admin:any", "unit_head:lead_unit"}),
+    Action.assign: frozenset({"admin:any", "unit_head:lead_unit", "leader:lead_leader", "leader:issue_leader"}),
+    Action.instruct: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
+    Action.extend: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
+    Action.flag: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
     Action.acknowledge: frozenset({"*:assignee"}),
     Action.progress: frozenset({"*:assignee"}),
     Action.solve: frozenset({"*:assignee"}),

@@ -20,7 +20,7 @@ from storage import reports as report_store
 
 private = filters.ChatType.PRIVATE
 _FLOWS = {"assign": "assign_issue", "progress": "issue_progress", "solve": "issue_solve",
-          "reject": "issue_reject"}
+          "reject": "issue_reject", "instruct": "issue_instruct", "extend": "issue_extend"}
 
 
 async def show_issue(update: Update, ctx: BotContext) -> None:
@@ -80,15 +80,21 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
         await ctx.answer(update, ctx.t(refused.key, **refused.values), alert=True)
         return
     if action in _FLOWS:
-        await Engine(session(update, ctx)).start(_FLOWS[action], {"issue": str(issue.id)})
+        origin = str(query.message.message_id) if query.message else None
+        await Engine(session(update, ctx)).start(_FLOWS[action], {"issue": str(issue.id), "_origin": origin})
         await ctx.answer(update)
         return
-    env = ctx.env
+    clock = ctx.env.clock
     if action == "acknowledge":
-        issue = await service.acknowledge(ctx.tx, env.clock, ctx.person, issue.id)
+        issue = await service.acknowledge(ctx.tx, clock, ctx.person, issue.id)
+        text = ctx.t("issue.acknowledge_done", issue=issue)
+    elif action == "confirm":
+        issue = await service.confirm(ctx.tx, clock, ctx.person, issue.id)
+        text = ctx.t("issue.confirm_done", issue=issue)
     else:
-        issue = await service.confirm(ctx.tx, env.clock, ctx.person, issue.id)
-    await ctx.edit(update, ctx.t(f"issue.{action}_done", issue=issue))
+        issue = await service.set_flag(ctx.tx, clock, ctx.person, issue.id, action == "flag")
+        text = ctx.t("issue.acted", issue=issue, actor=ctx.person.name, action=action, text=None)
+    await ctx.edit(update, text, service.keyboard(ctx.locale, issue, await service.actions_for(ctx.tx, ctx.person, issue)))
     await ctx.answer(update)
 
 

@@ -137,3 +137,11 @@ async def has_event(conn: Conn, issue_id: int, kind: str, text: str | None = Non
         "SELECT 1 FROM issue_events WHERE issue_id = ? AND kind = ? AND (? IS NULL OR text = ?)",
         (issue_id, kind, text, text)) is not None
 
+
+
+async def extended_at_level(conn: Conn, issue_id: int, level: int) -> bool:
+    return await conn.scalar(
+        "SELECT 1 FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        " WHERE e.issue_id = ? AND e.kind = 'extend' AND i.level = ?"
+        " AND e.id > COALESCE((SELECT MAX(id) FROM issue_events WHERE issue_id = ? AND kind = 'escalate'), 0)",
+        (issue_id, level, issue_id)) is not None

@@ -64,7 +64,8 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
 
     ack_data = card.buttons[0]["callback_data"]
     await worker.tap("确认收到", message=card)
-    assert "已确认收到 Q-2026-0001" in card.text and card.buttons == []  # the card edited in place
+    assert "已确认收到 Q-2026-0001" in card.text  # the card is edited in place, with the next steps
+    assert card.button_labels == ["更新进展", "已解决"]
     await sandbox.wait_for(lambda: any("确认收到，正在办理" in m.text for m in sandbox.messages(LIAISON)))
     again = await worker.answered(await worker.press_data(ack_data, card))
     assert again == "问题 Q-2026-0001 当前为“办理中”，这一步已不适用。"

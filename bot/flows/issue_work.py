@@ -17,6 +17,13 @@ def _issue_id(s: Session) -> int:
     return int(s.draft["issue"])
 
 
+async def _acted(s: Session, issue, action: str, text: str | None = None) -> None:
+    """Edit the alert the flow was started from, so it shows who did what (and loses its buttons)."""
+    origin = s.draft.get("_origin")
+    if origin:
+        await s.edit(int(origin), s.t("issue.acted", issue=issue, actor=s.person.name, action=action, text=text))
+
+
 async def _units(s: Session) -> list[Choice]:
     """The project's units first, then the others; only units with someone to assign to."""
     issue = await issues.get(s.tx, _issue_id(s))
@@ -69,21 +76,38 @@ async def _assign(s: Session) -> None:
         assignee_id=int(s.draft["assignee"]), leader_id=int(s.draft["leader"]), plan=s.draft["plan"],
         deadline=date.fromisoformat(s.draft["deadline"]), major=s.draft["major"] == "yes")
     await s.say("issue.assigned", issue=issue)
+    await _acted(s, issue, "assign", issue.assignee_name)
 
 
 async def _progress(s: Session) -> None:
     issue = await service.progress(s.tx, s.clock, s.person, _issue_id(s), s.draft["note"])
     await s.say("issue.progress_saved", issue=issue)
+    await _acted(s, issue, "progress", s.draft["note"])
 
 
 async def _solve(s: Session) -> None:
     issue = await service.solve(s.tx, s.clock, s.person, _issue_id(s), s.draft["solution"])
     await s.say("issue.solved", issue=issue)
+    await _acted(s, issue, "solve", s.draft["solution"])
 
 
 async def _reject(s: Session) -> None:
     issue = await service.reject(s.tx, s.clock, s.person, _issue_id(s), s.draft["reason"])
     await s.say("issue.rejected", issue=issue)
+    await _acted(s, issue, "reject", s.draft["reason"])
+
+
+async def _instruct(s: Session) -> None:
+    issue = await service.instruct(s.tx, s.clock, s.person, _issue_id(s), s.draft["text"])
+    await s.say("issue.instructed", issue=issue)
+    await _acted(s, issue, "instruct", s.draft["text"])
+
+
+async def _extend(s: Session) -> None:
+    until = date.fromisoformat(s.draft["until"])
+    issue = await service.extend(s.tx, s.clock, s.tz, s.person, _issue_id(s), until, s.draft["reason"])
+    await s.say("issue.extended", issue=issue)
+    await _acted(s, issue, "extend", f"{until.isoformat()} {s.draft['reason']}")
 
 
 ASSIGN = register(Flow(
@@ -105,3 +129,9 @@ SOLVE = register(Flow(name="issue_solve", commit=_solve, summary=False,
                       steps=[Step("solution", "text", "issue.ask_solution", parse=required_text)]))
 REJECT = register(Flow(name="issue_reject", commit=_reject, summary=False,
                        steps=[Step("reason", "text", "issue.ask_reason", parse=required_text)]))
+INSTRUCT = register(Flow(name="issue_instruct", commit=_instruct, summary=False,
+                         steps=[Step("text", "text", "issue.ask_instruction", parse=required_text)]))
+EXTEND = register(Flow(name="issue_extend", commit=_extend, summary=False, steps=[
+    Step("until", "text", "issue.ask_extend_until", parse=future_date),
+    Step("reason", "text", "issue.ask_extend_reason", parse=required_text),
+]))

@@ -33,10 +33,15 @@ TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]
     "solve": (frozenset(OPEN_FOR_WORK), S.solved, Action.solve),
     "confirm": (frozenset({S.solved}), S.closed, Action.confirm),
     "reject": (frozenset({S.solved}), S.reopened, Action.confirm),
+    "instruct": (frozenset({S.open, *OPEN_FOR_WORK}), None, Action.instruct),
+    "extend": (frozenset(OPEN_FOR_WORK), None, Action.extend),
+    "flag": (frozenset({S.open, *OPEN_FOR_WORK, S.solved}), None, Action.flag),
+    "unflag": (frozenset({S.open, *OPEN_FOR_WORK, S.solved}), None, Action.flag),
 }
 # the short names buttons carry: i:<issue id>:<code>
 BUTTON_CODES = {"assign": "asg", "acknowledge": "ack", "progress": "prg", "solve": "sol",
-                "confirm": "ok", "reject": "no"}
+                "confirm": "ok", "reject": "no", "instruct": "ins", "extend": "ext", "flag": "flg",
+                "unflag": "ufl"}
 ACTIONS_BY_CODE = {code: action for action, code in BUTTON_CODES.items()}
 
 
@@ -57,6 +62,8 @@ async def actions_for(conn: Conn, person: Person, issue: Issue) -> list[str]:
     """The transitions `person` may make on `issue` now, for its buttons."""
     found = []
     for action, (starts, _, permission) in TRANSITIONS.items():
+        if action == ("unflag" if not issue.flagged else "flag"):
+            continue
         if issue.status in starts and await may(conn, person, permission, issue=issue):
             found.append(action)
     return found
@@ -192,3 +199,44 @@ async def reject(tx: Conn, clock: Clock, actor: Person, issue_id: int, reason: s
 async def raisable_projects(conn: Conn, person: Person) -> list[Project]:
     return [p for p in await visible_projects(conn, person)
             if await may(conn, person, Action.raise_issue, project=p)]
+
+
+async def instruct(tx: Conn, clock: Clock, actor: Person, issue_id: int, text: str) -> Issue:
+    """批示: recorded, and forwarded word for word to the responsible person."""
+    issue = await checked(tx, actor, issue_id, "instruct")
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "instruct", text=text)
+    for person_id in {issue.assignee_id, issue.raised_by} - {None, actor.id}:
+        await tell(tx, now, await people.get(tx, person_id), "issue.instruction", issue=issue,
+                   leader=actor.name, text=text)
+    return issue
+
+
+async def extend(tx: Conn, clock: Clock, tz: ZoneInfo, actor: Person, issue_id: int, until: date,
+                 reason: str) -> Issue:
+    """延期: a new deadline with a reason; once per level, except for administrators."""
+    issue = await checked(tx, actor, issue_id, "extend")
+    if not actor.has(Role.admin) and await store.extended_at_level(tx, issue.id, issue.level):
+        raise Refused("issue.extend_once", number=issue.number)
+    new_due = end_of_day(until, tz)
+    if issue.resolve_due is not None and new_due <= issue.resolve_due:
+        raise Refused("issue.extend_not_later", number=issue.number)
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, "extend", text=f"{until.isoformat()} {reason}",
+                        resolve_due=new_due)
+    await tell(tx, now, await people.get(tx, issue.assignee_id), "issue.extended_notice", issue=issue,
+               leader=actor.name, reason=reason)
+    return issue
+
+
+async def set_flag(tx: Conn, clock: Clock, actor: Person, issue_id: int, flagged: bool) -> Issue:
+    """挂牌督办 / 取消挂牌 by a leader or the centre."""
+    action = "flag" if flagged else "unflag"
+    issue = await checked(tx, actor, issue_id, action)
+    if issue.flagged == flagged:
+        raise Refused("issue.wrong_state", number=issue.number, status=issue.status.value)
+    now = clock.now()
+    issue = await _move(tx, now, actor, issue, action, flagged=int(flagged))
+    await tell(tx, now, await people.get(tx, issue.assignee_id), f"issue.{action}_notice", issue=issue,
+               leader=actor.name)
+    return issue
