@@ -19,7 +19,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, SystemClock
-from storage import Database, outbox, reachability
+from bot.models import Role
+from bot.services.notify import tell
+from storage import Database, outbox, people, reachability
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,9 @@ def _seconds(value: object) -> float:
 
 
 class Limits:
-    def __init__(self, per_second: float = 30, private_burst: int = 3, group_per_minute: int = 20):
+    """Our pace, a little under Telegram's so that network jitter never bunches sends past it."""
+
+    def __init__(self, per_second: float = 29, private_burst: int = 3, group_per_minute: int = 20):
         self.overall = AsyncLimiter(per_second, 1)
         self._private_burst = private_burst
         self._group_per_minute = group_per_minute
@@ -104,6 +108,9 @@ class OutboxSender:
 
     async def _deliver(self, row: OutboxRow) -> bool:
         """Send one row; True if the chat may go on to its next row now."""
+        if await reachability.is_unreachable(self.db.read, row.chat_id):
+            await self._failed(row, "unreachable")  # known blocked: not one more try
+            return True
         if row.method in _COUNTED:
             await self.limits.chat(row.chat_id).acquire()
         if row.method != "answerCallbackQuery":
@@ -160,11 +167,17 @@ class OutboxSender:
         self._wake.set()
 
     async def _unreachable(self, row: OutboxRow, error: str) -> None:
+        """Permanent: fail the chat's queue, record it, and tell the administrators once."""
         now = self.clock.now()
         async with self.db.transaction() as tx:
             await outbox.mark_failed(tx, row.id, error, now)
             await outbox.fail_pending_for_chat(tx, row.chat_id, error, now)
-            await reachability.mark_unreachable(tx, row.chat_id, error)
+            name = await reachability.mark_unreachable(tx, row.chat_id, error)
+            if name is not None:
+                for admin in await people.with_role(tx, Role.admin):
+                    if admin.telegram_id != row.chat_id:
+                        await tell(tx, now, admin, "delivery.unreachable", name=name, reason=error,
+                                   group=row.chat_id < 0)
         log.warning("chat %s is unreachable: %s", row.chat_id, error)
 
 

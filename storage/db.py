@@ -42,22 +42,29 @@ class Conn:
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
         cursor = await self.raw.execute(sql, _params(params))
-        return cursor.lastrowid
+        try:
+            return cursor.lastrowid
+        finally:
+            await cursor.close()
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         await self.raw.executemany(sql, [tuple(r) for r in rows])
 
     async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
         cursor = await self.raw.execute(sql, _params(params))
-        return cursor.rowcount
+        try:
+            return cursor.rowcount
+        finally:
+            await cursor.close()
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self.raw.execute(sql, _params(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self.raw.execute(sql, _params(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One step in aiosqlite's thread: execute, fetch, close. Cursors left open while other
+        # tasks query the same connection would keep a read transaction, and an old snapshot.
+        return list(await self.raw.execute_fetchall(sql, _params(params)))
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.one(sql, params)

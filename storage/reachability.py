@@ -5,12 +5,24 @@ from __future__ import annotations
 from storage.db import Conn
 
 
-async def mark_unreachable(conn: Conn, chat_id: int, reason: str) -> None:
+async def mark_unreachable(conn: Conn, chat_id: int, reason: str) -> str | None:
+    """Record it; the person's or group's name if this is news (it was reachable until now)."""
+    table, key, name = ("group_chats", "chat_id", "title") if chat_id < 0 else ("people", "telegram_id", "name")
+    found = await conn.scalar(
+        f"SELECT {name} FROM {table} WHERE {key} = ? AND unreachable IS NULL", (chat_id,))
+    await conn.execute(f"UPDATE {table} SET unreachable = ? WHERE {key} = ?", (reason, chat_id))
+    return found
+
+
+async def is_unreachable(conn: Conn, chat_id: int) -> bool:
     if chat_id < 0:
-        await conn.execute(
-            "UPDATE group_chats SET unreachable = ? WHERE chat_id = ?", (reason, chat_id)
-        )
+        sql = "SELECT 1 FROM group_chats WHERE chat_id = ? AND unreachable IS NOT NULL"
     else:
-        await conn.execute(
-            "UPDATE people SET unreachable = ? WHERE telegram_id = ?", (reason, chat_id)
-        )
+        sql = "SELECT 1 FROM people WHERE telegram_id = ? AND unreachable IS NOT NULL"
+    return await conn.scalar(sql, (chat_id,)) is not None
+
+
+async def mark_reachable(conn: Conn, telegram_id: int) -> None:
+    """They wrote to us, so we can write to them again."""
+    await conn.execute("UPDATE people SET unreachable = NULL WHERE telegram_id = ? AND unreachable IS NOT NULL",
+                       (telegram_id,))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiolimiter import AsyncLimiter
 
 from bot.sandbox.world import ApiError, Chat, Message, User, World
 
@@ -51,11 +52,32 @@ class Faults:
         return fault
 
 
+@dataclass
+class RateLimits:
+    """Telegram's flood limits as leaky buckets, a message of slack each: about 30 a second in
+    all, one a second per private chat after a burst of 3, 20 a minute per group."""
+
+    enforce: bool = False
+    violations: int = 0
+    _overall: AsyncLimiter = field(default_factory=lambda: AsyncLimiter(31, 1))
+    _chats: dict[int, AsyncLimiter] = field(default_factory=dict)
+
+    async def admit(self, chat_id: int) -> ApiError | None:
+        chat = self._chats.setdefault(chat_id, AsyncLimiter(21, 60) if chat_id < 0 else AsyncLimiter(4, 4))
+        if chat.has_capacity() and self._overall.has_capacity():
+            await chat.acquire()  # both have room: neither waits
+            await self._overall.acquire()
+            return None
+        self.violations += 1
+        return ApiError(429, "Too Many Requests: retry after 1", 1)
+
+
 class Sandbox:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
         self.world = World()
         self.faults = Faults()
+        self.limits = RateLimits()
         self.holds: dict[str, asyncio.Event] = {}
         self.held: list[str] = []
         self.redeliveries: list[dict] = []
@@ -121,11 +143,17 @@ class Sandbox:
             self.held.append(method)
             await self.notify()
             await hold.wait()
+        if self.limits.enforce and method in {"sendMessage", "sendPhoto", "sendDocument"}:
+            refused = await self.limits.admit(int(params.get("chat_id", 0)))
+            if refused is not None:
+                return self._error(refused)
         fault = self.faults.pick(method)
         if fault == "drop":
             # Telegram did the work but the answer never reached the bot.
             await self._call(method, params)
-            raise ConnectionResetError("sandbox dropped the connection")
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()
         if isinstance(fault, ApiError):
             return self._error(fault)
         try:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.clock import Clock
 from bot.models import Person, Role
 from bot.policy import Policy
-from storage import invites, people, projects
+from storage import invites, people, projects, reachability
 from storage.db import Conn
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -107,6 +107,8 @@ async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_i
                    full_name: str, locale: str | None) -> Person | None:
     """The person behind a Telegram account; ADMIN_IDS become administrators on first contact."""
     person = await people.by_telegram(tx, telegram_id)
+    if person is not None and person.unreachable:
+        await reachability.mark_reachable(tx, telegram_id)
     if person is None and telegram_id in admin_ids:
         person_id = await people.create(tx, full_name or str(telegram_id), clock.now(),
                                         telegram_id=telegram_id, locale=locale)

@@ -1,0 +1,108 @@
+"""The outbox sender against a sandbox that fails, limits and blocks like Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from bot.app import BotProcess
+from bot.delivery import send_text
+from bot.models import Role
+from storage import people
+from tests.helpers import bind
+
+NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
+
+
+async def _queue(db, chats: list[int], per_chat: int) -> None:
+    async with db.transaction() as tx:
+        for n in range(per_chat):
+            for chat in chats:
+                await send_text(tx, NOW, chat, f"第 {n} 条 → {chat}")
+
+
+async def _delivered(sandbox, chats, per_chat, timeout=120.0):
+    await sandbox.wait_for(lambda: all(len(sandbox.messages(c)) >= per_chat for c in chats), timeout)
+
+
+async def _settled(db, timeout: float = 10.0) -> None:
+    """Until the sender has recorded every delivery (it marks a row just after Telegram answers)."""
+    async with asyncio.timeout(timeout):
+        while await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"):
+            await asyncio.sleep(0.02)
+
+
+async def test_faults_are_retried_and_every_message_arrives_once_in_order(sandbox, settings, db):
+    chats = [7001 + n for n in range(5)]
+    for chat in chats:
+        sandbox.user(chat, f"u{chat}")
+    sandbox.faults.rate, sandbox.faults.kinds, sandbox.faults.retry_after = 0.2, ("429", "500"), (3, 3)
+    await _queue(db, chats, 8)
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await _delivered(sandbox, chats, 8)
+        await _settled(db)
+    finally:
+        await process.stop()
+    assert sum(sandbox.faults.injected.values()) > 0
+    for chat in chats:
+        assert [m.text for m in sandbox.messages(chat)] == [f"第 {n} 条 → {chat}" for n in range(8)]
+    assert await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") == 0
+
+
+async def test_a_lost_answer_is_counted_as_a_possible_duplicate(sandbox, settings, db):
+    sandbox.user(7100, "u")
+    sandbox.faults.planned = ["drop"]
+    await _queue(db, [7100], 1)
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await _delivered(sandbox, [7100], 2, timeout=30)
+        assert process.sender.uncertain == 1
+    finally:
+        await process.stop()
+    assert [m.text for m in sandbox.messages(7100)] == ["第 0 条 → 7100"] * 2  # the unavoidable one
+
+
+async def test_a_blocked_user_is_recorded_and_the_admins_told_once(sandbox, settings, db, projects):
+    await bind(db, "王主任", 5001, role=Role.admin)
+    await bind(db, "李娜", 6001)
+    sandbox.user(5001, "王主任")
+    liaison = sandbox.user(6001, "李娜")
+    liaison.info.blocked_bot = True
+    await _queue(db, [6001], 3)
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await sandbox.wait_for(lambda: len(sandbox.messages(5001)) == 1, 20)
+        await _settled(db)
+        await _queue(db, [6001], 2)  # more for the same person later: no new attempt, no new notice
+        process.sender.wake()
+        await _settled(db)
+    finally:
+        await process.stop()
+    assert "消息无法送达 李娜" in sandbox.messages(5001)[0].text
+    person = (await people.by_name(db.read, "李娜"))[0]
+    assert person.unreachable and "blocked" in person.unreachable
+    sends = [c for _, method, c in sandbox.world.api_calls if method == "sendMessage" and c == 6001]
+    assert len(sends) == 1
+    assert len(sandbox.messages(5001)) == 1
+
+
+async def test_fan_out_stays_within_telegrams_limits(sandbox, settings, db):
+    sandbox.limits.enforce = True
+    privates = [8000 + n for n in range(300)]
+    groups = [-1000 - n for n in range(50)]
+    for chat in privates:
+        sandbox.user(chat, f"u{chat}")
+    for chat in groups:
+        sandbox.group(chat, f"群{chat}")
+    await _queue(db, privates + groups, 1)
+    started = datetime.now(UTC)
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await _delivered(sandbox, privates + groups, 1, timeout=60)
+    finally:
+        await process.stop()
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    assert sandbox.limits.violations == 0
+    assert all(len(sandbox.messages(c)) == 1 for c in privates + groups)
+    assert seconds >= 350 / 31 - 1  # it did have to pace itself
