@@ -55,6 +55,12 @@ class Person(_Model):
     locale: str | None = None
     roles: frozenset[Role] = frozenset()
     unreachable: str | None = None
+    away_until: datetime | None = None
+    delegate_id: int | None = None
+    away_redirected: int = 0
+
+    def away_at(self, instant: datetime) -> bool:
+        return self.away_until is not None and instant <= self.away_until
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

@@ -41,7 +41,9 @@ class Limits:
     """Our pace, a little under Telegram's so that network jitter never bunches sends past it."""
 
     def __init__(self, per_second: float = 29, private_burst: int = 3, group_per_minute: int = 20):
-        self.overall = AsyncLimiter(per_second, 1)
+        # a quarter-second bucket: the same rate, but bursts of a quarter of it, so that sends
+        # bunched by a busy event loop still arrive within Telegram's per-second allowance
+        self.overall = AsyncLimiter(per_second / 4, 0.25)
         self._private_burst = private_burst
         self._group_per_minute = group_per_minute
         self._chats: dict[int, AsyncLimiter] = {}

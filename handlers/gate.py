@@ -30,6 +30,10 @@ async def identify(update: Update, ctx: BotContext) -> None:
     ctx.locale = (ctx.person.locale if ctx.person else None) or messages.locale_for(
         user.language_code, env.settings.locale)
     command = _command(update)
+    if ctx.person is not None and chat.type == ChatType.PRIVATE and command != "back":
+        returned = await people.come_back(ctx.tx, env.clock, ctx.person)
+        if returned is not None:
+            await ctx.reply(update, "away.welcome_back", count=returned[0], delegate=returned[1])
     if chat.type != ChatType.PRIVATE:
         if update.my_chat_member or command is None:
             raise ApplicationHandlerStop  # group chatter is not for us

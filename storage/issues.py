@@ -145,3 +145,21 @@ async def extended_at_level(conn: Conn, issue_id: int, level: int) -> bool:
         " WHERE e.issue_id = ? AND e.kind = 'extend' AND i.level = ?"
         " AND e.id > COALESCE((SELECT MAX(id) FROM issue_events WHERE issue_id = ? AND kind = 'escalate'), 0)",
         (issue_id, level, issue_id)) is not None
+
+
+async def under_leader(conn: Conn, person_id: int) -> list[Issue]:
+    """Unfinished issues the person answers for: as the issue's leader or the project's."""
+    rows = await conn.all(
+        _SELECT + """ WHERE i.status != 'closed' AND (i.leader_id = ? OR i.project_id IN
+                      (SELECT project_id FROM project_people WHERE person_id = ? AND role = 'lead_leader'))
+                      ORDER BY i.level DESC, i.id""", (person_id, person_id))
+    return [_issue(r) for r in rows]
+
+
+async def escalated_since(conn: Conn, issue_ids: list[int], since: datetime) -> set[int]:
+    if not issue_ids:
+        return set()
+    rows = await conn.all(
+        f"SELECT DISTINCT issue_id FROM issue_events WHERE kind = 'escalate' AND at >= ?"
+        f" AND issue_id IN ({', '.join('?' * len(issue_ids))})", [utc_text(since), *issue_ids])
+    return {r["issue_id"] for r in rows}

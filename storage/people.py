@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.models import Person, Role, Unit
-from storage.db import Conn, Row, utc_text
+from storage.db import Conn, Row, parse_utc, utc_text
 
 _SELECT = """
 SELECT p.id, p.name, p.unit_id, u.name AS unit_name, p.telegram_id, p.locale, p.unreachable,
+       p.away_until, p.delegate_id, p.away_redirected,
        (SELECT GROUP_CONCAT(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
 FROM people p LEFT JOIN units u ON u.id = p.unit_id
 """
@@ -19,7 +20,8 @@ def _person(row: Row) -> Person:
     return Person(
         id=row["id"], name=row["name"], unit_id=row["unit_id"], unit_name=row["unit_name"],
         telegram_id=row["telegram_id"], locale=row["locale"], roles=roles,
-        unreachable=row["unreachable"],
+        unreachable=row["unreachable"], away_until=parse_utc(row["away_until"]),
+        delegate_id=row["delegate_id"], away_redirected=row["away_redirected"],
     )
 
 
@@ -101,3 +103,13 @@ async def unit_heads_of_project(conn: Conn, project_id: int) -> list[Person]:
 async def unit(conn: Conn, unit_id: int) -> Unit | None:
     row = await conn.one("SELECT id, name FROM units WHERE id = ?", (unit_id,))
     return Unit(id=row["id"], name=row["name"]) if row else None
+
+
+async def set_away(conn: Conn, person_id: int, until: datetime | None, delegate_id: int | None) -> None:
+    await conn.execute(
+        "UPDATE people SET away_until = ?, delegate_id = ?, away_redirected = 0 WHERE id = ?",
+        (utc_text(until) if until else None, delegate_id, person_id))
+
+
+async def count_redirect(conn: Conn, person_id: int) -> None:
+    await conn.execute("UPDATE people SET away_redirected = away_redirected + 1 WHERE id = ?", (person_id,))

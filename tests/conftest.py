@@ -8,12 +8,13 @@ import pytest
 from bot.app import BotProcess
 from bot.clock import FixedClock
 from bot.importing import read_sheet
+from bot.models import Role
 from bot.sandbox import Sandbox
 from bot.sender import Limits
 from bot.services import registry
 from bot.settings import Settings
 from storage import Database
-from tests.helpers import project_row, xlsx
+from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, WORKER, bind, project_row, xlsx
 
 ADMIN_ID = 5001
 
@@ -77,3 +78,13 @@ async def bot(settings, db, clock):
 @pytest.fixture
 def admin(sandbox):
     return sandbox.user(ADMIN_ID, "王主任")
+
+
+@pytest.fixture
+async def team(db, projects):
+    await bind(db, "李娜", LIAISON, role=Role.liaison)
+    await bind(db, "张伟", OTHER, role=Role.liaison)
+    await bind(db, "赵科长", HEAD, role=Role.unit_head, unit="县交通局")
+    await bind(db, "王主任", ADMIN, role=Role.admin)
+    await bind(db, "周建国", LEADER, role=Role.leader)
+    await bind(db, "钱工", WORKER, role=Role.member, unit="县住建局")

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
+from bot.clock import FixedClock
 from bot.importing import MILESTONE_HEADERS, MILESTONE_SHEET, PROJECT_HEADERS
+from bot.jobs.catalog import JOBS
+from bot.jobs.registry import run_job
+from bot.policy import Policy
+from bot.services import issues as issue_service
+from storage import people
 
 
 def project_row(code: str = "JC-2026-001", **overrides: object) -> dict:
@@ -61,3 +69,44 @@ async def bind(db, name: str, telegram_id: int, *, role=None, unit: str | None =
         if unit is not None:
             await people.set_unit(tx, person_id, await people.ensure_unit(tx, unit))
     return person_id
+
+
+# -- scheduled jobs and issues at an explicit instant ---------------------------------------
+TZ = ZoneInfo("Asia/Shanghai")
+POLICY = Policy()
+LIAISON, OTHER, HEAD, ADMIN, LEADER, WORKER = 6001, 6002, 6101, 5001, 6301, 6201
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=TZ)
+
+
+async def run_at(db, name: str, when: datetime, dry_run: bool = False):
+    return await run_job(db, JOBS[name], when, POLICY, TZ, dry_run=dry_run)
+
+
+def by_chat(outcome) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chat_id, method, params in outcome.messages:
+        assert method == "sendMessage"
+        found[chat_id] = found.get(chat_id, "") + params["text"]
+    return found
+
+
+async def assigned_issue(db, when: datetime, days: int = 7) -> int:
+    clock = FixedClock(when)
+    async with db.transaction() as tx:
+        raiser = (await people.by_name(tx, "李娜"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
+                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
+        admin = (await people.by_name(tx, "王主任"))[0]
+        unit_id = await people.ensure_unit(tx, "县住建局")
+        worker = (await people.by_name(tx, "钱工"))[0]
+        leader = (await people.by_name(tx, "周建国"))[0]
+        deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY, False)
+        await issue_service.assign(tx, clock, POLICY, TZ, admin, issue.id, unit_id=unit_id,
+                                   assignee_id=worker.id, leader_id=leader.id, plan="协调",
+                                   deadline=deadline, major=False)
+        await tx.execute("DELETE FROM outbox")
+    return issue.id

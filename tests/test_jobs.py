@@ -4,67 +4,47 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.clock import FixedClock
 from bot.jobs.catalog import JOBS
-from bot.jobs.registry import last_fire, run_job
-from bot.models import Role
-from bot.policy import Policy
+from bot.jobs.registry import last_fire
 from bot.services import issues as issue_service
 from storage import issues, people
-from tests.helpers import bind
-
-TZ = ZoneInfo("Asia/Shanghai")
-POLICY = Policy()
-LIAISON, OTHER, HEAD, ADMIN, LEADER, WORKER = 6001, 6002, 6101, 5001, 6301, 6201
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=TZ)
-
-
-@pytest.fixture
-async def team(db, projects):
-    await bind(db, "李娜", LIAISON, role=Role.liaison)
-    await bind(db, "张伟", OTHER, role=Role.liaison)
-    await bind(db, "赵科长", HEAD, role=Role.unit_head, unit="县交通局")
-    await bind(db, "王主任", ADMIN, role=Role.admin)
-    await bind(db, "周建国", LEADER, role=Role.leader)
-    await bind(db, "钱工", WORKER, role=Role.member, unit="县住建局")
-
-
-async def _run(db, name: str, when: datetime, dry_run: bool = False):
-    return await run_job(db, JOBS[name], when, POLICY, TZ, dry_run=dry_run)
-
-
-def _by_chat(outcome) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for chat_id, method, params in outcome.messages:
-        assert method == "sendMessage"
-        found[chat_id] = found.get(chat_id, "") + params["text"]
-    return found
+from tests.helpers import (
+    ADMIN,
+    HEAD,
+    LEADER,
+    LIAISON,
+    OTHER,
+    POLICY,
+    TZ,
+    WORKER,
+    assigned_issue,
+    by_chat,
+    local,
+    run_at,
+)
 
 
 async def test_weekly_request_goes_to_each_liaison_once_listing_their_projects(db, team):
-    outcome = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
-    sent = _by_chat(outcome)
+    outcome = await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
+    sent = by_chat(outcome)
     assert set(sent) == {LIAISON, OTHER}
     assert "JC-2026-001" in sent[LIAISON] and "JC-2026-002" in sent[LIAISON] and "JC-2026-003" not in sent[LIAISON]
     assert outcome.period == "2026-W48"
-    again = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 30))
+    again = await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 30))
     assert (again.ran, again.reason, again.messages) == (False, "already ran", ())
     assert await db.read.scalar("SELECT COUNT(*) FROM outbox") == 2
 
 
 async def test_a_dry_run_shows_the_messages_and_changes_nothing(db, team):
-    dry = await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0), dry_run=True)
+    dry = await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0), dry_run=True)
     assert dry.reason == "dry run" and len(dry.messages) == 2
     assert await db.read.scalar("SELECT COUNT(*) FROM outbox") == 0
     assert await db.read.scalar("SELECT COUNT(*) FROM job_runs") == 0
-    assert len((await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))).messages) == 2
+    assert len((await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0))).messages) == 2
 
 
 async def test_monday_nudge_only_for_projects_without_an_update(db, team, clock):
@@ -77,7 +57,7 @@ async def test_monday_nudge_only_for_projects_without_an_update(db, team, clock)
             person = (await people.by_name(tx, reporter))[0]
             await reports.save_weekly(tx, project_id=pid, week="2026-W48", reporter_id=person.id,
                                       done="x", plan="y", has_problem=False, now=clock.now())
-    sent = _by_chat(await _run(db, "weekly-update-nudge", local(2026, 11, 30, 9, 0)))
+    sent = by_chat(await run_at(db, "weekly-update-nudge", local(2026, 11, 30, 9, 0)))
     assert set(sent) == {LIAISON}  # 张伟 answered for his only project
     assert "JC-2026-002" in sent[LIAISON] and "JC-2026-001" not in sent[LIAISON]
 
@@ -85,7 +65,7 @@ async def test_monday_nudge_only_for_projects_without_an_update(db, team, clock)
 @pytest.mark.parametrize(("day", "expected"), [(26, None), (27, "还有 3 天截止"), (28, None),
                                                (29, "还有 1 天截止"), (30, "今天截止")])
 async def test_monthly_countdown_days(db, team, day, expected):
-    sent = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 11, day, 9, 0)))
+    sent = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 11, day, 9, 0)))
     if expected is None:
         assert sent == {}
     else:
@@ -93,39 +73,20 @@ async def test_monthly_countdown_days(db, team, day, expected):
 
 
 async def test_late_reports_go_to_the_liaison_then_the_unit_head_then_the_centre(db, team):
-    sent = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 12, 1, 9, 0)))
+    sent = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 12, 1, 9, 0)))
     assert set(sent) == {LIAISON, OTHER, HEAD}
     assert "2026-11 月报已逾期" in sent[LIAISON]
     assert "JC-2026-001" in sent[HEAD] and "JC-2026-003" not in sent[HEAD]  # 003 is another unit's
     assert ADMIN not in sent
-    centre = _by_chat(await _run(db, "monthly-report-countdown", local(2026, 12, 3, 9, 0)))
+    centre = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 12, 3, 9, 0)))
     assert set(centre) == {ADMIN} and "共 3 个" in centre[ADMIN]
 
 
-async def _assigned_issue(db, when: datetime, days: int = 7) -> int:
-    clock = FixedClock(when)
-    async with db.transaction() as tx:
-        raiser = (await people.by_name(tx, "李娜"))[0]
-        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
-                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
-        admin = (await people.by_name(tx, "王主任"))[0]
-        unit_id = await people.ensure_unit(tx, "县住建局")
-        worker = (await people.by_name(tx, "钱工"))[0]
-        leader = (await people.by_name(tx, "周建国"))[0]
-        deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY, False)
-        await issue_service.assign(tx, clock, POLICY, TZ, admin, issue.id, unit_id=unit_id,
-                                   assignee_id=worker.id, leader_id=leader.id, plan="协调",
-                                   deadline=deadline, major=False)
-        await tx.execute("DELETE FROM outbox")
-    return issue.id
-
-
 async def test_an_unacknowledged_issue_escalates_to_the_centre(db, team):
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))  # ack due Monday 23rd 23:59
-    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 23, 12, 0))) == {}
-    outcome = await _run(db, "issue-clocks", local(2026, 11, 24, 9, 0))
-    sent = _by_chat(outcome)
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))  # ack due Monday 23rd 23:59
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 23, 12, 0))) == {}
+    outcome = await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0))
+    sent = by_chat(outcome)
     assert set(sent) == {ADMIN, WORKER}
     assert "未按时确认收到，已升级到第 2 级" in sent[ADMIN]
     issue = await issues.get(db.read, issue_id)
@@ -135,11 +96,11 @@ async def test_an_unacknowledged_issue_escalates_to_the_centre(db, team):
 
 
 async def test_the_ladder_climbs_one_level_at_a_time_then_flags(db, team):
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     far = local(2027, 6, 1, 10, 0)  # every deadline long past
     levels = []
     for step in range(4):
-        await _run(db, "issue-clocks", far + timedelta(minutes=15 * step))
+        await run_at(db, "issue-clocks", far + timedelta(minutes=15 * step))
         issue = await issues.get(db.read, issue_id)
         levels.append((issue.level, issue.flagged))
         far += timedelta(days=40)
@@ -149,39 +110,39 @@ async def test_the_ladder_climbs_one_level_at_a_time_then_flags(db, team):
 
 
 async def test_level_three_alerts_the_lead_leader_at_once_even_at_night(db, team):
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     async with db.transaction() as tx:
         await issues.update(tx, issue_id, datetime.now(UTC), level=2)
-    await _run(db, "issue-clocks", local(2026, 12, 3, 23, 30))
+    await run_at(db, "issue-clocks", local(2026, 12, 3, 23, 30))
     rows = await db.read.all("SELECT chat_id, urgent, deliver_after FROM outbox")
     leader_rows = [r for r in rows if r["chat_id"] == LEADER]
     assert leader_rows and all(r["urgent"] == 1 and r["deliver_after"] is None for r in leader_rows)
 
 
 async def test_escalation_to_the_centre_at_night_waits_for_the_morning(db, team):
-    await _assigned_issue(db, local(2026, 11, 20, 10, 0))
-    await _run(db, "issue-clocks", local(2026, 11, 24, 0, 15))
+    await assigned_issue(db, local(2026, 11, 20, 10, 0))
+    await run_at(db, "issue-clocks", local(2026, 11, 24, 0, 15))
     row = await db.read.one("SELECT deliver_after FROM outbox WHERE chat_id = ?", (ADMIN,))
     assert datetime.fromisoformat(row["deliver_after"]) == local(2026, 11, 24, 8, 0)
 
 
 async def test_a_warning_comes_one_working_day_before_the_deadline(db, team):
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))  # due 2026-12-01
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))  # due 2026-12-01
     async with db.transaction() as tx:
         await issues.update(tx, issue_id, datetime.now(UTC), status="acknowledged")
-    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 27, 10, 0))) == {}
-    sent = _by_chat(await _run(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 27, 10, 0))) == {}
+    sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
     assert set(sent) == {WORKER} and "将于 2026-12-01 23:59 到期" in sent[WORKER]
-    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 30, 10, 15))) == {}  # once
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 15))) == {}  # once
 
 
 async def test_a_solved_issue_closes_by_default_after_three_working_days(db, team):
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     async with db.transaction() as tx:
         worker = (await people.by_name(tx, "钱工"))[0]
         await issue_service.solve(tx, FixedClock(local(2026, 11, 23, 10, 0)), worker, issue_id, "已解决")
-    assert _by_chat(await _run(db, "issue-clocks", local(2026, 11, 26, 12, 0))) == {}
-    sent = _by_chat(await _run(db, "issue-clocks", local(2026, 11, 27, 0, 15)))
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 26, 12, 0))) == {}
+    sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 27, 0, 15)))
     assert set(sent) == {LIAISON, WORKER} and "默认满意销号" in sent[LIAISON]
     issue = await issues.get(db.read, issue_id)
     assert issue.status == "closed"
@@ -210,8 +171,23 @@ async def test_a_bot_down_across_a_run_makes_it_once_at_start(settings, db, team
 
 async def test_a_reminder_button_starts_the_flow(sandbox, db, team, bot):
     user = sandbox.user(LIAISON, "李娜")
-    await _run(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
+    await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0))
     bot.sender.wake()
     await sandbox.wait_for(lambda: any(m.buttons for m in sandbox.messages(LIAISON)))
     await user.tap("周报")
     assert "填报哪个项目的周报" in user.last().text
+
+
+async def test_the_leader_digest_says_something_only_when_there_is_something(db, team):
+    assert by_chat(await run_at(db, "leader-daily-digest", local(2026, 11, 23, 8, 30))) == {}
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))  # 周建国 is its leader
+    await run_at(db, "issue-clocks", local(2026, 12, 2, 10, 0))  # overdue: escalates to level 2
+    sent = by_chat(await run_at(db, "leader-daily-digest", local(2026, 12, 3, 8, 30)))
+    assert set(sent) == {LEADER}
+    assert "近一天升级的问题" in sent[LEADER] and "Q-2026-0001" in sent[LEADER]
+    saturday = await run_at(db, "leader-daily-digest", local(2026, 12, 5, 8, 30))
+    assert (saturday.ran, saturday.reason) == (False, "not a working day")
+    async with db.transaction() as tx:
+        await issues.update(tx, issue_id, datetime.now(UTC), level=3, resolve_due=local(2026, 12, 1, 23, 59))
+    later = by_chat(await run_at(db, "leader-daily-digest", local(2026, 12, 7, 8, 30)))
+    assert "在您这一级（第 3 级）的问题" in later[LEADER] and "已逾期的问题" in later[LEADER]

@@ -9,7 +9,14 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.policy import Policy
 from storage import issues
-from tests.test_jobs import ADMIN, LEADER, LIAISON, WORKER, _assigned_issue, local, team  # noqa: F401
+from tests.helpers import (
+    ADMIN,
+    LEADER,
+    LIAISON,
+    WORKER,
+    assigned_issue,
+    local,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -19,7 +26,7 @@ async def _alert_at_level_three(sandbox, db, bot):
     worker = sandbox.user(WORKER, "钱工")
     sandbox.user(LIAISON, "李娜")
     sandbox.user(ADMIN, "王主任")
-    issue_id = await _assigned_issue(db, local(2026, 11, 20, 10, 0))
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     async with db.transaction() as tx:
         await issues.update(tx, issue_id, datetime.now(TZ), level=2)
     await run_job(db, JOBS["issue-clocks"], local(2026, 12, 2, 10, 0), Policy(), TZ)

@@ -34,7 +34,8 @@ async def _liaisons_with_projects(ctx: JobContext) -> list[tuple[Person, list[Pr
 async def weekly_request(ctx: JobContext) -> None:
     week = iso_week(ctx.today)
     for person, mine in await _liaisons_with_projects(ctx):
-        await tell(ctx.tx, ctx.now, person, "reminder.weekly", _button(person, "weekly"), projects=mine, week=week)
+        await tell(ctx.tx, ctx.now, person, "reminder.weekly", _button(person, "weekly"), projects=mine, week=week,
+                   skip_if_away=True)
 
 
 async def weekly_nudge(ctx: JobContext) -> None:
@@ -44,7 +45,7 @@ async def weekly_nudge(ctx: JobContext) -> None:
         missing = [p for p in mine if p.id not in answered]
         if missing:
             await tell(ctx.tx, ctx.now, person, "reminder.weekly_nudge", _button(person, "weekly"),
-                       projects=missing, week=week)
+                       projects=missing, week=week, skip_if_away=True)
 
 
 async def monthly_countdown(ctx: JobContext) -> None:
@@ -74,7 +75,7 @@ async def _remind_missing(ctx: JobContext, period: str, days_left: int) -> None:
         owed = [p for p in mine if p.id in missing]
         if owed:
             await tell(ctx.tx, ctx.now, person, "reminder.monthly", _button(person, "report"),
-                       projects=owed, period=period, days_left=days_left, due=due)
+                       projects=owed, period=period, days_left=days_left, due=due, skip_if_away=True)
 
 
 async def _late_notices(ctx: JobContext, period: str) -> None:
@@ -85,7 +86,7 @@ async def _late_notices(ctx: JobContext, period: str) -> None:
     for person_id, owed in by_liaison.items():
         person = await people.get(ctx.tx, person_id)
         await tell(ctx.tx, ctx.now, person, "reminder.monthly_late", _button(person, "report"),
-                   projects=owed, period=period)
+                   projects=owed, period=period, skip_if_away=True)
     heads: dict[int, tuple[Person, list[Project]]] = {}
     for project in late:
         for head in await people.unit_heads_of_project(ctx.tx, project.id):

@@ -138,12 +138,16 @@ async def assign(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, actor: Pe
     if assignee is None or assignee.unit_id != unit_id or leader is None:
         raise Refused("issue.assign_invalid")
     now = clock.now()
+    if assignee.away_at(now) and assignee.delegate_id is not None:
+        plan = messages.render(None, "away.assigned_instead", name=assignee.name) + plan
+        assignee = await people.get(tx, assignee.delegate_id)
+        await people.count_redirect(tx, assignee_id)
     today = now.astimezone(tz).date()
     if deadline < today:
         raise Refused("issue.deadline_past")
     ack_due = end_of_day(add_working_days(today, policy.issue_clocks.acknowledge_working_days), tz)
     issue = await _move(tx, now, actor, issue, "assign", text=plan, unit_id=unit_id,
-                        assignee_id=assignee_id, leader_id=leader_id, plan=plan, major=int(major),
+                        assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(major),
                         ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
     await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you")
     for person in (await people.get(tx, issue.raised_by), leader):

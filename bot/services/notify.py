@@ -9,18 +9,31 @@ import messages
 from bot import delivery
 from bot.models import Person
 from bot.policy import DeliveryPolicy
+from storage import people
 from storage.db import Conn
 
 
 async def tell(tx: Conn, now: datetime, person: Person | None, key: str,
                keyboard: dict | None = None, *, not_before: datetime | None = None,
-               urgent: bool = False, **values: object) -> bool:
-    """Queue a message for `person`; False if they have no bound account to receive it."""
+               urgent: bool = False, skip_if_away: bool = False, **values: object) -> bool:
+    """Queue a message for `person` (their delegate while they are away); False if nobody with
+    a bound account can receive it. `skip_if_away`: a reminder is not for someone on leave."""
+    if person is not None and person.away_at(now) and person.delegate_id is not None:
+        delegate = await people.get(tx, person.delegate_id)
+        if delegate is not None and delegate.telegram_id is not None:
+            await people.count_redirect(tx, person.id)
+            values = {**values, "on_behalf": person.name}
+            person = delegate
+    elif person is not None and skip_if_away and person.away_at(now):
+        return False
     if person is None or person.telegram_id is None:
         return False
     locale = person.locale or messages.DEFAULT_LOCALE
-    await delivery.send_text(tx, now, person.telegram_id, messages.render(locale, key, **values),
-                             keyboard, urgent=urgent, not_before=None if urgent else not_before)
+    text = messages.render(locale, key, **values)
+    if values.get("on_behalf"):
+        text = messages.render(locale, "away.on_behalf", name=values["on_behalf"]) + "\n" + text
+    await delivery.send_text(tx, now, person.telegram_id, text, keyboard, urgent=urgent,
+                             not_before=None if urgent else not_before)
     return True
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.errors import Refused
 from bot.models import Person, Role
 from bot.policy import Policy
+from bot.workdays import end_of_day
 from storage import invites, people, projects, reachability
 from storage.db import Conn
 
@@ -115,3 +118,29 @@ async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_i
         await people.add_role(tx, person_id, Role.admin)
         person = await people.get(tx, person_id)
     return person
+
+
+async def set_away(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, until: date,
+                   delegate_name: str | None) -> Person | None:
+    """Away until the end of `until`; reminders skip them, and go (with assignments) to the delegate."""
+    if until < clock.now().astimezone(tz).date():
+        raise Refused("away.past", date=until.isoformat())
+    delegate = None
+    if delegate_name:
+        found = [p for p in await people.by_name(tx, delegate_name.strip()) if p.telegram_id]
+        if not found:
+            raise Refused("away.unknown_delegate", name=delegate_name.strip())
+        delegate = found[0]
+        if delegate.id == person.id:
+            raise Refused("away.self_delegate")
+    await people.set_away(tx, person.id, end_of_day(until, tz), delegate.id if delegate else None)
+    return delegate
+
+
+async def come_back(tx: Conn, clock: Clock, person: Person, early: bool = False) -> tuple[int, str | None] | None:
+    """If their time away is over (or `early`), clear it: (messages redirected, delegate's name)."""
+    if person.away_until is None or (not early and person.away_at(clock.now())):
+        return None
+    delegate = await people.get(tx, person.delegate_id) if person.delegate_id else None
+    await people.set_away(tx, person.id, None, None)
+    return person.away_redirected, delegate.name if delegate else None

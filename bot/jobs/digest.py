@@ -1,0 +1,31 @@
+"""08:30 on working days: one message per leader — what reached their level, what is overdue,
+what escalated since yesterday. Nothing is sent when there is nothing to say."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.jobs.registry import Job, JobContext, at, by_day, register
+from bot.models import IssueStatus, Role
+from bot.services.notify import tell
+from storage import issues, people
+
+WORKING = {IssueStatus.assigned, IssueStatus.acknowledged, IssueStatus.reopened}
+
+
+async def leader_digest(ctx: JobContext) -> None:
+    for leader in await people.with_role(ctx.tx, Role.leader):
+        if leader.telegram_id is None:
+            continue
+        mine = await issues.under_leader(ctx.tx, leader.id)
+        top = [i for i in mine if i.level == 3]
+        overdue = [i for i in mine if i.status in WORKING and i.resolve_due and i.resolve_due < ctx.now]
+        fresh = await issues.escalated_since(ctx.tx, [i.id for i in mine], ctx.now - timedelta(days=1))
+        escalated = [i for i in mine if i.id in fresh]
+        if top or overdue or escalated:
+            await tell(ctx.tx, ctx.now, leader, "digest.leader", top=top, overdue=overdue,
+                       escalated=escalated, today=ctx.today)
+
+
+register(Job("leader-daily-digest", period=by_day, run=leader_digest, working_days_only=True,
+             cron=lambda p: at(p.bulletins.leader_digest_time)))

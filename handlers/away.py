@@ -1,0 +1,48 @@
+"""/away DATE [delegate] and /back: a person's time away, and who stands in."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot.context import BotContext
+from bot.errors import Refused
+from bot.importing import parse_date
+from bot.services import people
+
+private = filters.ChatType.PRIVATE
+
+
+async def away(update: Update, ctx: BotContext) -> None:
+    if not ctx.args:
+        await ctx.reply(update, "away.usage", person=ctx.person)
+        return
+    try:
+        until = parse_date(ctx.args[0])
+    except ValueError:
+        until = None
+    if until is None:
+        await ctx.reply(update, "flow.bad_date", value=ctx.args[0][:30])
+        return
+    env = ctx.env
+    try:
+        delegate = await people.set_away(ctx.tx, env.clock, env.settings.tz, ctx.person, until,
+                                         " ".join(ctx.args[1:]) or None)
+    except Refused as refused:
+        await ctx.reply(update, refused.key, **refused.values)
+        return
+    await ctx.reply(update, "away.set", until=until, delegate=delegate)
+
+
+async def back(update: Update, ctx: BotContext) -> None:
+    summary = await people.come_back(ctx.tx, ctx.env.clock, ctx.person, early=True)
+    if summary is None:
+        await ctx.reply(update, "away.not_away")
+        return
+    await ctx.reply(update, "away.welcome_back", count=summary[0], delegate=summary[1])
+
+
+HANDLERS = [
+    CommandHandler("away", away, filters=private),
+    CommandHandler("back", back, filters=private),
+]
