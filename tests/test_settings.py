@@ -75,3 +75,10 @@ def test_broken_policy_files_raise_config_errors(tmp_path, text):
 def test_the_token_is_not_shown_in_settings_output():
     settings = load_settings(token="123:secret-token")
     assert "secret-token" not in repr(settings) and "secret-token" not in str(settings.model_dump())
+
+
+def test_the_example_policy_file_is_the_defaults():
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "docs" / "policy.example.toml"
+    assert load_policy(example) == Policy()
