@@ -55,3 +55,18 @@ def test_money_rejects_negatives_and_words():
         parse_wan("十二")
     assert caught.value.kind == "not_number"
     assert (wan(12_005_000), yi(1_234_567_890)) == ("1,200.5", "12.35")
+
+
+def test_every_message_key_named_in_the_code_exists():
+    """A key written in the code but missing from the catalog would fail only when a person hits it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    sections = sorted({key.split(".")[0] for key in messages.catalog("zh")})
+    literal = re.compile(r"""["']((?:%s)\.[a-z_]+(?:\.[a-z_]+)*)["']""" % "|".join(sections))
+    found = set()
+    for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/*.py")]:
+        found.update(literal.findall(path.read_text(encoding="utf-8")))
+    assert len(found) > 80
+    assert sorted(key for key in found if key not in messages.catalog("zh")) == []
