@@ -89,7 +89,9 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     async def answer(self, update: Update, text: str | None = None, alert: bool = False) -> None:
         query = update.callback_query
-        await delivery.answer_callback(self.tx, self.now, query.from_user.id, query.id, text, alert)
+        # queued in the chat of the pressed message, so it follows what the press made appear there
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        await delivery.answer_callback(self.tx, self.now, chat_id, query.id, text, alert)
 
     async def edit(self, update: Update, text: str, keyboard: dict | None = None) -> None:
         message = update.callback_query.message

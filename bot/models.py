@@ -201,3 +201,12 @@ class Conversation(_Model):
     nonce: str
     draft: dict
     updated_at: datetime
+
+
+class GroupChat(_Model):
+    chat_id: int
+    title: str
+    scope_kind: str
+    scope_value: str | None = None
+    subscriptions: frozenset[str] = frozenset()
+    unreachable: str | None = None

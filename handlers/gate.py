@@ -35,7 +35,14 @@ async def identify(update: Update, ctx: BotContext) -> None:
         if returned is not None:
             await ctx.reply(update, "away.welcome_back", count=returned[0], delegate=returned[1])
     if chat.type != ChatType.PRIVATE:
-        if update.my_chat_member or command is None:
+        if update.my_chat_member:
+            return  # the bot itself was added or removed
+        if update.callback_query:
+            if ctx.person is None:
+                await ctx.answer(update, ctx.t("start.stranger"), alert=True)
+                raise ApplicationHandlerStop
+            return  # a button in a group: its handler checks who may press it
+        if command is None:
             raise ApplicationHandlerStop  # group chatter is not for us
         if ctx.person is None or not ctx.person.has(Role.admin):
             await ctx.reply(update, "refuse.not_admin")

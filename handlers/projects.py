@@ -70,7 +70,8 @@ async def card(update: Update, ctx: BotContext) -> None:
     if project is None:
         return
     period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
-    facts = await report_service.overview(ctx.tx, project, period)
+    env = ctx.env
+    facts = await report_service.overview(ctx.tx, project, period, env.policy, ctx.now, env.settings.tz)
     await ctx.reply(update, "projects.card", project=project, period=period, **facts)
 
 

@@ -275,6 +275,20 @@ class Sandbox:
         self.world.transcripts.setdefault(chat_id, [])
         return chat
 
+    async def bot_membership(self, by: SandboxUser, chat_id: int, status: str) -> int:
+        """The bot added to ("member") or removed from ("left", "kicked") a group by `by`."""
+        chat = self.world.chats[chat_id]
+        chat.bot_member = status not in ("left", "kicked")
+        bot_user = {"id": self.world.bot_id, "is_bot": True, "first_name": "LiaisonBot"}
+        old = "left" if chat.bot_member else "member"
+        update_id = self.world.push_update("my_chat_member", {
+            "chat": chat.as_json(), "from": by.info.as_json(), "date": int(time.time()),
+            "old_chat_member": {"user": bot_user, "status": old},
+            "new_chat_member": {"user": bot_user, "status": status, **({"until_date": 0} if status == "kicked" else {})},
+        })
+        await self.notify()
+        return update_id
+
     def messages(self, chat_id: int, from_bot: bool = True) -> list[Message]:
         return [m for m in self.world.transcripts.get(chat_id, [])
                 if m.from_bot == from_bot and not m.deleted]

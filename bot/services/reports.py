@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
+from bot.flags import project_flag
 from bot.models import MonthlyReport, Person, Project
 from bot.periods import completion_rate, iso_week, report_period, time_share
 from bot.permissions import Action, may
@@ -59,14 +61,21 @@ async def save_weekly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, p
     return week, replaced
 
 
-async def overview(conn: Conn, project: Project, period: str) -> dict:
-    """What a project card shows: the latest report this year, rates, open issues, milestones."""
-    latest = await reports.latest(conn, project.id)
+async def overview(conn: Conn, project: Project, period: str, policy: Policy, now: datetime,
+                   tz: ZoneInfo) -> dict:
+    """What a project card shows: the latest report this year, rates, its flag with the reasons,
+    open issues, milestones."""
+    history = await reports.history(conn, project.id)
+    latest = history[0] if history else None
     this_year = latest if latest and latest.period[:4] == period[:4] else None
     ytd = this_year.ytd_completed if this_year else 0
+    open_issues = await issue_store.of_project(conn, project.id)
+    milestones = await projects.milestones(conn, project.id)
+    flag = project_flag(project, history, milestones, open_issues, policy, period,
+                        now.astimezone(tz).date(), now)
     return {
         "latest": latest, "ytd": ytd, "rate": completion_rate(ytd, project.annual_plan),
         "time_share": time_share(period), "reported_this_period": bool(latest and latest.period == period),
-        "open_issues": await issue_store.of_project(conn, project.id),
-        "milestones": await projects.milestones(conn, project.id),
+        "open_issues": open_issues, "milestones": milestones, "flag": flag,
+        "flag_name": policy.flags.names[flag.colour],
     }

@@ -1,0 +1,32 @@
+"""Binding group chats: only administrators; a group sees only the projects in its scope."""
+
+from __future__ import annotations
+
+import messages
+from bot.clock import Clock
+from bot.errors import Refused
+from bot.models import GroupChat, Person, Role
+from storage import groups, people
+from storage.db import Conn
+
+
+async def bind(tx: Conn, clock: Clock, actor: Person, chat_id: int, title: str, scope_kind: str,
+               scope_value: str | None, kinds: list[str]) -> GroupChat:
+    if not actor.has(Role.admin):
+        raise Refused("refuse.not_admin")
+    await groups.bind(tx, chat_id, title, scope_kind, None if scope_kind == "all" else scope_value,
+                      actor.id, [k for k in groups.KINDS if k in kinds], clock.now())
+    return await groups.get(tx, chat_id)
+
+
+async def describe(conn: Conn, group: GroupChat, locale: str | None) -> str:
+    """The scope in words: 全部项目, 牵头单位 县交通局, 项目类别 重点, …"""
+    if group.scope_kind == "all":
+        return messages.label(locale, "scope.all")
+    value = group.scope_value or ""
+    if group.scope_kind == "unit":
+        unit = await people.unit(conn, int(value)) if value.isdigit() else None
+        value = unit.name if unit else value
+    else:
+        value = messages.label(locale, f"{group.scope_kind}.{value}")
+    return f"{messages.label(locale, f'scope.{group.scope_kind}')} {value}"

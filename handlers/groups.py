@@ -1,0 +1,52 @@
+"""Group chats: /bind (scope and subscriptions), /unbind, /subscriptions, and the bot being
+added to or removed from a group."""
+
+from __future__ import annotations
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import ChatMemberHandler, CommandHandler, filters
+
+from bot.context import BotContext
+from bot.flows import bind_group  # noqa: F401 (registers the flow)
+from bot.flows.engine import Engine
+from bot.services import groups as service
+from handlers.flows import session
+from storage import groups, reachability
+
+in_groups = filters.ChatType.GROUPS
+_GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
+
+
+async def bind(update: Update, ctx: BotContext) -> None:
+    chat = update.effective_chat
+    await Engine(session(update, ctx)).start("bind_group", {"_title": chat.title or str(chat.id)})
+
+
+async def unbind(update: Update, ctx: BotContext) -> None:
+    removed = await groups.unbind(ctx.tx, update.effective_chat.id)
+    await ctx.reply(update, "group.unbound" if removed else "group.not_bound")
+
+
+async def subscriptions(update: Update, ctx: BotContext) -> None:
+    group = await groups.get(ctx.tx, update.effective_chat.id)
+    if group is None:
+        await ctx.reply(update, "group.not_bound")
+        return
+    await ctx.reply(update, "group.bound", group=group, scope=await service.describe(ctx.tx, group, ctx.locale))
+
+
+async def membership(update: Update, ctx: BotContext) -> None:
+    change: ChatMemberUpdated = update.my_chat_member
+    if change.new_chat_member.status in _GONE:
+        await reachability.mark_unreachable(ctx.tx, change.chat.id, "bot removed from the group")
+    else:
+        await groups.back_in(ctx.tx, change.chat.id)
+
+
+HANDLERS = [
+    CommandHandler("bind", bind, filters=in_groups),
+    CommandHandler("unbind", unbind, filters=in_groups),
+    CommandHandler("subscriptions", subscriptions, filters=in_groups),
+    ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
+]

@@ -1,0 +1,41 @@
+"""Group chats the bot is bound in: their scope and what they subscribe to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.models import GroupChat
+from storage.db import Conn, utc_text
+
+KINDS = ("weekly_digest", "monthly_bulletin", "quarterly_analysis", "overdue_notices")
+
+
+async def get(conn: Conn, chat_id: int) -> GroupChat | None:
+    row = await conn.one("SELECT * FROM group_chats WHERE chat_id = ?", (chat_id,))
+    if row is None:
+        return None
+    kinds = await conn.all("SELECT kind FROM group_subscriptions WHERE chat_id = ?", (chat_id,))
+    return GroupChat(chat_id=row["chat_id"], title=row["title"], scope_kind=row["scope_kind"],
+                     scope_value=row["scope_value"], subscriptions=frozenset(k["kind"] for k in kinds),
+                     unreachable=row["unreachable"])
+
+
+async def bind(conn: Conn, chat_id: int, title: str, scope_kind: str, scope_value: str | None,
+               bound_by: int, kinds: list[str], now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO group_chats (chat_id, title, scope_kind, scope_value, bound_by, bound_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title,"
+        " scope_kind = excluded.scope_kind, scope_value = excluded.scope_value,"
+        " bound_by = excluded.bound_by, bound_at = excluded.bound_at, unreachable = NULL",
+        (chat_id, title, scope_kind, scope_value, bound_by, utc_text(now)))
+    await conn.execute("DELETE FROM group_subscriptions WHERE chat_id = ?", (chat_id,))
+    await conn.executemany("INSERT INTO group_subscriptions (chat_id, kind) VALUES (?, ?)",
+                           [(chat_id, kind) for kind in kinds])
+
+
+async def unbind(conn: Conn, chat_id: int) -> bool:
+    return await conn.rowcount("DELETE FROM group_chats WHERE chat_id = ?", (chat_id,)) == 1
+
+
+async def back_in(conn: Conn, chat_id: int) -> None:
+    await conn.execute("UPDATE group_chats SET unreachable = NULL WHERE chat_id = ?", (chat_id,))
