@@ -21,7 +21,6 @@ from bot.models import Role
 from bot.policy import Policy
 from bot.services import people, registry
 from bot.settings import Settings
-from handlers.admin import deep_link
 from messages import render_plain
 from messages.imports import import_report, sheet_error
 from storage import Database, job_runs
@@ -88,7 +87,7 @@ async def invite(settings: Settings, policy: Policy, args: argparse.Namespace) -
     finally:
         await db.close()
     username = await _bot_username(settings)
-    link = deep_link(username, code) if username else f"/start {code}"
+    link = people.deep_link(username, code) if username else f"/start {code}"
     print(render_plain(settings.locale, "invite.created_plain", person=person, role=args.role,
                        days=policy.invite_valid_days, link=link))
     return 0

@@ -61,11 +61,7 @@ async def invite(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, f"invite.{exc.kind}", **exc.details)
         return
     await ctx.reply(update, "invite.created", person=person, role=role.value,
-                    days=ctx.env.policy.invite_valid_days, link=deep_link(ctx.bot.username, code))
-
-
-def deep_link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username}?start={code}"
+                    days=ctx.env.policy.invite_valid_days, link=people.deep_link(ctx.bot.username, code))
 
 
 async def upload(update: Update, ctx: BotContext) -> None:

@@ -38,6 +38,11 @@ class Redeemed(StrEnum):
     other_account = "other_account"  # this Telegram account already belongs to someone else
 
 
+def deep_link(bot_username: str, code: str) -> str:
+    """The link that opens the bot with /start <code>."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
 def new_code() -> str:
     """128 bits of randomness in the alphabet Telegram allows in a deep link."""
     return secrets.token_urlsafe(16)
