@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     run_one.add_argument("name", help="the job's name, as `jobs list` shows it")
     run_one.add_argument("--at", required=True, help="the instant, e.g. 2026-12-01T09:00 (LIAISONBOT_TIMEZONE unless it has an offset)")
     run_one.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
+    bulletin = sub.add_parser("bulletin", help="write the monthly bulletin (投资快讯) as text and PNG, without sending")
+    bulletin.add_argument("--month", required=True, help="the month reported, e.g. 2026-10")
+    bulletin.add_argument("--scope", default="all", help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
+    bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write bulletin.txt and chart.png into")
     sub.add_parser("migrate", help="apply pending database migrations",
                    description="Apply the numbered migrations not yet recorded (also done at start-up).")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
@@ -58,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "template", "import", "invite", "jobs")
+    quiet = args.command in ("demo", "template", "import", "invite", "jobs", "bulletin")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -87,6 +91,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "template":
         return commands.template(args.file)
     handler = {"import": commands.import_projects, "invite": commands.invite, "jobs": commands.jobs,
+               "bulletin": commands.bulletin,
                "migrate": commands.migrate, "backup": commands.backup}[args.command]
     return await handler(settings, policy, args)
 

@@ -5,25 +5,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
+import re
 import signal
 from datetime import datetime
 from pathlib import Path
 
 from telegram import Bot
 
+import messages
 from bot import importing
 from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo import run_demo
 from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
-from bot.models import Role
+from bot.models import GroupChat, Role
 from bot.policy import Policy
-from bot.services import people, registry
+from bot.services import bulletins, people, registry
+from bot.services.groups import describe
 from bot.settings import Settings
 from messages import render_plain
 from messages.imports import import_report, sheet_error
 from storage import Database, job_runs
+from storage import people as people_store
 
 
 async def run(settings: Settings, policy: Policy) -> int:
@@ -161,4 +166,31 @@ async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> 
     print(f"{outcome.job} for {outcome.period}: {summary}")
     for chat_id, method, params in outcome.messages:
         print(f"--- {method} to {chat_id}\n{params.get('text', params.get('caption', ''))}")
+    return 0
+
+
+async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    kind, _, value = args.scope.partition(":")
+    if kind not in ("all", "unit", "tier", "level") or (kind != "all" and not value):
+        print(f"liaisonbot: --scope {args.scope!r}: use all, unit:NAME, tier:VALUE or level:VALUE")
+        return 1
+    db = await Database.open(settings.db)
+    try:
+        if kind == "unit":
+            units = {u.name: u.id for u in await people_store.units(db.read)}
+            if value not in units:
+                print(f"liaisonbot: no unit called {value!r}")
+                return 1
+            value = str(units[value])
+        group = None if kind == "all" else GroupChat(chat_id=0, title="preview", scope_kind=kind, scope_value=value)
+        data = await bulletins.gather(db.read, args.month, group, policy, settings.tz)
+        scope = await describe(db.read, group, settings.locale) if group else messages.label(settings.locale, "scope.all")
+        chart, caption, text = await bulletins.render(data, policy, settings.locale, scope)
+    finally:
+        await db.close()
+    args.preview.mkdir(parents=True, exist_ok=True)
+    (args.preview / "chart.png").write_bytes(chart)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", caption + "\n\n" + text))
+    (args.preview / "bulletin.txt").write_text(plain + "\n", encoding="utf-8")
+    print(f"wrote {args.preview / 'bulletin.txt'} and {args.preview / 'chart.png'}")
     return 0

@@ -39,3 +39,10 @@ async def unbind(conn: Conn, chat_id: int) -> bool:
 
 async def back_in(conn: Conn, chat_id: int) -> None:
     await conn.execute("UPDATE group_chats SET unreachable = NULL WHERE chat_id = ?", (chat_id,))
+
+
+async def subscribed(conn: Conn, kind: str) -> list[int]:
+    rows = await conn.all(
+        "SELECT g.chat_id FROM group_chats g JOIN group_subscriptions s ON s.chat_id = g.chat_id"
+        " WHERE s.kind = ? AND g.unreachable IS NULL ORDER BY g.chat_id", (kind,))
+    return [r["chat_id"] for r in rows]

@@ -163,3 +163,9 @@ async def escalated_since(conn: Conn, issue_ids: list[int], since: datetime) -> 
         f"SELECT DISTINCT issue_id FROM issue_events WHERE kind = 'escalate' AND at >= ?"
         f" AND issue_id IN ({', '.join('?' * len(issue_ids))})", [utc_text(since), *issue_ids])
     return {r["issue_id"] for r in rows}
+
+
+async def open_or_closed_since(conn: Conn, since: datetime) -> list[Issue]:
+    rows = await conn.all(_SELECT + " WHERE i.status != 'closed' OR i.closed_at >= ? OR i.created_at >= ?",
+                          (utc_text(since), utc_text(since)))
+    return [_issue(r) for r in rows]

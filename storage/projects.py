@@ -164,3 +164,10 @@ async def where_liaison(conn: Conn, person_id: int) -> list[Project]:
         _SELECT + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
         " WHERE person_id = ? AND role = 'liaison') ORDER BY pr.code", (person_id,))
     return [_project(r) for r in rows]
+
+
+async def all_milestones(conn: Conn) -> list[Milestone]:
+    rows = await conn.all("SELECT * FROM milestones ORDER BY project_id, due_date")
+    return [Milestone(id=r["id"], project_id=r["project_id"], name=r["name"],
+                      due_date=date.fromisoformat(r["due_date"]), reached_on=_date(r["reached_on"]))
+            for r in rows]

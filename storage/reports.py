@@ -99,3 +99,10 @@ async def reported_project_ids(conn: Conn, period: str) -> set[int]:
 async def weekly_project_ids(conn: Conn, week: str) -> set[int]:
     rows = await conn.all("SELECT project_id FROM weekly_updates WHERE week = ?", (week,))
     return {r["project_id"] for r in rows}
+
+
+async def of_year(conn: Conn, year: int, up_to: str) -> list[MonthlyReport]:
+    rows = await conn.all(
+        "SELECT * FROM monthly_reports WHERE period >= ? AND period <= ? ORDER BY project_id, period, revision",
+        (f"{year:04d}-01", up_to))
+    return [_report(r) for r in rows]

@@ -127,3 +127,15 @@ def test_jobs_list_and_run_once_per_period(tmp_path):
     assert "already ran" in again.stdout
     assert _cli("jobs", "run", "nope", "--at", "2026-12-01T09:00", cwd=tmp_path).returncode == 1
     assert _cli("jobs", "run", "issue-clocks", "--at", "tomorrow", cwd=tmp_path).returncode == 1
+
+
+def test_bulletin_preview_writes_text_and_chart(tmp_path):
+    (tmp_path / "p.xlsx").write_bytes(xlsx([project_row("JC-1"), project_row("JC-2", lead_unit="县水利局")]))
+    _cli("import", "projects", "p.xlsx", cwd=tmp_path)
+    result = _cli("bulletin", "--month", "2026-10", "--scope", "unit:县水利局", "--preview", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (tmp_path / "out" / "bulletin.txt").read_text(encoding="utf-8")
+    assert "投资快讯 · 2026-10（牵头单位 县水利局）" in text and "共 1 个项目" in text and "<b>" not in text
+    assert (tmp_path / "out" / "chart.png").read_bytes().startswith(b"\x89PNG")
+    bad = _cli("bulletin", "--month", "2026-10", "--scope", "unit:无此单位", "--preview", "out", cwd=tmp_path)
+    assert bad.returncode == 1 and "no unit" in bad.stdout

@@ -68,5 +68,6 @@ def test_every_message_key_named_in_the_code_exists():
     found = set()
     for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/*.py")]:
         found.update(literal.findall(path.read_text(encoding="utf-8")))
+    found = {key for key in found if key.rsplit(".", 1)[1] not in {"txt", "png", "xlsx", "csv", "db"}}  # file names
     assert len(found) > 80
     assert sorted(key for key in found if key not in messages.catalog("zh")) == []
