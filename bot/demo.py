@@ -5,21 +5,27 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from bot import importing
 from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo_data import sample_workbook
+from bot.jobs.catalog import JOBS
+from bot.jobs.registry import run_job
+from bot.periods import report_period
+from bot.policy import Policy
 from bot.sandbox import Sandbox
 from bot.sender import Limits
 from bot.services import registry
 from bot.settings import Settings
-from storage import Database
+from storage import Database, projects, reports
 
 ADMIN_ID = 900001
 LIAISON_ID = 900002
 WORKER_ID = 900003
+GROUP_ID = -100900
 
 
 async def run_demo(out: Callable[[str], None] = print, folder: Path | None = None) -> None:
@@ -34,10 +40,14 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
             sheet = importing.read_sheet(sample_workbook(), "青山县重点项目.xlsx")
             async with db.transaction() as tx:
                 report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False)
-            out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones ==\n")
+            async with db.transaction() as tx:
+                filed = await sample_reports(tx, SystemClock(), settings)
+            out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones, "
+                f"{filed} monthly reports ==\n")
             # the scene's people answer instantly, so the per-chat pace is relaxed for the show
             process = await BotProcess(settings, db=db, limits=Limits(private_burst=30), schedule=False).start()
             await scene(sandbox, out)
+            await bulletin_scene(sandbox, process, out)
         finally:
             if process:
                 await process.stop()
@@ -106,3 +116,43 @@ async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
         out(f"── {title} 的对话 " + "─" * 30)
         out(sandbox.transcript(user.id))
         out("")
+
+
+async def bulletin_scene(sandbox: Sandbox, process: BotProcess, out: Callable[[str], None]) -> None:
+    """The administrator binds the county's group; on the 5th the month's bulletin arrives there."""
+    admin = sandbox.user(ADMIN_ID, "王主任（项目中心）")
+    sandbox.group(GROUP_ID, "青山县重点项目调度群")
+    await admin.ask("/bind", chat_id=GROUP_ID)
+    await admin.tap("全部项目", chat_id=GROUP_ID)
+    await admin.tap("月度投资快讯", chat_id=GROUP_ID)
+    await admin.tap("完成", chat_id=GROUP_ID)
+    await admin.tap("✅ 提交", chat_id=GROUP_ID)
+    local = process.clock.now().astimezone(process.settings.tz)
+    year, month = (local.year + local.month // 12, local.month % 12 + 1)
+    fifth = datetime(year, month, 5, 9, 0, tzinfo=process.settings.tz)
+    await run_job(process.db, JOBS["monthly-bulletin"], fifth, process.policy, process.settings.tz)
+    process.sender.wake()
+    await sandbox.wait_for(lambda: any("未报送月报" in (m.text or "") for m in sandbox.messages(GROUP_ID)), 60)
+    out("── 群 青山县重点项目调度群 " + "─" * 30)
+    out(sandbox.transcript(GROUP_ID))
+    out("")
+
+
+async def sample_reports(tx, clock: SystemClock, settings: Settings) -> int:
+    """This month's reports for most projects, some on pace and some behind, so the bulletin has
+    greens, yellows and reds. Filed in the liaisons' names, as if they had used the bot."""
+    period = report_period(clock.now().astimezone(settings.tz).date(), Policy().monthly_report)
+    filed = 0
+    for n, project in enumerate(await projects.all_active(tx)):
+        if n % 6 == 5 or project.liaison_id is None or project.code == "QS-2026-001":
+            continue  # a few missing, and the one the scene's liaison files herself
+        share = (0.95, 0.85, 0.7, 0.6, 0.4)[n % 5]
+        ytd = min(project.total_investment, int(project.annual_plan * share * int(period[5:]) / 12))
+        today = clock.now().astimezone(settings.tz).date()
+        reached = [] if n % 7 == 3 else [m.id for m in await projects.milestones(tx, project.id) if m.due_date <= today]
+        await reports.add_revision(tx, project_id=project.id, period=period, reporter_id=project.liaison_id,
+                                   ytd_completed=ytd, stage=project.stage.value, progress="按计划推进",
+                                   photos=[], milestones_reached=reached, next_plan="继续施工", now=clock.now())
+        await projects.mark_milestones_reached(tx, project.id, reached, today)
+        filed += 1
+    return filed

@@ -112,6 +112,7 @@ async def test_demo_plays_the_scene():
     assert "只为项目中心登记的人员服务" in text
     assert "已提交 QS-2026-001 新材料产业园标准化厂房项目 2026-" in text
     assert "已提交，编号 Q-2026-0001" in text and "已销号。感谢反馈" in text
+    assert "本群已绑定：全部项目" in text and "[图片] 📊 投资快讯" in text and "二、牵头单位排名" in text
 
 
 def test_jobs_list_and_run_once_per_period(tmp_path):
