@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from pydantic_core import PydanticCustomError
 
 import messages
-from bot.models import Level, Stage, Tier
+from bot.models import Level, ProjectFields, Stage, Tier
 from bot.money import MoneyError, parse_wan
 
 PROJECT_HEADERS = {
@@ -123,26 +123,12 @@ def _choice(enum: type, value: Any) -> Any:
     raise _fail("bad_choice", value)
 
 
-class ProjectRow(BaseModel):
+class ProjectRow(ProjectFields):
+    """One row of a project sheet: the fields, parsed from what people type, and where it was."""
+
     model_config = ConfigDict(extra="forbid")
 
     row: int
-    code: str
-    name: str
-    tier: Tier
-    level: Level
-    stage: Stage
-    industry: str | None = None
-    location: str | None = None
-    owner: str | None = None
-    lead_unit: str | None = None
-    responsible_units: tuple[str, ...] = ()
-    lead_leader: str | None = None
-    liaison: str | None = None
-    total_investment: int
-    annual_plan: int
-    planned_start: date | None = None
-    planned_end: date | None = None
 
     @field_validator("code", mode="before")
     @classmethod

@@ -81,8 +81,9 @@ class Milestone(_Model):
     reached_on: date | None = None
 
 
-class Project(_Model):
-    id: int
+class ProjectFields(_Model):
+    """What a project sheet says of a project; the registry adds its id."""
+
     code: str
     name: str
     tier: Tier
@@ -99,6 +100,10 @@ class Project(_Model):
     responsible_units: tuple[str, ...] = ()
     lead_leader: str | None = None
     liaison: str | None = None
+
+
+class Project(ProjectFields):
+    id: int
     liaison_id: int | None = None
 
 
