@@ -113,3 +113,10 @@ async def set_away(conn: Conn, person_id: int, until: datetime | None, delegate_
 
 async def count_redirect(conn: Conn, person_id: int) -> None:
     await conn.execute("UPDATE people SET away_redirected = away_redirected + 1 WHERE id = ?", (person_id,))
+
+
+async def lead_leaders_of(conn: Conn, project_id: int) -> list[Person]:
+    rows = await conn.all(
+        _SELECT + " WHERE p.id IN (SELECT person_id FROM project_people WHERE project_id = ?"
+        " AND role = 'lead_leader') ORDER BY p.id", (project_id,))
+    return [_person(r) for r in rows]

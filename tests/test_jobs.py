@@ -191,3 +191,27 @@ async def test_the_leader_digest_says_something_only_when_there_is_something(db,
         await issues.update(tx, issue_id, datetime.now(UTC), level=3, resolve_due=local(2026, 12, 1, 23, 59))
     later = by_chat(await run_at(db, "leader-daily-digest", local(2026, 12, 7, 8, 30)))
     assert "在您这一级（第 3 级）的问题" in later[LEADER] and "已逾期的问题" in later[LEADER]
+
+
+async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
+    from bot.clock import FixedClock
+    from bot.services import reports as report_service
+
+    first = by_chat(await run_at(db, "flag-watch", local(2026, 11, 20, 7, 30)))
+    assert set(first) == {LEADER}  # nothing reported this year: all three red, one alert each
+    assert first[LEADER].count("亮红牌") == 3 and "落后 92 个百分点" in first[LEADER]
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 21, 7, 30))) == {}  # still red: quiet
+
+    async def report(ytd_wan: int, day: int) -> None:
+        async with db.transaction() as tx:
+            liaison = (await people.by_name(tx, "李娜"))[0]
+            project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+            await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), POLICY, TZ, liaison,
+                                                project_id=project_id, ytd=ytd_wan * 10_000, stage="continuing",
+                                                progress="x", photos=[], milestone_ids=[], next_plan="y")
+
+    await report(4400, 21)
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 22, 7, 30))) == {}  # turned green
+    await report(100, 22)  # a correction: red again
+    again = by_chat(await run_at(db, "flag-watch", local(2026, 11, 23, 7, 30)))
+    assert set(again) == {LEADER} and again[LEADER].count("亮红牌") == 1 and "JC-2026-001" in again[LEADER]
