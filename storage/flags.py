@@ -15,8 +15,25 @@ async def latest_colours(conn: Conn, period: str) -> dict[int, str]:
     return {r["project_id"]: r["colour"] for r in rows}
 
 
-async def record(conn: Conn, project_id: int, period: str, colour: str, now: datetime) -> None:
+async def record(conn: Conn, project_id: int, period: str, colour: str, before: str | None,
+                 now: datetime) -> None:
+    """Store the colour; when it differs from `before`, remember the change and when it happened."""
+    changed = before is not None and before != colour
     await conn.execute(
-        "INSERT INTO project_flags (project_id, period, colour, computed_at) VALUES (?, ?, ?, ?)"
+        "INSERT INTO project_flags (project_id, period, colour, computed_at, previous_colour, changed_at)"
+        " VALUES (:project, :period, :colour, :now, :before, :changed_at)"
         " ON CONFLICT (project_id, period) DO UPDATE SET colour = excluded.colour,"
-        " computed_at = excluded.computed_at", (project_id, period, colour, utc_text(now)))
+        " computed_at = excluded.computed_at,"
+        " previous_colour = CASE WHEN :changed THEN excluded.previous_colour ELSE previous_colour END,"
+        " changed_at = CASE WHEN :changed THEN excluded.changed_at ELSE changed_at END",
+        {"project": project_id, "period": period, "colour": colour, "now": utc_text(now),
+         "before": before if changed else None, "changed_at": utc_text(now) if changed else None,
+         "changed": int(changed)})
+
+
+async def changed_since(conn: Conn, since: datetime) -> dict[int, tuple[str, str]]:
+    """{project id: (from colour, to colour)} for flags that changed since `since`."""
+    rows = await conn.all(
+        "SELECT project_id, previous_colour, colour FROM project_flags WHERE changed_at >= ?",
+        (utc_text(since),))
+    return {r["project_id"]: (r["previous_colour"], r["colour"]) for r in rows}

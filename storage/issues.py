@@ -169,3 +169,9 @@ async def open_or_closed_since(conn: Conn, since: datetime) -> list[Issue]:
     rows = await conn.all(_SELECT + " WHERE i.status != 'closed' OR i.closed_at >= ? OR i.created_at >= ?",
                           (utc_text(since), utc_text(since)))
     return [_issue(r) for r in rows]
+
+
+async def escalated_ids_since(conn: Conn, since: datetime) -> set[int]:
+    rows = await conn.all("SELECT DISTINCT issue_id FROM issue_events WHERE kind = 'escalate' AND at >= ?",
+                          (utc_text(since),))
+    return {r["issue_id"] for r in rows}

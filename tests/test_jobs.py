@@ -215,3 +215,33 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
     await report(100, 22)  # a correction: red again
     again = by_chat(await run_at(db, "flag-watch", local(2026, 11, 23, 7, 30)))
     assert set(again) == {LEADER} and again[LEADER].count("亮红牌") == 1 and "JC-2026-001" in again[LEADER]
+
+
+async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
+    from bot.clock import FixedClock
+    from bot.services import reports as report_service
+    from storage import groups
+    from storage import reports as report_store
+
+    async with db.transaction() as tx:
+        unit_id = await people.ensure_unit(tx, "县交通局")
+        admin = (await people.by_name(tx, "王主任"))[0]
+        await groups.bind(tx, -3001, "交通局群", "unit", str(unit_id), admin.id, ["weekly_digest"], datetime.now(UTC))
+        liaison = (await people.by_name(tx, "李娜"))[0]
+        first = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        await report_store.save_weekly(tx, project_id=first, week="2026-W48", reporter_id=liaison.id, done="x",
+                                       plan="y", has_problem=False, now=datetime.now(UTC))
+    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all red
+    async with db.transaction() as tx:
+        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), POLICY, TZ, liaison,
+                                            project_id=first, ytd=44_000_000, stage="continuing", progress="x",
+                                            photos=[], milestone_ids=[], next_plan="y")
+    await run_at(db, "flag-watch", local(2026, 11, 26, 7, 30))  # JC-2026-001 turns green
+    await assigned_issue(db, local(2026, 11, 27, 10, 0))
+    sent = by_chat(await run_at(db, "weekly-digest", local(2026, 11, 30, 9, 0)))
+    text = sent[-3001]
+    assert "<b>每周汇总 · 2026-W48</b>（牵头单位 县交通局）" in text
+    assert "应报 2 个，已报 1 个，未报：JC-2026-002（李娜）" in text
+    assert "新反映问题 1 个：Q-2026-0001 用地" in text
+    assert "亮牌变化：JC-2026-001 红牌→绿牌" in text
+    assert "JC-2026-003" not in text

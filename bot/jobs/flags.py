@@ -22,7 +22,7 @@ async def flag_watch(ctx: JobContext) -> None:
                             [m for m in milestones if m.project_id == project.id],
                             [i for i in unfinished if i.project_id == project.id],
                             ctx.policy, period, ctx.today, ctx.now)
-        await flags.record(ctx.tx, project.id, period, flag.colour, ctx.now)
+        await flags.record(ctx.tx, project.id, period, flag.colour, before.get(project.id), ctx.now)
         if flag.colour == "red" and before.get(project.id) != "red":
             for leader in await people.lead_leaders_of(ctx.tx, project.id):
                 await tell(ctx.tx, ctx.now, leader, "flag.turned_red", project=project, flag=flag,
