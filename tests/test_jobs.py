@@ -245,3 +245,15 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
     assert "新反映问题 1 个：Q-2026-0001 用地" in text
     assert "亮牌变化：JC-2026-001 红牌→绿牌" in text
     assert "JC-2026-003" not in text
+
+
+async def test_the_leader_digest_lists_projects_that_turned_red(db, team):
+    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # the first computation: all red
+    sent = by_chat(await run_at(db, "leader-daily-digest", local(2026, 11, 24, 8, 30)))
+    assert sent == {}  # a first snapshot is not a change
+    async with db.transaction() as tx:  # pretend yesterday's snapshot of JC-2026-003 was green
+        await tx.execute("UPDATE project_flags SET colour = 'green' WHERE project_id ="
+                         " (SELECT id FROM projects WHERE code = 'JC-2026-003')")
+    await run_at(db, "flag-watch", local(2026, 11, 25, 7, 30))
+    sent = by_chat(await run_at(db, "leader-daily-digest", local(2026, 11, 25, 8, 30)))
+    assert "转为红牌的项目" in sent[LEADER] and "JC-2026-003" in sent[LEADER] and "JC-2026-001" not in sent[LEADER]
