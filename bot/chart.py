@@ -36,8 +36,6 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     figure = Figure(figsize=(8, max(3.0, 0.45 * len(units) + 1.6)), dpi=110)
     ax = figure.subplots()
     family = _font()
-    for text in (ax.title, ax.xaxis.label):
-        text.set_family(family)
     colours = []
     for unit in units:
         behind = data.time_share - unit.rate

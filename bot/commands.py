@@ -18,6 +18,7 @@ from bot import importing
 from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo import run_demo
+from bot.errors import Refused
 from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.models import GroupChat, Role
@@ -86,8 +87,8 @@ async def invite(settings: Settings, policy: Policy, args: argparse.Namespace) -
             code, person = await people.create_invite(
                 tx, SystemClock(), policy, name=args.name, role=Role(args.role),
                 project_code=args.project, unit=args.unit)
-    except people.InviteError as exc:
-        print(render_plain(settings.locale, f"invite.{exc.kind}", **{"code": args.project, **exc.details}))
+    except Refused as refused:
+        print(render_plain(settings.locale, refused.key, **refused.values))
         return 1
     finally:
         await db.close()

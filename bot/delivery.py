@@ -73,14 +73,14 @@ def reply_keyboard(rows: list[list[str]]) -> dict:
 
 async def send_text(conn: Conn, now: datetime, chat_id: int, text: str,
                     keyboard: dict | None = None, *, urgent: bool = False,
-                    not_before: datetime | None = None) -> None:
+                    deliver_after: datetime | None = None) -> None:
     parts = split_text(text)
     for index, part in enumerate(parts):
         params: dict = {"chat_id": chat_id, "text": part, "parse_mode": "HTML",
                         "link_preview_options": {"is_disabled": True}}
         if keyboard and index == len(parts) - 1:
             params["reply_markup"] = keyboard
-        await outbox.add(conn, chat_id, "sendMessage", params, now, urgent=urgent, deliver_after=not_before)
+        await outbox.add(conn, chat_id, "sendMessage", params, now, urgent=urgent, deliver_after=deliver_after)
 
 
 async def send_file(conn: Conn, now: datetime, chat_id: int, kind: str, name: str, data: bytes,

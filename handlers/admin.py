@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 import messages
 from bot import delivery, importing
 from bot.context import BotContext
+from bot.errors import Refused
 from bot.models import Role
 from bot.services import people, registry
 from messages.imports import import_report, sheet_error
@@ -57,8 +58,8 @@ async def invite(update: Update, ctx: BotContext) -> None:
         code, person = await people.create_invite(
             ctx.tx, ctx.env.clock, ctx.env.policy, name=name, role=role,
             project_code=project_code, unit=unit, created_by=ctx.person.id)
-    except people.InviteError as exc:
-        await ctx.reply(update, f"invite.{exc.kind}", **exc.details)
+    except Refused as refused:
+        await ctx.reply(update, refused.key, **refused.values)
         return
     await ctx.reply(update, "invite.created", person=person, role=role.value,
                     days=ctx.env.policy.invite_valid_days, link=people.deep_link(ctx.bot.username, code))

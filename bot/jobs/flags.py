@@ -26,7 +26,7 @@ async def flag_watch(ctx: JobContext) -> None:
         if flag.colour == "red" and before.get(project.id) != "red":
             for leader in await people.lead_leaders_of(ctx.tx, project.id):
                 await tell(ctx.tx, ctx.now, leader, "flag.turned_red", project=project, flag=flag,
-                           name=ctx.policy.flags.names["red"], not_before=later)
+                           name=ctx.policy.flags.names["red"], deliver_after=later)
 
 
 register(Job("flag-watch", period=by_day, run=flag_watch, cron=lambda p: {"hour": 7, "minute": 30}))

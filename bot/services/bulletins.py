@@ -28,10 +28,10 @@ async def gather(conn: Conn, month: str, group: GroupChat | None, policy: Policy
 
 async def render(data: BulletinData, policy: Policy, locale: str | None, scope: str) -> tuple[bytes, str, str]:
     """(chart PNG, caption, full text)."""
-    label = lambda key: messages.label(locale, key)  # noqa: E731
     title = messages.render_plain(locale, "bulletin.chart_title", month=data.month, scope=scope)
-    chart = await asyncio.to_thread(completion_chart, data, policy.flags, title, label("bulletin.chart_axis"),
-                                    label("bulletin.chart_plan"))
+    chart = await asyncio.to_thread(completion_chart, data, policy.flags, title,
+                                    messages.label(locale, "bulletin.chart_axis"),
+                                    messages.label(locale, "bulletin.chart_plan"))
     caption = messages.render(locale, "bulletin.caption", d=data, scope=scope)
     text = messages.render(locale, "bulletin.text", d=data, scope=scope, names=policy.flags.names)
     return chart, caption, text

@@ -48,7 +48,7 @@ async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Is
     if is_working_day(today) and warn_from >= due_day and not await store.has_event(tx, issue.id, "warn", stamp):
         await store.add_event(tx, issue.id, now, None, "warn", text=stamp)
         await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.warning", issue=issue,
-                   not_before=quiet_until(now, policy.delivery, tz))
+                   deliver_after=quiet_until(now, policy.delivery, tz))
 
 
 async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue, reason: str) -> None:
@@ -64,9 +64,9 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
     later = None if urgent else quiet_until(now, policy.delivery, tz)
     for person in await level_leaders(tx, issue, level):
         await tell(tx, now, person, "clock.escalated", keyboard(person.locale, issue, await actions_for(tx, person, issue)),
-                   issue=issue, reason=reason, urgent=urgent, not_before=later)
+                   issue=issue, reason=reason, urgent=urgent, deliver_after=later)
     await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.escalated_assignee", issue=issue,
-               urgent=urgent, not_before=later)
+               urgent=urgent, deliver_after=later)
 
 
 async def _flag(tx: Conn, clock: Clock, issue: Issue) -> None:
@@ -94,7 +94,7 @@ async def _auto_close(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issu
     later = quiet_until(now, policy.delivery, tz)
     for person_id in {issue.raised_by, issue.assignee_id}:
         await tell(tx, now, await people.get(tx, person_id), "clock.auto_closed", issue=issue,
-                   not_before=later)
+                   deliver_after=later)
 
 
 async def level_leaders(tx: Conn, issue: Issue, level: int) -> list[Person]:

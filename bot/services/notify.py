@@ -14,7 +14,7 @@ from storage.db import Conn
 
 
 async def tell(tx: Conn, now: datetime, person: Person | None, key: str,
-               keyboard: dict | None = None, *, not_before: datetime | None = None,
+               keyboard: dict | None = None, *, deliver_after: datetime | None = None,
                urgent: bool = False, skip_if_away: bool = False, **values: object) -> bool:
     """Queue a message for `person` (their delegate while they are away); False if nobody with
     a bound account can receive it. `skip_if_away`: a reminder is not for someone on leave."""
@@ -33,7 +33,7 @@ async def tell(tx: Conn, now: datetime, person: Person | None, key: str,
     if values.get("on_behalf"):
         text = messages.render(locale, "away.on_behalf", name=values["on_behalf"]) + "\n" + text
     await delivery.send_text(tx, now, person.telegram_id, text, keyboard, urgent=urgent,
-                             not_before=None if urgent else not_before)
+                             deliver_after=None if urgent else deliver_after)
     return True
 
 

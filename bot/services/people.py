@@ -20,15 +20,6 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _PROJECT_ROLE = {Role.liaison: "liaison", Role.leader: "lead_leader"}
 
 
-class InviteError(Exception):
-    """`kind` names the message: unknown_project, ambiguous_name, needs_project, bad_name."""
-
-    def __init__(self, kind: str, **details: object) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.details = details
-
-
 class Redeemed(StrEnum):
     bound = "bound"
     again = "again"              # the same account used its own code once more
@@ -54,12 +45,12 @@ async def create_invite(
 ) -> tuple[str, Person]:
     name = " ".join(name.split())
     if not name or len(name) > 40:
-        raise InviteError("bad_name")
+        raise Refused("invite.bad_name")
     project = None
     if project_code:
         project = await projects.by_code(tx, project_code.strip().upper())
         if project is None:
-            raise InviteError("unknown_project", code=project_code)
+            raise Refused("invite.unknown_project", code=project_code)
     person = await _choose_person(tx, clock, name, project)
     await people.add_role(tx, person.id, role)
     if unit:
@@ -83,7 +74,7 @@ async def _choose_person(tx: Conn, clock: Clock, name: str, project) -> Person:
     if len(unbound) == 1:
         return unbound[0]
     if len(unbound) > 1:
-        raise InviteError("ambiguous_name", name=name, count=len(unbound))
+        raise Refused("invite.ambiguous_name", name=name, count=len(unbound))
     return await people.get(tx, await people.create(tx, name, clock.now()))
 
 
