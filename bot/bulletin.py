@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from bot.flags import Reason, project_flag
+from bot.flags import Reason
 from bot.models import GroupChat, Issue, IssueStatus, Milestone, MonthlyReport, Project, Stage
 from bot.periods import completion_rate, time_share
 from bot.policy import Policy
+from bot.status import ProjectStatus, statuses
 
 STARTED = {Stage.new_start, Stage.continuing, Stage.completed, Stage.operating}
 FINISHED = {Stage.completed, Stage.operating}
@@ -79,50 +80,29 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
     return start, end, last
 
 
-def compute(month: str, projects: list[Project], reports: list[MonthlyReport], milestones: list[Milestone],
+def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
             issues: list[Issue], policy: Policy, tz: ZoneInfo) -> BulletinData:
-    """Everything is judged as at the end of `month`; `reports` are this year's up to it."""
+    """Everything is judged as at the end of `month`; `latest` as bot.status.statuses takes it."""
     start, end, last_day = month_bounds(month, tz)
     ids = {p.id for p in projects}
-    by_project: dict[int, list[MonthlyReport]] = {}
-    for report in reports:
-        if report.project_id in ids:
-            by_project.setdefault(report.project_id, []).append(report)
-    milestones_of: dict[int, list[Milestone]] = {}
-    for milestone in milestones:
-        milestones_of.setdefault(milestone.project_id, []).append(milestone)
-    issues_of: dict[int, list[Issue]] = {}
-    for issue in issues:
-        if issue.project_id in ids:
-            issues_of.setdefault(issue.project_id, []).append(issue)
+    scoped = [i for i in issues if i.project_id in ids]
+    found = statuses(month, projects, latest, milestones, scoped, policy, last_day, end)
 
-    ytd_of: dict[int, int] = {}
-    for project in projects:
-        mine = by_project.get(project.id, [])
-        latest = max(mine, key=lambda r: (r.period, r.revision), default=None)
-        ytd_of[project.id] = latest.ytd_completed if latest else 0
-
-    units: dict[str, list[Project]] = {}
-    for project in projects:
-        if project.lead_unit:
-            units.setdefault(project.lead_unit, []).append(project)
-    ranking = _rank([UnitRank(rank=None, unit=unit, projects=len(members),
-                              plan=sum(p.annual_plan for p in members), ytd=sum(ytd_of[p.id] for p in members),
-                              rate=completion_rate(sum(ytd_of[p.id] for p in members),
-                                                   sum(p.annual_plan for p in members)))
-                     for unit, members in units.items()])
+    units: dict[str, list[ProjectStatus]] = {}
+    for status in found:
+        if status.project.lead_unit:
+            units.setdefault(status.project.lead_unit, []).append(status)
+    ranking = _rank([_unit(unit, members) for unit, members in units.items()])
 
     red, yellow = [], []
-    for project in projects:
-        flag = project_flag(project, by_project.get(project.id, []), milestones_of.get(project.id, []),
-                            issues_of.get(project.id, []), policy, month, last_day, end)
-        line = FlagLine(code=project.code, name=project.name, lead_unit=project.lead_unit, reasons=flag.reasons)
-        (red if flag.colour == "red" else yellow if flag.colour == "yellow" else []).append(line)
+    for status in found:
+        project = status.project
+        line = FlagLine(code=project.code, name=project.name, lead_unit=project.lead_unit, reasons=status.flag.reasons)
+        {"red": red, "yellow": yellow}.get(status.flag.colour, []).append(line)
 
-    scoped = [i for i in issues if i.project_id in ids]
     working = {IssueStatus.assigned, IssueStatus.acknowledged, IssueStatus.reopened}
     plan = sum(p.annual_plan for p in projects)
-    ytd = sum(ytd_of.values())
+    ytd = sum(s.ytd for s in found)
     year_start = date(last_day.year, 1, 1)
     starts = [p for p in projects if p.planned_start and year_start <= p.planned_start <= last_day]
     ends = [p for p in projects if p.planned_end and year_start <= p.planned_end <= last_day]
@@ -137,8 +117,13 @@ def compute(month: str, projects: list[Project], reports: list[MonthlyReport], m
         issues_closed=sum(i.closed_at is not None and start <= i.closed_at <= end for i in scoped),
         issues_overdue=sum(i.status in working and i.resolve_due is not None and i.resolve_due < end for i in scoped),
         flagged=[i.number for i in scoped if i.flagged and i.status is not IssueStatus.closed],
-        missing=[p for p in projects if not any(r.period == month for r in by_project.get(p.id, []))],
+        missing=[s.project for s in found if s.latest is None or s.latest.period != month],
     )
+
+
+def _unit(unit: str, members: list[ProjectStatus]) -> UnitRank:
+    plan, ytd = sum(s.project.annual_plan for s in members), sum(s.ytd for s in members)
+    return UnitRank(rank=None, unit=unit, projects=len(members), plan=plan, ytd=ytd, rate=completion_rate(ytd, plan))
 
 
 def _rank(units: list[UnitRank]) -> list[UnitRank]:

@@ -14,12 +14,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import mplfonts  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import mplfonts
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from bot.bulletin import BulletinData  # noqa: E402
-from bot.policy import FlagPolicy  # noqa: E402
+from bot.bulletin import BulletinData
+from bot.policy import FlagPolicy
 
 COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
 

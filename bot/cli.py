@@ -49,10 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     run_one.add_argument("name", help="the job's name, as `jobs list` shows it")
     run_one.add_argument("--at", required=True, help="the instant, e.g. 2026-12-01T09:00 (LIAISONBOT_TIMEZONE unless it has an offset)")
     run_one.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
-    bulletin = sub.add_parser("bulletin", help="write the monthly bulletin (投资快讯) as text and PNG, without sending")
-    bulletin.add_argument("--month", required=True, help="the month reported, e.g. 2026-10")
+    bulletin = sub.add_parser("bulletin", help="write the monthly bulletin (投资快讯) or the quarterly analysis "
+                                               "(季度分析) to files, without sending")
+    period = bulletin.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help="the monthly bulletin of this month, e.g. 2026-10 (text and chart.png)")
+    period.add_argument("--quarter", help="the quarterly analysis of this quarter, e.g. 2026-Q3 (text)")
     bulletin.add_argument("--scope", default="all", help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
-    bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write bulletin.txt and chart.png into")
+    bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write the files into")
     sub.add_parser("migrate", help="apply pending database migrations",
                    description="Apply the numbered migrations not yet recorded (also done at start-up).")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")

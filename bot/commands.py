@@ -13,7 +13,6 @@ from pathlib import Path
 
 from telegram import Bot
 
-import messages
 from bot import importing
 from bot.app import BotProcess
 from bot.clock import SystemClock
@@ -144,7 +143,7 @@ async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> 
             for name, job in JOBS.items():
                 last = await job_runs.last_run(db.read, name)
                 upcoming = job.trigger(policy, tz).get_next_fire_time(None, now)
-                print(f"{name:28} {str(job.trigger(policy, tz)):48} "
+                print(f"{name:28} {job.trigger(policy, tz)!s:48} "
                       f"{(last[0] if last else '—'):26} {upcoming.isoformat(timespec='minutes')}")
             return 0
         job = JOBS.get(args.name)
@@ -175,6 +174,10 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
     if kind not in ("all", "unit", "tier", "level") or (kind != "all" and not value):
         print(f"liaisonbot: --scope {args.scope!r}: use all, unit:NAME, tier:VALUE or level:VALUE")
         return 1
+    period = args.month or args.quarter
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])" if args.month else r"\d{4}-Q[1-4]", period):
+        print(f"liaisonbot: {period!r} is not a month like 2026-10 or a quarter like 2026-Q3")
+        return 1
     db = await Database.open(settings.db)
     try:
         if kind == "unit":
@@ -184,14 +187,21 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
                 return 1
             value = str(units[value])
         group = None if kind == "all" else GroupChat(chat_id=0, title="preview", scope_kind=kind, scope_value=value)
-        data = await bulletins.gather(db.read, args.month, group, policy, settings.tz)
-        scope = await describe(db.read, group, settings.locale) if group else messages.label(settings.locale, "scope.all")
-        chart, caption, text = await bulletins.render(data, policy, settings.locale, scope)
+        scope = await describe(db.read, group, settings.locale)
+        if args.month:
+            data = await bulletins.gather(db.read, period, group, policy, settings.tz)
+            post = await bulletins.render(data, policy, settings.locale, scope)
+        else:
+            data = await bulletins.gather_quarter(db.read, period, group, policy, settings.tz)
+            post = bulletins.render_quarter(data, policy, settings.locale, scope)
     finally:
         await db.close()
     args.preview.mkdir(parents=True, exist_ok=True)
-    (args.preview / "chart.png").write_bytes(chart)
-    plain = html.unescape(re.sub(r"<[^>]+>", "", caption + "\n\n" + text))
-    (args.preview / "bulletin.txt").write_text(plain + "\n", encoding="utf-8")
-    print(f"wrote {args.preview / 'bulletin.txt'} and {args.preview / 'chart.png'}")
+    written = [args.preview / ("bulletin.txt" if args.month else "quarterly.txt")]
+    plain = html.unescape(re.sub(r"<[^>]+>", "", (post.caption + "\n\n" if post.caption else "") + post.text))
+    written[0].write_text(plain + "\n", encoding="utf-8")
+    if post.chart is not None:
+        written.append(args.preview / "chart.png")
+        written[1].write_bytes(post.chart)
+    print("wrote " + " and ".join(str(path) for path in written))
     return 0

@@ -22,7 +22,7 @@ class MoneyError(ValueError):
         self.text = text
 
 
-def parse_wan(text: str | int | float | Decimal, default_unit: str = "万") -> int:
+def parse_wan(text: str | float | Decimal, default_unit: str = "万") -> int:
     """Parse an amount typed in 万元 (or with an explicit 万 / 亿 / 元 suffix) into 元."""
     if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
         number, unit = Decimal(str(text)), default_unit

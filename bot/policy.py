@@ -70,6 +70,8 @@ class BulletinPolicy(_Section):
     weekly_digest_time: time = time(9, 0)
     monthly_day: int = Field(default=5, ge=1, le=28)
     monthly_time: time = time(9, 0)
+    quarterly_day: int = Field(default=10, ge=1, le=28)  # of the month after the quarter
+    quarterly_time: time = time(9, 0)
     leader_digest_time: time = time(8, 30)
 
 

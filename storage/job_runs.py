@@ -15,6 +15,10 @@ async def claim(conn: Conn, job: str, period: str, now: datetime) -> bool:
     return changed == 1
 
 
+async def ran(conn: Conn, job: str, period: str) -> bool:
+    return await conn.scalar("SELECT 1 FROM job_runs WHERE job = ? AND period = ?", (job, period)) is not None
+
+
 async def last_run(conn: Conn, job: str) -> tuple[str, datetime] | None:
     row = await conn.one(
         "SELECT period, started_at FROM job_runs WHERE job = ? ORDER BY started_at DESC LIMIT 1", (job,))

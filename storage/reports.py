@@ -101,8 +101,10 @@ async def weekly_project_ids(conn: Conn, week: str) -> set[int]:
     return {r["project_id"] for r in rows}
 
 
-async def of_year(conn: Conn, year: int, up_to: str) -> list[MonthlyReport]:
+async def latest_per_project(conn: Conn, year: int, up_to: str) -> list[MonthlyReport]:
+    """Each project's newest revision of its newest month from January of `year` to `up_to`."""
     rows = await conn.all(
-        "SELECT * FROM monthly_reports WHERE period >= ? AND period <= ? ORDER BY project_id, period, revision",
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY period DESC, revision DESC)"
+        " AS newest FROM monthly_reports WHERE period >= ? AND period <= ?) WHERE newest = 1",
         (f"{year:04d}-01", up_to))
     return [_report(r) for r in rows]

@@ -3,25 +3,22 @@ once when a project turns red (with the reasons)."""
 
 from __future__ import annotations
 
-from bot.flags import project_flag
 from bot.jobs.registry import Job, JobContext, by_day, register
 from bot.periods import report_period
 from bot.services.notify import quiet_until, tell
+from bot.status import statuses
 from storage import flags, issues, people, projects, reports
 
 
 async def flag_watch(ctx: JobContext) -> None:
     period = report_period(ctx.today, ctx.policy.monthly_report)
     before = await flags.latest_colours(ctx.tx, period)
-    year_reports = await reports.of_year(ctx.tx, int(period[:4]), period)
-    milestones = await projects.all_milestones(ctx.tx)
-    unfinished = await issues.unfinished(ctx.tx)
+    latest = await reports.latest_per_project(ctx.tx, int(period[:4]), period)
+    found = statuses(period, await projects.all_active(ctx.tx), latest, await projects.all_milestones(ctx.tx),
+                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now)
     later = quiet_until(ctx.now, ctx.policy.delivery, ctx.tz)
-    for project in await projects.all_active(ctx.tx):
-        flag = project_flag(project, [r for r in year_reports if r.project_id == project.id],
-                            [m for m in milestones if m.project_id == project.id],
-                            [i for i in unfinished if i.project_id == project.id],
-                            ctx.policy, period, ctx.today, ctx.now)
+    for status in found:
+        project, flag = status.project, status.flag
         await flags.record(ctx.tx, project.id, period, flag.colour, before.get(project.id), ctx.now)
         if flag.colour == "red" and before.get(project.id) != "red":
             for leader in await people.lead_leaders_of(ctx.tx, project.id):

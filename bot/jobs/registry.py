@@ -29,6 +29,7 @@ class JobContext:
     clock: FixedClock
     policy: Policy
     tz: ZoneInfo
+    prepared: object = None
 
     @property
     def now(self) -> datetime:
@@ -46,6 +47,9 @@ class Job:
     period: Callable[[datetime], str]
     run: Callable[[JobContext], Awaitable[None]]
     working_days_only: bool = False
+    # slow work done before the run's transaction, on the read connection (charts), so the writer
+    # is not held while it runs; the run receives its result as ctx.prepared
+    prepare: Callable[[JobContext], Awaitable[object]] | None = None
 
     def trigger(self, policy: Policy, tz: ZoneInfo) -> CronTrigger:
         return CronTrigger(timezone=tz, **self.cron(policy))
@@ -100,12 +104,17 @@ async def run_job(db: Database, job: Job, instant: datetime, policy: Policy, tz:
     period = job.period(local)
     if job.working_days_only and not is_working_day(local.date()):
         return Outcome(job.name, period, False, "not a working day")
+    prepared = None
+    if job.prepare is not None:
+        if await job_runs.ran(db.read, job.name, period):
+            return Outcome(job.name, period, False, "already ran")
+        prepared = await job.prepare(JobContext(db.read, FixedClock(instant), policy, tz))
     try:
         async with db.transaction() as tx:
             if not await job_runs.claim(tx, job.name, period, instant):
                 return Outcome(job.name, period, False, "already ran")
             first = await job_runs.last_outbox_id(tx)
-            await job.run(JobContext(tx, FixedClock(instant), policy, tz))
+            await job.run(JobContext(tx, FixedClock(instant), policy, tz, prepared))
             rows = [(r["chat_id"], r["method"], json.loads(r["payload"]))
                     for r in await job_runs.new_rows_since(tx, first)]
             if dry_run:

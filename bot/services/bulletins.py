@@ -1,50 +1,131 @@
-"""Composing and posting the monthly bulletin (投资快讯) for each bound group's scope."""
+"""Composing and posting the monthly bulletin (投资快讯) and the quarterly analysis (季度分析) for
+each bound group's scope.
+
+The data is read once and cut per scope; composing (the chart above all) happens before the
+posting job's transaction, on the read connection, so the writer is never held while matplotlib
+draws. Posting re-reads the subscriptions inside the transaction: a group unbound meanwhile gets
+nothing, a group bound meanwhile is composed there and then.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import messages
-from bot import delivery
+from bot import delivery, quarterly
 from bot.bulletin import BulletinData, compute, in_scope, month_bounds
 from bot.chart import completion_chart
-from bot.models import GroupChat
+from bot.models import GroupChat, Issue, Milestone, MonthlyReport, Project
 from bot.policy import Policy
+from bot.quarterly import QuarterData, quarter_months
 from bot.services.groups import describe
 from storage import groups, issues, people, projects, reports
 from storage.db import Conn
 
 
+@dataclass(frozen=True)
+class Post:
+    chart: bytes | None
+    caption: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Facts:
+    projects: list[Project]
+    latest: list[MonthlyReport]
+    latest_before: list[MonthlyReport]
+    milestones: list[Milestone]
+    issues: list[Issue]
+    unit_names: dict[int, str]
+
+    def scoped(self, group: GroupChat | None) -> list[Project]:
+        return [p for p in self.projects if in_scope(p, group, self.unit_names)]
+
+
+async def _load(conn: Conn, first: str, last: str, before: str, tz: ZoneInfo) -> _Facts:
+    """Everything a report on the months `first`..`last` needs (`before`: the month whose
+    year-to-date is subtracted, or '')."""
+    start, _, _ = month_bounds(first, tz)
+    year = int(last[:4])
+    return _Facts(
+        projects=await projects.all_active(conn),
+        latest=await reports.latest_per_project(conn, year, last),
+        latest_before=await reports.latest_per_project(conn, year, before) if before else [],
+        milestones=await projects.all_milestones(conn),
+        issues=await issues.open_or_closed_since(conn, start),
+        unit_names={u.id: u.name for u in await people.units(conn)})
+
+
+def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
+    return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, policy, tz)
+
+
+def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:
+    return quarterly.compute(quarter, facts.scoped(group), facts.latest, facts.latest_before, facts.milestones,
+                             facts.issues, policy, tz)
+
+
 async def gather(conn: Conn, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
-    start, _, _ = month_bounds(month, tz)
-    unit_names = {u.id: u.name for u in await people.units(conn)}
-    scoped = [p for p in await projects.all_active(conn) if in_scope(p, group, unit_names)]
-    return compute(month, scoped, await reports.of_year(conn, int(month[:4]), month),
-                   await projects.all_milestones(conn), await issues.open_or_closed_since(conn, start),
-                   policy, tz)
+    return _monthly(await _load(conn, month, month, "", tz), month, group, policy, tz)
 
 
-async def render(data: BulletinData, policy: Policy, locale: str | None, scope: str) -> tuple[bytes, str, str]:
-    """(chart PNG, caption, full text)."""
+async def gather_quarter(conn: Conn, quarter: str, group: GroupChat | None, policy: Policy,
+                         tz: ZoneInfo) -> QuarterData:
+    return _quarterly(await _load(conn, *quarter_months(quarter), tz), quarter, group, policy, tz)
+
+
+async def render(data: BulletinData, policy: Policy, locale: str | None, scope: str) -> Post:
     title = messages.render_plain(locale, "bulletin.chart_title", month=data.month, scope=scope)
     chart = await asyncio.to_thread(completion_chart, data, policy.flags, title,
                                     messages.label(locale, "bulletin.chart_axis"),
                                     messages.label(locale, "bulletin.chart_plan"))
     caption = messages.render(locale, "bulletin.caption", d=data, scope=scope)
     text = messages.render(locale, "bulletin.text", d=data, scope=scope, names=policy.flags.names)
-    return chart, caption, text
+    return Post(chart, caption, text)
 
 
-async def post_monthly(tx: Conn, now: datetime, month: str, policy: Policy, tz: ZoneInfo) -> int:
-    """Queue the bulletin to every reachable group subscribed to it; how many groups."""
-    posted = 0
-    for chat_id in await groups.subscribed(tx, "monthly_bulletin"):
-        group = await groups.get(tx, chat_id)
-        scope = await describe(tx, group, None)
-        chart, caption, text = await render(await gather(tx, month, group, policy, tz), policy, None, scope)
-        await delivery.send_file(tx, now, chat_id, "photo", f"bulletin-{month}.png", chart, caption)
-        await delivery.send_text(tx, now, chat_id, text)
-        posted += 1
-    return posted
+def render_quarter(data: QuarterData, policy: Policy, locale: str | None, scope: str) -> Post:
+    return Post(None, "", messages.render(locale, "quarterly.text", d=data, scope=scope,
+                                          yellow=policy.flags.yellow_behind_points))
+
+
+async def compose_monthly(conn: Conn, month: str, policy: Policy, tz: ZoneInfo,
+                          chat_ids: list[int] | None = None) -> dict[int, Post]:
+    """The bulletin for every group subscribed to it (or for `chat_ids`), in the group's default
+    language (groups are read by many)."""
+    facts = await _load(conn, month, month, "", tz)
+    posts = {}
+    for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "monthly_bulletin"):
+        group = await groups.get(conn, chat_id)
+        posts[chat_id] = await render(_monthly(facts, month, group, policy, tz), policy, None,
+                                      await describe(conn, group, None))
+    return posts
+
+
+async def compose_quarterly(conn: Conn, quarter: str, policy: Policy, tz: ZoneInfo,
+                            chat_ids: list[int] | None = None) -> dict[int, Post]:
+    facts = await _load(conn, *quarter_months(quarter), tz)
+    posts = {}
+    for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "quarterly_analysis"):
+        group = await groups.get(conn, chat_id)
+        posts[chat_id] = render_quarter(_quarterly(facts, quarter, group, policy, tz), policy, None,
+                                        await describe(conn, group, None))
+    return posts
+
+
+async def post(tx: Conn, now: datetime, kind: str, posts: dict[int, Post], compose) -> int:
+    """Queue `posts` to the groups subscribed to `kind` now; `compose(chat_ids)` makes any missing.
+    How many groups."""
+    chat_ids = await groups.subscribed(tx, kind)
+    missing = [c for c in chat_ids if c not in posts]
+    ready = {**posts, **(await compose(missing) if missing else {})}
+    for chat_id in chat_ids:
+        item = ready[chat_id]
+        if item.chart is not None:
+            await delivery.send_file(tx, now, chat_id, "photo", "bulletin.png", item.chart, item.caption)
+        await delivery.send_text(tx, now, chat_id, item.text)
+    return len(chat_ids)

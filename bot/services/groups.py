@@ -19,9 +19,9 @@ async def bind(tx: Conn, clock: Clock, actor: Person, chat_id: int, title: str, 
     return await groups.get(tx, chat_id)
 
 
-async def describe(conn: Conn, group: GroupChat, locale: str | None) -> str:
-    """The scope in words: 全部项目, 牵头单位 县交通局, 项目类别 重点, …"""
-    if group.scope_kind == "all":
+async def describe(conn: Conn, group: GroupChat | None, locale: str | None) -> str:
+    """The scope in words: 全部项目, 牵头单位 县交通局, 项目类别 重点, … (None: all projects)"""
+    if group is None or group.scope_kind == "all":
         return messages.label(locale, "scope.all")
     value = group.scope_value or ""
     if group.scope_kind == "unit":
