@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     period.add_argument("--quarter", help="the quarterly analysis of this quarter, e.g. 2026-Q3 (text)")
     bulletin.add_argument("--scope", default="all", help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
     bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write the files into")
+    export = sub.add_parser("export", help="write a ledger (台账) as an Excel workbook")
+    export_sub = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    for name, text in (("progress", "进度台账: one row per project for --month (plan, year to date, rate, flag, progress)"),
+                       ("issues", "问题台账: every issue with its five fields, days open and history"),
+                       ("bulletin", "the monthly bulletin's figures for --month (summary, ranking, flags, missing)")):
+        ledger = export_sub.add_parser(name, help=text)
+        if name != "issues":
+            ledger.add_argument("--month", required=True, help="the month, e.g. 2026-10")
+        ledger.add_argument("file", type=Path, help="the .xlsx to write")
     sub.add_parser("migrate", help="apply pending database migrations",
                    description="Apply the numbered migrations not yet recorded (also done at start-up).")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
@@ -65,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "template", "import", "invite", "jobs", "bulletin")
+    quiet = args.command in ("demo", "template", "import", "invite", "jobs", "bulletin", "export")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -94,7 +103,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "template":
         return commands.template(args.file)
     handler = {"import": commands.import_projects, "invite": commands.invite, "jobs": commands.jobs,
-               "bulletin": commands.bulletin,
+               "bulletin": commands.bulletin, "export": commands.export,
                "migrate": commands.migrate, "backup": commands.backup}[args.command]
     return await handler(settings, policy, args)
 

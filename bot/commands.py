@@ -22,7 +22,7 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.models import GroupChat, Role
 from bot.policy import Policy
-from bot.services import bulletins, people, registry
+from bot.services import bulletins, exports, people, registry
 from bot.services.groups import describe
 from bot.settings import Settings
 from messages import render_plain
@@ -204,4 +204,27 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
         written.append(args.preview / "chart.png")
         written[1].write_bytes(post.chart)
     print("wrote " + " and ".join(str(path) for path in written))
+    return 0
+
+
+async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    month = getattr(args, "month", None)
+    if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        print(f"liaisonbot: --month {month!r} is not a month like 2026-10")
+        return 1
+    db = await Database.open(settings.db)
+    try:
+        if args.what == "issues":
+            data = await exports.issue_ledger(db.read, SystemClock().now(), policy, settings.tz, settings.locale)
+        else:
+            make = exports.progress if args.what == "progress" else exports.bulletin
+            data = await make(db.read, month, policy, settings.tz, settings.locale)
+    finally:
+        await db.close()
+    try:
+        args.file.write_bytes(data)
+    except OSError as exc:
+        print(f"liaisonbot: cannot write {args.file}: {exc.strerror}")
+        return 1
+    print(f"wrote {args.file}")
     return 0

@@ -32,6 +32,8 @@ class Action(StrEnum):
     view_project = "view_project"
     invite = "invite"
     import_projects = "import"
+    export = "export"
+    bind = "bind"
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -53,6 +55,8 @@ RULES: dict[Action, frozenset[str]] = {
                                     "*:lead_leader"}),
     Action.invite: frozenset({"admin:any"}),
     Action.import_projects: frozenset({"admin:any"}),
+    Action.export: frozenset({"admin:any", "leader:any"}),
+    Action.bind: frozenset({"admin:any"}),
 }
 
 
@@ -61,6 +65,9 @@ class Standing:
     """How one person stands to one project (and issue): the relations that hold."""
 
     relations: frozenset[str]
+
+
+ANYWHERE = Standing(frozenset({"any"}))  # actions not about one project: invite, import, export, bind
 
 
 async def standing(conn: Conn, person: Person, project: Project | None = None,

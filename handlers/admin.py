@@ -14,6 +14,7 @@ from bot import delivery, importing
 from bot.context import BotContext
 from bot.errors import Refused
 from bot.models import Role
+from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import people, registry
 from messages.imports import import_report, sheet_error
 from storage import projects as project_store
@@ -29,15 +30,15 @@ def _role(text: str) -> Role | None:
     return None
 
 
-async def _refuse_non_admin(update: Update, ctx: BotContext) -> bool:
-    if ctx.person.has(Role.admin):
+async def _refused(update: Update, ctx: BotContext, action: Action) -> bool:
+    if allowed(ctx.person, action, ANYWHERE):
         return False
     await ctx.reply(update, "refuse.not_admin")
     return True
 
 
 async def invite(update: Update, ctx: BotContext) -> None:
-    if await _refuse_non_admin(update, ctx):
+    if await _refused(update, ctx, Action.invite):
         return
     roles = [r.value for r in Role]
     if len(ctx.args) < 2:
@@ -66,7 +67,7 @@ async def invite(update: Update, ctx: BotContext) -> None:
 
 
 async def upload(update: Update, ctx: BotContext) -> None:
-    if await _refuse_non_admin(update, ctx):
+    if await _refused(update, ctx, Action.import_projects):
         return
     document = update.message.document
     name = document.file_name or "upload"
@@ -86,7 +87,7 @@ async def upload(update: Update, ctx: BotContext) -> None:
 
 
 async def template(update: Update, ctx: BotContext) -> None:
-    if await _refuse_non_admin(update, ctx):
+    if await _refused(update, ctx, Action.import_projects):
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "项目导入模板.xlsx"

@@ -8,7 +8,7 @@ from telegram.ext import ApplicationHandlerStop
 
 import messages
 from bot.context import BotContext
-from bot.models import Role
+from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import people
 
 
@@ -44,7 +44,7 @@ async def identify(update: Update, ctx: BotContext) -> None:
             return  # a button in a group: its handler checks who may press it
         if command is None:
             raise ApplicationHandlerStop  # group chatter is not for us
-        if ctx.person is None or not ctx.person.has(Role.admin):
+        if ctx.person is None or not allowed(ctx.person, Action.bind, ANYWHERE):
             await ctx.reply(update, "refuse.not_admin")
             raise ApplicationHandlerStop
         return

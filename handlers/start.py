@@ -46,6 +46,7 @@ async def greet(update: Update, ctx: BotContext, role: Role) -> None:
 async def help_command(update: Update, ctx: BotContext) -> None:
     keyboard = menu(ctx) if update.effective_chat.type == "private" else None
     await ctx.reply(update, "help.text", keyboard, is_admin=ctx.person.has(Role.admin),
+                    can_export=ctx.person.has(Role.admin, Role.leader),
                     role=ctx.person.main_role.value)
 
 

@@ -93,14 +93,30 @@ async def add_event(conn: Conn, issue_id: int, now: datetime, actor_id: int | No
     )
 
 
+def _event(r: Row) -> IssueEvent:
+    return IssueEvent(id=r["id"], issue_id=r["issue_id"], at=parse_utc(r["at"]), actor_id=r["actor_id"],
+                      actor_name=r["actor_name"], kind=r["kind"], from_status=r["from_status"],
+                      to_status=r["to_status"], from_level=r["from_level"], to_level=r["to_level"], text=r["text"])
+
+
+_EVENTS = "SELECT e.*, p.name AS actor_name FROM issue_events e LEFT JOIN people p ON p.id = e.actor_id"
+
+
 async def events(conn: Conn, issue_id: int) -> list[IssueEvent]:
-    rows = await conn.all(
-        "SELECT e.*, p.name AS actor_name FROM issue_events e LEFT JOIN people p ON p.id = e.actor_id"
-        " WHERE e.issue_id = ? ORDER BY e.id", (issue_id,))
-    return [IssueEvent(id=r["id"], issue_id=r["issue_id"], at=parse_utc(r["at"]), actor_id=r["actor_id"],
-                       actor_name=r["actor_name"], kind=r["kind"], from_status=r["from_status"],
-                       to_status=r["to_status"], from_level=r["from_level"], to_level=r["to_level"],
-                       text=r["text"]) for r in rows]
+    return [_event(r) for r in await conn.all(_EVENTS + " WHERE e.issue_id = ? ORDER BY e.id", (issue_id,))]
+
+
+async def every(conn: Conn) -> list[Issue]:
+    """The whole ledger, oldest first."""
+    return [_issue(r) for r in await conn.all(_SELECT + " ORDER BY i.id")]
+
+
+async def every_event(conn: Conn) -> dict[int, list[IssueEvent]]:
+    """Every issue's history, by issue id."""
+    grouped: dict[int, list[IssueEvent]] = {}
+    for row in await conn.all(_EVENTS + " ORDER BY e.issue_id, e.id"):
+        grouped.setdefault(row["issue_id"], []).append(_event(row))
+    return grouped
 
 
 async def of_project(conn: Conn, project_id: int, open_only: bool = True) -> list[Issue]:

@@ -1,0 +1,86 @@
+"""The ledgers from the database: 进度台账 (one row per project for a month), 问题台账 (every
+issue with its five fields and its history) and the bulletin's figures as a workbook. Reads on the
+connection given; the workbook is written in a worker thread so the bot keeps answering."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import messages
+from bot import ledgers
+from bot.bulletin import BulletinData, month_bounds
+from bot.flags import Reason
+from bot.ledgers import Sheet
+from bot.periods import time_share
+from bot.policy import Policy
+from bot.services.bulletins import gather
+from bot.status import statuses
+from storage import issues, projects, reports
+from storage.db import Conn
+
+KINDS = ("progress", "issues", "bulletin")
+
+
+async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
+    _, end, last_day = month_bounds(month, tz)
+    found = statuses(month, await projects.all_active(conn), await reports.latest_per_project(conn, int(month[:4]), month),
+                     await projects.all_milestones(conn), await issues.unfinished(conn), policy, last_day, end)
+    reason = _reasons(locale)
+    rows = [(s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
+             messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
+             s.project.annual_plan, s.ytd, s.rate, time_share(month), s.flag.colour,
+             reason(s.flag.reasons), s.latest.progress if s.latest else None,
+             s.latest.submitted_at if s.latest else None, s.project.liaison) for s in found]
+    return await _book([Sheet("progress", ledgers.PROGRESS, rows, freeze="C2")], locale, policy, tz)
+
+
+async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
+    history = await issues.every_event(conn)
+    rows = []
+    for i in await issues.every(conn):
+        events = "\n".join(messages.render_plain(locale, "ledger.event", e=e) for e in history.get(i.id, []))
+        rows.append((i.number, i.project_code, i.project_name, i.category, i.level,
+                     messages.label(locale, f"status.{i.status}"), i.description, i.unit_name, i.leader_name,
+                     i.assignee_name, i.plan, ledgers.as_date(i.resolve_due, tz), i.raiser_name, i.created_at,
+                     ((i.closed_at or now) - i.created_at).days,
+                     messages.label(locale, "ledger.yes") if i.flagged else None, events))
+    return await _book([Sheet("issues", ledgers.ISSUES, rows)], locale, policy, tz)
+
+
+async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
+    data = await gather(conn, month, None, policy, tz)
+    reason = _reasons(locale)
+    flags = ([("red", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.red]
+             + [("yellow", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.yellow])
+    return await _book([
+        Sheet("summary", ledgers.SUMMARY, _summary(data, locale), freeze="A2"),
+        Sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate) for u in data.ranking]),
+        Sheet("flags", ledgers.FLAGS, flags),
+        Sheet("missing", ledgers.MISSING, [(p.code, p.name, p.lead_unit, p.liaison) for p in data.missing]),
+    ], locale, policy, tz)
+
+
+def _summary(d: BulletinData, locale: str | None) -> list[tuple[str, object]]:
+    def item(key: str, value: object) -> tuple[str, object]:
+        return messages.label(locale, f"ledger.summary.{key}"), value
+
+    return [item("month", d.month), item("projects", d.projects), item("annual_plan", d.annual_plan / 10_000),
+            item("ytd", d.ytd / 10_000), item("rate", round(d.rate, 1) if d.rate is not None else None),
+            item("time_share", round(d.time_share, 1)), item("starts_due", d.starts_due),
+            item("starts_made", d.starts_made), item("completions_due", d.completions_due),
+            item("completions_made", d.completions_made), item("issues_opened", d.issues_opened),
+            item("issues_closed", d.issues_closed), item("issues_overdue", d.issues_overdue),
+            item("red", len(d.red)), item("yellow", len(d.yellow)), item("missing", len(d.missing))]
+
+
+def _reasons(locale: str | None) -> Callable[[list[Reason]], str | None]:
+    def text(reasons: list[Reason]) -> str | None:
+        return messages.render_plain(locale, "ledger.reasons", reasons=reasons) if reasons else None
+    return text
+
+
+async def _book(sheets: list[Sheet], locale: str | None, policy: Policy, tz: ZoneInfo) -> bytes:
+    return await asyncio.to_thread(ledgers.workbook, sheets, locale, policy.flags.names, tz)
