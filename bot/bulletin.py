@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel
 
 from bot.flags import Reason
 from bot.models import GroupChat, Issue, IssueStatus, Milestone, MonthlyReport, Project, Stage
@@ -25,7 +24,8 @@ STARTED = {Stage.new_start, Stage.continuing, Stage.completed, Stage.operating}
 FINISHED = {Stage.completed, Stage.operating}
 
 
-class UnitRank(BaseModel):
+@dataclass(frozen=True, slots=True)
+class UnitRank:
     rank: int | None
     unit: str
     projects: int
@@ -34,14 +34,16 @@ class UnitRank(BaseModel):
     rate: float | None
 
 
-class FlagLine(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FlagLine:
     code: str
     name: str
     lead_unit: str | None
     reasons: list[Reason]
 
 
-class BulletinData(BaseModel):
+@dataclass(frozen=True, slots=True)
+class BulletinData:
     month: str
     projects: int
     by_tier: dict[str, int]
@@ -132,5 +134,5 @@ def _rank(units: list[UnitRank]) -> list[UnitRank]:
     ranked = []
     for position, unit in enumerate(rated, start=1):
         tied = ranked and abs(ranked[-1].rate - unit.rate) < 1e-9
-        ranked.append(unit.model_copy(update={"rank": ranked[-1].rank if tied else position}))
+        ranked.append(replace(unit, rank=ranked[-1].rank if tied else position))
     return ranked + sorted((u for u in units if u.rate is None), key=lambda u: u.unit)

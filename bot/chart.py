@@ -31,6 +31,16 @@ def _font() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+def _margins(figure: Figure, labels: list[str]) -> None:
+    """Room for the longest unit name on the left, the title above, the axis label below: what
+    tight_layout would find, without measuring every text (a third of the drawing time)."""
+    width, height = figure.get_size_inches()
+    em = 10 / 72  # inches per character at the 10 pt tick labels; Latin letters are about half
+    longest = max((sum(1 if ord(c) > 0x2E80 else 0.55 for c in label) for label in labels), default=4)
+    figure.subplots_adjust(left=min(0.5, (0.3 + longest * em) / width), right=0.97,
+                           top=1 - 0.45 / height, bottom=0.6 / height)
+
+
 def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: str, plan_label: str) -> bytes:
     units = [u for u in data.ranking if u.rate is not None][::-1]  # best at the top
     figure = Figure(figsize=(8, max(3.0, 0.45 * len(units) + 1.6)), dpi=110)
@@ -48,7 +58,7 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     for label in ax.get_yticklabels():
         label.set_fontfamily(family)
     ax.legend(prop={"family": family})
-    figure.tight_layout()
+    _margins(figure, [u.unit for u in units])
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import html
 import re
 import signal
@@ -33,6 +34,7 @@ from storage import people as people_store
 
 async def run(settings: Settings, policy: Policy) -> int:
     process = await BotProcess(settings, policy=policy).start()
+    settle()
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -46,13 +48,21 @@ async def run(settings: Settings, policy: Policy) -> int:
     return 0
 
 
+def settle() -> None:
+    """After start-up: what exists now (modules, catalogs, the application) lives as long as the
+    process, so the garbage collector need not walk it again. Bulk work (a bulletin over 10,000
+    projects) then spends a fifth less time in collections (docs/benchmarks.md)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def demo() -> int:
     await run_demo()
     return 0
 
 
 def template(path: Path) -> int:
-    importing.write_template(str(path))
+    path.write_bytes(importing.template())
     print(f"wrote {path}")
     return 0
 

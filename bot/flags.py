@@ -8,10 +8,9 @@ monthly report is late. The worst reason sets the colour.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
-
-from pydantic import BaseModel
 
 from bot.models import Issue, IssueStatus, Milestone, MonthlyReport, Project
 from bot.periods import completion_rate, due_date, time_share
@@ -21,13 +20,15 @@ Colour = Literal["green", "yellow", "red"]
 _ORDER = {"green": 0, "yellow": 1, "red": 2}
 
 
-class Reason(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Reason:
     kind: Literal["behind", "milestone_late", "issue_overdue", "report_late"]
     colour: Colour
     values: dict
 
 
-class Flag(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Flag:
     colour: Colour
     reasons: list[Reason]
 

@@ -13,12 +13,12 @@ import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 import messages
+from bot.ledgers import Column, Sheet, workbook
 from bot.models import Level, ProjectFields, Stage, Tier
 from bot.money import MoneyError, parse_wan
 
@@ -355,27 +355,21 @@ KNOWN_KINDS = {"required", "missing", "not_number", "negative", "bad_date", "bad
 
 
 # -- the template --------------------------------------------------------------------------------
-def write_template(path: str) -> None:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "项目"
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for sheet_obj, headers in ((sheet, PROJECT_HEADERS), (book.create_sheet(MILESTONE_SHEET), MILESTONE_HEADERS)):
-        sheet_obj.append(list(headers.values()))
-        for index, cell in enumerate(sheet_obj[1], start=1):
-            cell.font, cell.fill = bold, fill
-            sheet_obj.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) * 2 + 4)
-        sheet_obj.freeze_panes = "A2"
-    notes = book.create_sheet("说明")
-    notes.append(["列", "可填的值 / 格式"])
-    for enum, header in ((Tier, "项目类别"), (Level, "项目级别"), (Stage, "建设阶段")):
-        values = "、".join(messages.label("zh", f"{enum.__name__.lower()}.{m.value}") for m in enum)
-        notes.append([header, values])
-    notes.append(["总投资(万元) / 年度计划投资(万元)", "数字，单位万元，如 1200 或 1,200.5；也可写 1.2亿"])
-    notes.append(["计划开工 / 计划竣工 / 计划完成日期", "2026-03-01、2026/3/1、2026年3月1日、2026.3.1 或 Excel 日期"])
-    notes.append(["责任单位", "多个单位用、或逗号分隔"])
-    notes.append(["必填列", "、".join(PROJECT_HEADERS[f] for f in REQUIRED)])
-    notes.column_dimensions["A"].width = 36
-    notes.column_dimensions["B"].width = 70
-    book.save(path)
+def template() -> bytes:
+    """The empty import workbook: the project sheet, the 节点 sheet and notes on what to fill in."""
+
+    def headers(title: str, names: dict[str, str]) -> Sheet:
+        return Sheet(title, [Column(f, max(12, len(h) * 2 + 4)) for f, h in names.items()], list(names.values()),
+                     [], freeze=(1, 0))
+
+    values = [(header, "、".join(messages.label("zh", f"{enum.__name__.lower()}.{m.value}") for m in enum))
+              for enum, header in ((Tier, "项目类别"), (Level, "项目级别"), (Stage, "建设阶段"))]
+    notes = [*values,
+             ("总投资(万元) / 年度计划投资(万元)", "数字，单位万元，如 1200 或 1,200.5；也可写 1.2亿"),
+             ("计划开工 / 计划竣工 / 计划完成日期", "2026-03-01、2026/3/1、2026年3月1日、2026.3.1 或 Excel 日期"),
+             ("责任单位", "多个单位用、或逗号分隔"),
+             ("必填列", "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
+    return workbook([
+        headers("项目", PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),
+        Sheet("说明", [Column("column", 36), Column("values", 70)], ["列", "可填的值 / 格式"], notes, freeze=(1, 0)),
+    ])

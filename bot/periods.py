@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import cache
 
 from bot.policy import MonthlyReportPolicy
 
@@ -13,9 +14,14 @@ def month_key(day: date) -> str:
 
 
 def due_date(period: str, policy: MonthlyReportPolicy) -> date:
+    return _due_date(period, policy.due_day)
+
+
+@cache  # asked once per project when thousands are judged for one month
+def _due_date(period: str, due_day: int | str) -> date:
     year, month = (int(p) for p in period.split("-"))
     last = calendar.monthrange(year, month)[1]
-    return date(year, month, last if policy.due_day == "last" else policy.due_day)
+    return date(year, month, last if due_day == "last" else due_day)
 
 
 def report_period(today: date, policy: MonthlyReportPolicy) -> str:

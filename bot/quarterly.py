@@ -7,10 +7,9 @@ projects furthest ahead and behind; issues by category with the average days to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel
 
 from bot.bulletin import FINISHED, STARTED, month_bounds
 from bot.models import Issue, Milestone, MonthlyReport, Project, Stage, Tier
@@ -23,7 +22,8 @@ PREPARING = {Stage.planning, Stage.preparing}
 RANKED = 5
 
 
-class ProjectLine(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ProjectLine:
     code: str
     name: str
     lead_unit: str | None
@@ -33,7 +33,8 @@ class ProjectLine(BaseModel):
     behind: float
 
 
-class CategoryLine(BaseModel):
+@dataclass(frozen=True, slots=True)
+class CategoryLine:
     category: str
     opened: int
     closed: int
@@ -41,7 +42,8 @@ class CategoryLine(BaseModel):
     avg_days_to_close: float | None
 
 
-class QuarterData(BaseModel):
+@dataclass(frozen=True, slots=True)
+class QuarterData:
     quarter: str                      # 2026-Q3
     focus: str                        # FOCUS[q]
     projects: int

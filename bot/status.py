@@ -5,10 +5,9 @@ analysis and the progress ledger, so they can never disagree."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
-
-from pydantic import BaseModel
 
 from bot.flags import Flag, project_flag
 from bot.models import Issue, Milestone, MonthlyReport, Project
@@ -18,7 +17,8 @@ from bot.policy import Policy
 T = TypeVar("T", Issue, Milestone, MonthlyReport)
 
 
-class ProjectStatus(BaseModel):
+@dataclass(frozen=True, slots=True)  # internal and made by the thousand: no validation needed
+class ProjectStatus:
     project: Project
     latest: MonthlyReport | None
     ytd: int
@@ -46,6 +46,5 @@ def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], 
         ytd = this_year.ytd_completed if this_year else 0
         flag = project_flag(project, [this_year] if this_year else [], milestones_of.get(project.id, []),
                             issues_of.get(project.id, []), policy, period, today, now)
-        found.append(ProjectStatus(project=project, latest=this_year, ytd=ytd,
-                                   rate=completion_rate(ytd, project.annual_plan), flag=flag))
+        found.append(ProjectStatus(project, this_year, ytd, completion_rate(ytd, project.annual_plan), flag))
     return found

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -89,11 +87,8 @@ async def upload(update: Update, ctx: BotContext) -> None:
 async def template(update: Update, ctx: BotContext) -> None:
     if await _refused(update, ctx, Action.import_projects):
         return
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "项目导入模板.xlsx"
-        await asyncio.to_thread(importing.write_template, str(path))
-        data = path.read_bytes()
-    await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", path.name, data)
+    data = await asyncio.to_thread(importing.template)
+    await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", "项目导入模板.xlsx", data)
 
 
 HANDLERS = [

@@ -26,8 +26,14 @@ def _person(row: Row) -> Person:
 
 
 async def ensure_unit(conn: Conn, name: str) -> int:
-    await conn.execute("INSERT OR IGNORE INTO units (name) VALUES (?)", (name,))
-    return await conn.scalar("SELECT id FROM units WHERE name = ?", (name,))
+    return (await ensure_units(conn, [name]))[name]
+
+
+async def ensure_units(conn: Conn, names: list[str]) -> dict[str, int]:
+    """The units' ids by name, creating those that do not exist yet."""
+    await conn.executemany("INSERT OR IGNORE INTO units (name) VALUES (?)", [(n,) for n in dict.fromkeys(names)])
+    wanted = set(names)
+    return {r["name"]: r["id"] for r in await conn.all("SELECT id, name FROM units") if r["name"] in wanted}
 
 
 async def units(conn: Conn) -> list[Unit]:
@@ -69,9 +75,29 @@ async def create(
 
 
 async def add_role(conn: Conn, person_id: int, role: Role) -> None:
-    await conn.execute(
-        "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?, ?)", (person_id, role.value)
-    )
+    await add_roles(conn, [(person_id, role)])
+
+
+async def add_roles(conn: Conn, pairs: list[tuple[int, Role]]) -> None:
+    await conn.executemany("INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?, ?)",
+                           [(person_id, role.value) for person_id, role in dict.fromkeys(pairs)])
+
+
+async def ids_by_name(conn: Conn, names: list[str], now: datetime) -> dict[str, int]:
+    """For each name the first person so called (by id), creating people for names not yet known."""
+    async def known() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for r in await conn.all("SELECT id, name FROM people ORDER BY id"):
+            found.setdefault(r["name"], r["id"])
+        return found
+
+    ids = await known()
+    missing = [n for n in dict.fromkeys(names) if n not in ids]
+    if missing:
+        await conn.executemany("INSERT INTO people (name, created_at) VALUES (?, ?)",
+                               [(n, utc_text(now)) for n in missing])
+        ids = await known()
+    return {n: ids[n] for n in names}
 
 
 async def set_unit(conn: Conn, person_id: int, unit_id: int) -> None:

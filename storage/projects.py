@@ -66,11 +66,19 @@ async def count(conn: Conn) -> int:
     return await conn.scalar("SELECT COUNT(*) FROM projects")
 
 
-async def upsert(conn: Conn, fields: dict, now: datetime) -> int:
-    """Insert or update by code; `fields` holds the columns of `projects` except the bookkeeping."""
-    columns = list(fields)
+async def every_by_code(conn: Conn) -> dict[str, Project]:
+    """Every project, active or not, by code (an import compares against these)."""
+    return {r["code"]: _project(r) for r in await conn.all(_SELECT)}
+
+
+async def upsert_many(conn: Conn, rows: list[dict], now: datetime) -> dict[str, int]:
+    """Insert or update by code; each row holds the columns of `projects` except the bookkeeping.
+    The ids by code."""
+    if not rows:
+        return {}
+    columns = list(rows[0])
     stamp = utc_text(now)
-    await conn.execute(
+    await conn.executemany(
         f"INSERT INTO projects ({', '.join(columns)}, created_at, updated_at)"
         f" VALUES ({', '.join('?' for _ in columns)}, ?, ?)"
         f" ON CONFLICT (code) DO UPDATE SET "
@@ -78,30 +86,33 @@ async def upsert(conn: Conn, fields: dict, now: datetime) -> int:
         + ", updated_at = CASE WHEN "
         + " OR ".join(f"{c} IS NOT excluded.{c}" for c in columns if c != "code")
         + " THEN excluded.updated_at ELSE projects.updated_at END",
-        [fields[c] for c in columns] + [stamp, stamp],
+        [[row[c] for c in columns] + [stamp, stamp] for row in rows],
     )
-    return await conn.scalar("SELECT id FROM projects WHERE code = ?", (fields["code"],))
+    wanted = {row["code"] for row in rows}
+    return {r["code"]: r["id"] for r in await conn.all("SELECT id, code FROM projects") if r["code"] in wanted}
 
 
-async def set_units(conn: Conn, project_id: int, lead: int | None, responsible: list[int]) -> None:
-    await conn.execute("DELETE FROM project_units WHERE project_id = ?", (project_id,))
-    rows = [(project_id, u, "responsible") for u in dict.fromkeys(responsible)]
-    if lead is not None:
-        rows.append((project_id, lead, "lead"))
-    await conn.executemany(
-        "INSERT INTO project_units (project_id, unit_id, role) VALUES (?, ?, ?)", rows
-    )
+async def set_units(conn: Conn, links: dict[int, tuple[int | None, list[int]]]) -> None:
+    """Each project's lead unit and responsible units, replacing what it had."""
+    await conn.executemany("DELETE FROM project_units WHERE project_id = ?", [(p,) for p in links])
+    rows = []
+    for project_id, (lead, responsible) in links.items():
+        rows += [(project_id, u, "responsible") for u in dict.fromkeys(responsible)]
+        if lead is not None:
+            rows.append((project_id, lead, "lead"))
+    await conn.executemany("INSERT INTO project_units (project_id, unit_id, role) VALUES (?, ?, ?)", rows)
+
+
+async def set_people(conn: Conn, assignments: list[tuple[int, str, int | None]]) -> None:
+    """(project, role, person or None): the person now holding that role on the project."""
+    await conn.executemany("DELETE FROM project_people WHERE project_id = ? AND role = ?",
+                           [(p, role) for p, role, _ in assignments])
+    await conn.executemany("INSERT INTO project_people (project_id, person_id, role) VALUES (?, ?, ?)",
+                           [(p, person, role) for p, role, person in assignments if person is not None])
 
 
 async def set_person(conn: Conn, project_id: int, role: str, person_id: int | None) -> None:
-    await conn.execute(
-        "DELETE FROM project_people WHERE project_id = ? AND role = ?", (project_id, role)
-    )
-    if person_id is not None:
-        await conn.execute(
-            "INSERT INTO project_people (project_id, person_id, role) VALUES (?, ?, ?)",
-            (project_id, person_id, role),
-        )
+    await set_people(conn, [(project_id, role, person_id)])
 
 
 async def milestones(conn: Conn, project_id: int) -> list[Milestone]:

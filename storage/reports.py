@@ -9,12 +9,16 @@ from bot.models import MonthlyReport, WeeklyUpdate
 from storage.db import Conn, Row, parse_utc, utc_text
 
 
+def _list(text: str) -> tuple:
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 def _report(r: Row) -> MonthlyReport:
     return MonthlyReport(
         id=r["id"], project_id=r["project_id"], period=r["period"], revision=r["revision"],
         reporter_id=r["reporter_id"], ytd_completed=r["ytd_completed"], stage=r["stage"],
-        progress=r["progress"], photos=tuple(json.loads(r["photos"])),
-        milestones_reached=tuple(json.loads(r["milestones_reached"])), next_plan=r["next_plan"],
+        progress=r["progress"], photos=_list(r["photos"]),
+        milestones_reached=_list(r["milestones_reached"]), next_plan=r["next_plan"],
         submitted_at=parse_utc(r["submitted_at"]),
     )
 
@@ -102,9 +106,11 @@ async def weekly_project_ids(conn: Conn, week: str) -> set[int]:
 
 
 async def latest_per_project(conn: Conn, year: int, up_to: str) -> list[MonthlyReport]:
-    """Each project's newest revision of its newest month from January of `year` to `up_to`."""
+    """Each project's newest revision of its newest month from January of `year` to `up_to` (one
+    index seek per project on (project_id, period, revision))."""
     rows = await conn.all(
-        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY period DESC, revision DESC)"
-        " AS newest FROM monthly_reports WHERE period >= ? AND period <= ?) WHERE newest = 1",
+        "SELECT * FROM monthly_reports WHERE id IN (SELECT (SELECT r.id FROM monthly_reports r"
+        " WHERE r.project_id = p.id AND r.period >= ? AND r.period <= ? ORDER BY r.period DESC, r.revision DESC"
+        " LIMIT 1) FROM projects p)",
         (f"{year:04d}-01", up_to))
     return [_report(r) for r in rows]

@@ -44,7 +44,7 @@ async def test_the_progress_ledger_holds_each_project_as_stored(db, team):
     assert second["亮牌"] == "红牌" and "落后 63 个百分点" in second["亮牌原因"]
     assert rows["JC-2026-003"]["本年累计完成（万元）"] == 0 and "落后 83 个百分点" in rows["JC-2026-003"]["亮牌原因"]
     # formatted as an office keeps it
-    assert sheet.freeze_panes == "C2" and sheet.column_dimensions["B"].width == 30
+    assert sheet.freeze_panes == "C2" and round(sheet.column_dimensions["B"].width) == 31  # 30 characters + padding
     cells = {c.value: c for c in sheet[1]}
     column = cells["本年累计完成（万元）"].column_letter
     assert sheet[f"{column}2"].number_format == "#,##0.00"

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot.importing import PROJECT_HEADERS, SheetError, read_sheet, write_template
+from bot.importing import PROJECT_HEADERS, SheetError, read_sheet, template
 from bot.services import registry
 from messages.imports import import_report, sheet_error
 from storage import people
@@ -163,12 +163,11 @@ async def test_milestones_for_unknown_projects_are_reported(db, clock):
     assert "“节点”表 第 2 行 项目编号：没有这个项目编号 'JC-9'" in _report_lines(report)
 
 
-def test_the_template_has_the_chinese_headers_and_a_milestone_sheet(tmp_path):
-    path = tmp_path / "t.xlsx"
-    write_template(str(path))
-    book = load_workbook(path)
+def test_the_template_has_the_chinese_headers_and_a_milestone_sheet():
+    data = template()
+    book = load_workbook(io.BytesIO(data))
     assert [c.value for c in book["项目"][1]] == list(PROJECT_HEADERS.values())
     assert [c.value for c in book["节点"][1]] == ["项目编号", "节点名称", "计划完成日期"]
     with pytest.raises(SheetError) as caught:  # an untouched template is empty, not broken
-        read_sheet(path.read_bytes(), "t.xlsx")
+        read_sheet(data, "t.xlsx")
     assert caught.value.kind == "empty"

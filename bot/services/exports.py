@@ -13,7 +13,7 @@ import messages
 from bot import ledgers
 from bot.bulletin import BulletinData, month_bounds
 from bot.flags import Reason
-from bot.ledgers import Sheet
+from bot.ledgers import Sheet, ledger_sheet
 from bot.periods import time_share
 from bot.policy import Policy
 from bot.services.bulletins import gather
@@ -34,7 +34,7 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
              s.project.annual_plan, s.ytd, s.rate, time_share(month), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
              s.latest.submitted_at if s.latest else None, s.project.liaison) for s in found]
-    return await _book([Sheet("progress", ledgers.PROGRESS, rows, freeze="C2")], locale, policy, tz)
+    return await _book([ledger_sheet("progress", ledgers.PROGRESS, rows, locale, freeze=(1, 2))], policy, tz)
 
 
 async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
@@ -47,7 +47,7 @@ async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, 
                      i.assignee_name, i.plan, ledgers.as_date(i.resolve_due, tz), i.raiser_name, i.created_at,
                      ((i.closed_at or now) - i.created_at).days,
                      messages.label(locale, "ledger.yes") if i.flagged else None, events))
-    return await _book([Sheet("issues", ledgers.ISSUES, rows)], locale, policy, tz)
+    return await _book([ledger_sheet("issues", ledgers.ISSUES, rows, locale)], policy, tz)
 
 
 async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
@@ -56,11 +56,13 @@ async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     flags = ([("red", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.red]
              + [("yellow", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.yellow])
     return await _book([
-        Sheet("summary", ledgers.SUMMARY, _summary(data, locale), freeze="A2"),
-        Sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate) for u in data.ranking]),
-        Sheet("flags", ledgers.FLAGS, flags),
-        Sheet("missing", ledgers.MISSING, [(p.code, p.name, p.lead_unit, p.liaison) for p in data.missing]),
-    ], locale, policy, tz)
+        ledger_sheet("summary", ledgers.SUMMARY, _summary(data, locale), locale, freeze=(1, 0)),
+        ledger_sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate)
+                                                  for u in data.ranking], locale),
+        ledger_sheet("flags", ledgers.FLAGS, flags, locale),
+        ledger_sheet("missing", ledgers.MISSING, [(p.code, p.name, p.lead_unit, p.liaison) for p in data.missing],
+                     locale),
+    ], policy, tz)
 
 
 def _summary(d: BulletinData, locale: str | None) -> list[tuple[str, object]]:
@@ -82,5 +84,5 @@ def _reasons(locale: str | None) -> Callable[[list[Reason]], str | None]:
     return text
 
 
-async def _book(sheets: list[Sheet], locale: str | None, policy: Policy, tz: ZoneInfo) -> bytes:
-    return await asyncio.to_thread(ledgers.workbook, sheets, locale, policy.flags.names, tz)
+async def _book(sheets: list[Sheet], policy: Policy, tz: ZoneInfo) -> bytes:
+    return await asyncio.to_thread(ledgers.workbook, sheets, policy.flags.names, tz)
