@@ -81,7 +81,10 @@ class OutboxSender:
                 for chat_id in await outbox.due_chats(self.db.read, self.clock.now()):
                     if chat_id not in self._workers:
                         self._workers[chat_id] = asyncio.create_task(self._drain(chat_id))
-                await self._sleep_until_due()
+                if self._workers:  # each worker wakes this loop when its chat is drained
+                    await self._wake.wait()
+                else:
+                    await self._sleep_until_due()
         finally:
             for task in self._workers.values():
                 task.cancel()
@@ -99,8 +102,12 @@ class OutboxSender:
 
     async def _drain(self, chat_id: int) -> None:
         try:
-            while (row := await outbox.head(self.db.read, chat_id, self.clock.now())) is not None:
-                if not await self._deliver(row):
+            while rows := await outbox.due_for_chat(self.db.read, chat_id, self.clock.now()):
+                if await reachability.is_unreachable(self.db.read, chat_id):
+                    for row in rows:
+                        await self._failed(row, "unreachable")  # known blocked: not one more try
+                    continue
+                if not await self._deliver_in_order(rows):
                     break
         except Exception:
             log.exception("outbox worker for chat %s failed", chat_id)
@@ -108,11 +115,16 @@ class OutboxSender:
             self._workers.pop(chat_id, None)
             self._wake.set()
 
+    async def _deliver_in_order(self, rows: list[OutboxRow]) -> bool:
+        """True if all went (or failed for good) and the chat may go on."""
+        for row in rows:
+            if not await self._deliver(row):
+                return False
+        return True
+
     async def _deliver(self, row: OutboxRow) -> bool:
-        """Send one row; True if the chat may go on to its next row now."""
-        if await reachability.is_unreachable(self.db.read, row.chat_id):
-            await self._failed(row, "unreachable")  # known blocked: not one more try
-            return True
+        """Send one row; True if the chat may go on to its next row now (a chat that turns out
+        unreachable fails all its queue and stops here)."""
         if row.method in _COUNTED:
             await self.limits.chat(row.chat_id).acquire()
         if row.method != "answerCallbackQuery":

@@ -61,15 +61,19 @@ async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[int]:
     return [r["chat_id"] for r in rows]
 
 
-async def head(conn: Conn, chat_id: int, now: datetime) -> OutboxRow | None:
-    """The chat's oldest eligible message, if it may go now."""
-    r = await conn.one(
-        f"SELECT * FROM outbox WHERE chat_id = :chat AND {_ELIGIBLE} ORDER BY id LIMIT 1",
-        {"chat": chat_id, "now": utc_text(now)},
+async def due_for_chat(conn: Conn, chat_id: int, now: datetime, limit: int = 20) -> list[OutboxRow]:
+    """The chat's oldest eligible messages, in order, up to the first that may not go yet (a retry
+    holds back the rest: order per chat)."""
+    rows = await conn.all(
+        f"SELECT * FROM outbox WHERE chat_id = :chat AND {_ELIGIBLE} ORDER BY id LIMIT :limit",
+        {"chat": chat_id, "now": utc_text(now), "limit": limit},
     )
-    if r is None or (r["not_before"] and r["not_before"] > utc_text(now)):
-        return None
-    return _row(r)
+    due = []
+    for r in rows:
+        if r["not_before"] and r["not_before"] > utc_text(now):
+            break
+        due.append(_row(r))
+    return due
 
 
 async def next_due(conn: Conn) -> datetime | None:

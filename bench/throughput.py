@@ -1,0 +1,143 @@
+"""Throughput and latency: N liaisons step through a monthly report at once (7 updates each),
+against LiaisonBot and against a bare python-telegram-bot echo bot answering the same number of
+messages, both in their own process on the same local sandbox. Latency is from the update's
+arrival at the sandbox to the bot's answer there."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.scale import sheet
+from bot import importing
+from bot.clock import FixedClock
+from bot.sandbox.server import Sandbox, SandboxUser
+from bot.services import registry
+from storage import Database, people
+
+STEPS = 7
+FIRST_ID = 700_000
+
+
+@dataclass
+class Run:
+    bot: str
+    users: int
+    updates: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] * 1000
+
+
+async def _seed(db_path: Path, n: int) -> None:
+    from datetime import UTC, datetime
+
+    db = await Database.open(db_path)
+    try:
+        parsed = importing.read_sheet(sheet(n), "projects.xlsx")
+        async with db.transaction() as tx:
+            await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False)
+            for i in range(n):
+                person = (await people.by_name(tx, f"联络员{i:04d}"))[0]
+                await people.bind_telegram(tx, person.id, FIRST_ID + i, "zh")
+    finally:
+        await db.close()
+
+
+async def _report(user: SandboxUser, latencies: list[float]) -> None:
+    """The monthly report, as a liaison with one project types and taps it."""
+    async def timed(step) -> None:
+        started = time.perf_counter()
+        await step
+        latencies.append(time.perf_counter() - started)
+
+    await timed(user.ask("填报月报", timeout=120))
+    await timed(user.ask("1,200", timeout=120))
+    await timed(user.tap(next(b for b in user.last().button_labels if b.startswith("✅"))))  # keep the stage
+    await timed(user.ask("主体施工", timeout=120))
+    await timed(user.tap("跳过"))
+    await timed(user.ask("继续施工", timeout=120))
+    await timed(user.tap("✅ 提交"))
+
+
+async def _echoes(user: SandboxUser, latencies: list[float]) -> None:
+    for step in range(STEPS):
+        started = time.perf_counter()
+        await user.ask(f"第 {step} 步", timeout=120)
+        latencies.append(time.perf_counter() - started)
+
+
+async def measure(kind: str, n: int, paced: bool) -> Run:
+    sandbox = await Sandbox().start()
+    sandbox.limits.enforce = paced
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        if kind == "liaison":
+            await _seed(db, n)
+        command = [sys.executable, "-m", "bench.bots", kind, sandbox.base_url, sandbox.file_url, str(db),
+                   "paced" if paced else "free"]
+        child = subprocess.Popen(command)  # noqa: ASYNC220 - started once, before the measurement
+        profiler = None
+        try:
+            users = [sandbox.user(FIRST_ID + i, f"联络员{i:04d}") for i in range(n)]
+            warm = sandbox.user(FIRST_ID - 1, "warm-up")
+            await warm.ask("/help", timeout=60)  # the bot is up and polling
+            if os.environ.get("BENCH_PROFILE") and kind == "liaison":  # the bot's stacks, for py-spy
+                profiler = subprocess.Popen(["py-spy", "record", "--pid", str(child.pid), "--format", "raw",  # noqa: ASYNC220
+                                             "-o", os.environ["BENCH_PROFILE"]])
+            latencies: list[float] = []
+            script = _report if kind == "liaison" else _echoes
+            started = time.perf_counter()
+            await asyncio.gather(*(script(user, latencies) for user in users))
+            seconds = time.perf_counter() - started
+        finally:
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(30)
+            child.terminate()
+            child.wait(30)
+            await sandbox.stop()
+    return Run("LiaisonBot monthly report" if kind == "liaison" else "bare PTB echo bot", n, n * STEPS,
+               seconds, latencies)
+
+
+def run(sizes: tuple[int, ...] = (50, 200), paced: bool = False) -> list[Run]:
+    results = []
+    for n in sizes:
+        for kind in ("echo", "liaison"):
+            results.append(asyncio.run(measure(kind, n, paced)))
+    return results
+
+
+def table(results: list[Run]) -> str:
+    lines = ["| users | bot | updates | updates/s | p50 | p95 | p99 |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.users} | {r.bot} | {r.updates:,} | {r.rate:.1f} | {r.pct(50):.0f} ms |"
+                     f" {r.pct(95):.0f} ms | {r.pct(99):.0f} ms |")
+    lines.append("")
+    by_size: dict[int, dict[str, Run]] = {}
+    for r in results:
+        by_size.setdefault(r.users, {})[r.bot] = r
+    for users, pair in by_size.items():
+        echo, ours = pair["bare PTB echo bot"], pair["LiaisonBot monthly report"]
+        lines.append(f"{users} users: LiaisonBot at {ours.rate / echo.rate:.0%} of the echo bot's updates/s"
+                     f" (target ≥ 70 %), p99 {ours.pct(99) / echo.pct(99):.1f}× the echo bot's (target ≤ 2×).")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(run(tuple(int(a) for a in sys.argv[1:]) or (50, 200))))
