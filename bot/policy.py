@@ -91,6 +91,7 @@ class Policy(_Section):
     bulletins: BulletinPolicy = BulletinPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)
+    invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)
 
 
 def load_policy(path: Path | None) -> Policy:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
+from bot.errors import Refused
 from bot.models import Role
 from bot.services import people, registry
 from bot.services.people import Redeemed
@@ -25,8 +26,12 @@ async def start(update: Update, ctx: BotContext) -> None:
         else:
             await greet(update, ctx, ctx.person.main_role)
         return
-    outcome, person = await people.redeem(ctx.tx, ctx.env.clock, ctx.args[0],
-                                          update.effective_user.id, ctx.locale)
+    try:
+        outcome, person = await people.redeem(ctx.tx, ctx.env.clock, ctx.env.policy, ctx.args[0],
+                                              update.effective_user.id, ctx.locale)
+    except Refused as refused:
+        await ctx.reply(update, refused.key, **refused.values)
+        return
     if outcome in _REFUSALS:
         await ctx.reply(update, _REFUSALS[outcome])
     elif outcome is Redeemed.other_account:

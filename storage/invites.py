@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.models import Invite, Role
 from storage.db import Conn, parse_utc, utc_text
@@ -39,3 +39,17 @@ async def mark_used(conn: Conn, code: str, telegram_id: int, now: datetime) -> b
         (utc_text(now), telegram_id, code_hash(code)),
     )
     return changed == 1
+
+
+async def record_wrong(conn: Conn, telegram_id: int, now: datetime, keep: timedelta) -> None:
+    """One more wrong code from this account; attempts older than `keep` are forgotten."""
+    await conn.execute("DELETE FROM invite_attempts WHERE telegram_id = ? AND at < ?",
+                       (telegram_id, utc_text(now - keep)))
+    await conn.execute("INSERT INTO invite_attempts (telegram_id, at) VALUES (?, ?)", (telegram_id, utc_text(now)))
+
+
+async def wrong_since(conn: Conn, telegram_id: int, since: datetime) -> list[datetime]:
+    """When this account tried wrong codes since `since`, oldest first."""
+    rows = await conn.all("SELECT at FROM invite_attempts WHERE telegram_id = ? AND at >= ? ORDER BY at",
+                          (telegram_id, utc_text(since)))
+    return [parse_utc(r["at"]) for r in rows]

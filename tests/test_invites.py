@@ -107,3 +107,41 @@ async def test_commands_are_registered_per_language_and_for_admins(sandbox, bot,
     default_zh = scopes['[{"type": "default"}, null]']
     assert {"command": "report", "description": "填报月报"} in default_zh
     assert {"command": "report", "description": "monthly report"} in scopes['[{"type": "default"}, "en"]']
+
+
+async def test_ten_thousand_wrong_codes_are_slowed_to_five_an_hour_and_never_bind(db, projects, clock):
+    from bot.clock import FixedClock
+    from bot.errors import Refused
+    from bot.policy import Policy
+    from bot.services import people as people_service
+    from bot.services.people import Redeemed
+
+    policy = Policy()
+    async with db.transaction() as tx:
+        code, _ = await people_service.create_invite(tx, clock, policy, name="李娜", role=Role.liaison,
+                                                     project_code="JC-2026-001", unit=None)
+    outcomes: dict[str, int] = {}
+    now = clock.now()
+    async with db.transaction() as tx:
+        for n in range(10_000):
+            attempt = FixedClock(now + timedelta(seconds=n // 10))  # ten tries a second for 1,000 s
+            guess = f"{n:022d}" if n != 9_999 else code  # the last one is even the right code
+            try:
+                outcome, _ = await people_service.redeem(tx, attempt, policy, guess, 8888, "zh")
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            except Refused as refused:
+                outcomes[refused.key] = outcomes.get(refused.key, 0) + 1
+    assert outcomes == {Redeemed.unknown: 5, "start.too_many_codes": 9_995}
+    assert await people.by_telegram(db.read, 8888) is None
+    async with db.transaction() as tx:  # an hour after the first wrong code, the right one works
+        outcome, person = await people_service.redeem(tx, FixedClock(now + timedelta(hours=1, seconds=1)),
+                                                      policy, code, 8888, "zh")
+    assert outcome is Redeemed.bound and person.name == "李娜"
+
+
+async def test_the_sixth_wrong_code_in_an_hour_is_refused_with_the_wait(sandbox, bot, projects):
+    guesser = sandbox.user(8889, "猜码者")
+    for n in range(5):
+        assert (await guesser.ask(f"/start {n:022d}")).text.startswith("这个邀请码无效")
+    refused = await guesser.ask("/start 0000000000000000000009")
+    assert refused.text == "错误的邀请码太多了。请 60 分钟后再试，或向项目中心索取新的邀请链接。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from storage import invites, people, projects, reachability
 from storage.db import Conn
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_ATTEMPT_WINDOW = timedelta(hours=1)
 _PROJECT_ROLE = {Role.liaison: "liaison", Role.leader: "lead_leader"}
 
 
@@ -78,8 +80,24 @@ async def _choose_person(tx: Conn, clock: Clock, name: str, project) -> Person:
     return await people.get(tx, await people.create(tx, name, clock.now()))
 
 
-async def redeem(tx: Conn, clock: Clock, code: str, telegram_id: int,
+async def redeem(tx: Conn, clock: Clock, policy: Policy, code: str, telegram_id: int,
                  locale: str | None) -> tuple[Redeemed, Person | None]:
+    """Bind the account to the invited person. An account that has sent `invite_wrong_codes_per_hour`
+    wrong codes in the last hour is refused (Refused) until the oldest of them is an hour old,
+    whatever it sends: 128-bit codes cannot be guessed, and now not even tried quickly."""
+    now = clock.now()
+    wrong = await invites.wrong_since(tx, telegram_id, now - _ATTEMPT_WINDOW)
+    if len(wrong) >= policy.invite_wrong_codes_per_hour:
+        wait = wrong[-policy.invite_wrong_codes_per_hour] + _ATTEMPT_WINDOW - now
+        raise Refused("start.too_many_codes", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+    outcome, person = await _redeem(tx, clock, code, telegram_id, locale)
+    if outcome is Redeemed.unknown:
+        await invites.record_wrong(tx, telegram_id, now, _ATTEMPT_WINDOW)
+    return outcome, person
+
+
+async def _redeem(tx: Conn, clock: Clock, code: str, telegram_id: int,
+                  locale: str | None) -> tuple[Redeemed, Person | None]:
     if not _CODE.match(code):
         return Redeemed.unknown, None
     invite = await invites.find(tx, code)

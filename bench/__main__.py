@@ -1,0 +1,61 @@
+"""`python -m bench [throughput] [fanout] [scale]`: run the benchmarks (all by default), print
+their tables and write them to docs/benchmarks.md with the machine they ran on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bench import fanout, scale, throughput
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+INTRO = {
+    "throughput": "## 1. Update throughput and latency\n\nEach simulated liaison files a monthly report "
+                  "(7 updates: menu, amount, stage, progress, photos skipped, next month's plan, submit) "
+                  "while the others do the same; the echo bot answers as many messages. Both bots run in "
+                  "their own process against the same sandbox, which does not enforce Telegram's limits "
+                  "here (LiaisonBot's own pacing lifted too), so the figures are the bots' own cost.",
+    "fanout": "## 2. Fan-out under Telegram's limits\n\nThe month-end reminder job and the monthly "
+              "bulletin job queue their messages; LiaisonBot delivers them to the sandbox enforcing "
+              "Telegram's limits (≈30/s in all, 1/s per private chat after a burst of 3, 20/min per group).",
+    "scale": "## 3. Scale\n\nN projects with 12 months of reports and N/5 issues; each phase in its own "
+             "process. The bulletin is the figures, the text and the chart for all projects; the "
+             "ledger is the .xlsx progress ledger. Peak RSS is the largest of the bot's phases.",
+}
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or ["throughput", "fanout", "scale"]
+    sections = []
+    for name in chosen:
+        print(f"running {name}…", file=sys.stderr)
+        if name == "throughput":
+            body = throughput.table(throughput.run())
+        elif name == "fanout":
+            body = fanout.table(asyncio.run(fanout.measure()))
+        elif name == "scale":
+            body = scale.table(scale.run())
+        else:
+            raise SystemExit(f"no benchmark called {name!r}: throughput, fanout or scale")
+        print(body + "\n")
+        sections.append(f"{INTRO[name]}\n\n{body}\n")
+    machine = (f"{platform.node() or 'this machine'}: {os.cpu_count()} CPUs, {platform.machine()}, "
+               f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    header = (f"# Benchmarks\n\nWritten by `python -m bench {' '.join(chosen)}` on "
+              f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z} — {machine}. Shared machines are noisy: "
+              "compare the figures of one run with each other, not across runs.\n")
+    OUT.write_text(header + "\n" + "\n".join(sections) + _notes(), encoding="utf-8")
+    print(f"wrote {OUT}", file=sys.stderr)
+
+
+def _notes() -> str:
+    notes = Path(__file__).with_name("NOTES.md")
+    return "\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
