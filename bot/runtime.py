@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from datetime import timedelta
 
 from telegram import Update
@@ -25,6 +26,7 @@ from storage import Database, inbox
 
 log = logging.getLogger(__name__)
 
+STORAGE_RETRY = 5.0
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
@@ -63,17 +65,31 @@ class UpdateRunner:
             if not updates:
                 continue
             rows = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
-            async with self.db.transaction() as tx:
-                await inbox.store(tx, rows, self.clock.now())
+            try:
+                async with self.db.transaction() as tx:
+                    await inbox.store(tx, rows, self.clock.now())
+            except sqlite3.OperationalError as exc:  # not stored: the same offset fetches them again
+                await self._storage_trouble(exc)
+                continue
             offset = updates[-1].update_id + 1
             self._pending.set()
 
     async def handle_forever(self) -> None:
         while True:
             self._pending.clear()
-            while await self.handle_pending():
-                pass
+            try:
+                while await self.handle_pending():
+                    pass
+            except sqlite3.OperationalError as exc:  # rolled back whole: the update stays pending
+                await self._storage_trouble(exc)
+                continue
             await self._pending.wait()
+
+    async def _storage_trouble(self, exc: sqlite3.OperationalError) -> None:
+        """Disk full, database locked by another program, …: nothing was half-written (each step is
+        one transaction); say so plainly and try again shortly, rather than die."""
+        log.error("the database refused a write (%s); nothing was lost, retrying in %s s", exc, STORAGE_RETRY)
+        await asyncio.sleep(STORAGE_RETRY)
 
     async def handle_pending(self, limit: int = 100) -> int:
         rows = await inbox.pending(self.db.read, limit)

@@ -98,3 +98,26 @@ async def test_a_handler_that_fails_keeps_nothing_and_apologises(sandbox, bot, a
     assert "出错了" in apology.text and "没有生效" in apology.text
     assert await project_store.count(db.read) == 0
     assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE error LIKE '%disk on fire%'") == 1
+
+
+async def test_the_token_never_reaches_the_logs(sandbox, settings, db):
+    """A run with Telegram failing in every way it can: the log says what happened, never the token."""
+    from bot.sandbox.server import ApiError
+
+    admin = sandbox.user(ADMIN_ID, "王主任")
+    sandbox.faults.planned = [ApiError(502, "Bad Gateway"), "drop", ApiError(429, "Too Many Requests", 1),
+                              ApiError(400, "Bad Request: can't parse entities")]
+    process = await _bot_process(settings)
+    try:
+        await admin.send("/start")
+        await admin.send("/help")
+        await sandbox.wait_for(lambda: len(admin.sandbox.messages(ADMIN_ID)) >= 1 and not sandbox.faults.planned, 60)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    log = (await process.stderr.read()).decode()
+    token = settings.token.get_secret_value()
+    assert "Bad Gateway" in log or "retry" in log.lower() or "refused" in log  # it did log the trouble
+    assert token not in log and token.split(":")[1] not in log

@@ -1,0 +1,67 @@
+"""When the database refuses writes (disk full, locked by another program) the bot says so in its
+log, keeps nothing half-written, stays up, and does the work once the database takes writes again."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from bot import runtime
+from storage import reports
+from tests.helpers import LIAISON
+
+
+async def _to_summary(liaison) -> None:
+    await liaison.ask("/report")
+    await liaison.tap("JC-2026-001 JC-2026-001 产业园道路")
+    await liaison.ask("1,200")
+    await liaison.tap("✅ 续建")
+    await liaison.ask("主体施工" * 200)
+    await liaison.tap("跳过")
+    assert "请核对" in (await liaison.ask("继续施工" * 200)).text
+
+
+async def test_a_full_disk_keeps_nothing_half_done_and_the_report_lands_later(sandbox, bot, team, db,
+                                                                               monkeypatch, caplog):
+    monkeypatch.setattr(runtime, "STORAGE_RETRY", 0.2)
+    liaison = sandbox.user(LIAISON, "李娜")
+    await _to_summary(liaison)
+    async with db.transaction() as tx:  # the disk is full: not one more page
+        await tx.execute(f"PRAGMA max_page_count = {await tx.scalar('PRAGMA page_count')}")
+    caplog.set_level(logging.ERROR, logger="bot.runtime")
+    query = await liaison.press("✅ 提交")
+    await sandbox.wait_for(lambda: any("database or disk is full" in r.getMessage() for r in caplog.records), 20)
+    project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+    assert await reports.for_period(db.read, project_id, "2026-11") == []  # nothing half-written
+    async with db.transaction() as tx:  # space again
+        await tx.execute("PRAGMA max_page_count = 1073741823")
+    await liaison.answered(query, timeout=30)
+    await sandbox.wait_for(lambda: "已提交" in (liaison.last().text or ""), 30)
+    assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
+
+
+async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, team, db, settings,
+                                                                  monkeypatch, caplog):
+    monkeypatch.setattr(runtime, "STORAGE_RETRY", 0.2)
+    liaison = sandbox.user(LIAISON, "李娜")
+    await _to_summary(liaison)
+    other = sqlite3.connect(settings.db, timeout=0)  # e.g. someone's DB browser, mid-write
+    other.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(runtime.UpdateRunner, "handle", _short_busy(runtime.UpdateRunner.handle, db))
+    caplog.set_level(logging.ERROR, logger="bot.runtime")
+    query = await liaison.press("✅ 提交")
+    await sandbox.wait_for(lambda: any("database is locked" in r.getMessage() for r in caplog.records), 30)
+    other.rollback()
+    other.close()
+    await liaison.answered(query, timeout=30)
+    project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+    await sandbox.wait_for(lambda: "已提交" in (liaison.last().text or ""), 30)
+    assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
+
+
+def _short_busy(handle, db):
+    """The writer waits 0.1 s instead of 10 s for a lock, so the test sees the refusal quickly."""
+    async def shortened(self, update_id, payload):
+        await db._writer.raw.execute("PRAGMA busy_timeout = 100")
+        return await handle(self, update_id, payload)
+    return shortened
