@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 from bot.app import BotProcess
@@ -106,3 +107,32 @@ async def test_fan_out_stays_within_telegrams_limits(sandbox, settings, db):
     assert sandbox.limits.violations == 0
     assert all(len(sandbox.messages(c)) == 1 for c in privates + groups)
     assert seconds >= 350 / 31 - 1  # it did have to pace itself
+
+
+async def test_ten_percent_of_calls_failing_every_way_still_delivers_everything(sandbox, settings, db, caplog):
+    """5xx, 429 with retry_after 1–5 s and dropped connections on 10 % of sends: all arrive, in
+    order; the only repeats are sends whose answer was dropped, each counted and logged."""
+    chats = [7200 + n for n in range(20)]
+    for chat in chats:
+        sandbox.user(chat, f"u{chat}")
+    sandbox.faults.rate, sandbox.faults.kinds, sandbox.faults.retry_after = 0.1, ("429", "500", "drop"), (1, 5)
+    sandbox.faults._random.seed(10)
+    await _queue(db, chats, 5)
+    caplog.set_level(logging.WARNING, logger="bot.sender")
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await _delivered(sandbox, chats, 5)
+        await _settled(db, timeout=60)
+        uncertain = process.sender.uncertain
+    finally:
+        await process.stop()
+    injected = sandbox.faults.injected
+    assert injected.get("429") and injected.get("502") and injected.get("drop")
+    repeats = 0
+    for chat in chats:
+        texts = [m.text for m in sandbox.messages(chat)]
+        assert list(dict.fromkeys(texts)) == [f"第 {n} 条 → {chat}" for n in range(5)]  # all, in order
+        repeats += len(texts) - 5
+    assert repeats == uncertain == injected["drop"]
+    assert sum("may arrive twice" in r.getMessage() for r in caplog.records) == uncertain
+    assert await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") == 0
