@@ -257,3 +257,19 @@ async def test_the_leader_digest_lists_projects_that_turned_red(db, team):
     await run_at(db, "flag-watch", local(2026, 11, 25, 7, 30))
     sent = by_chat(await run_at(db, "leader-daily-digest", local(2026, 11, 25, 8, 30)))
     assert "转为红牌的项目" in sent[LEADER] and "JC-2026-003" in sent[LEADER] and "JC-2026-001" not in sent[LEADER]
+
+
+async def test_groups_subscribed_to_overdue_notices_in_scope_hear_of_escalations(db, team):
+    from storage import groups, people
+
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))  # project JC-2026-001, led by 县交通局
+    async with db.transaction() as tx:
+        transport = await people.ensure_unit(tx, "县交通局")
+        water = await people.ensure_unit(tx, "县水利局")
+        await groups.bind(tx, -6001, "交通群", "unit", str(transport), 1, ["overdue_notices"], datetime.now(UTC))
+        await groups.bind(tx, -6002, "水利群", "unit", str(water), 1, ["overdue_notices"], datetime.now(UTC))
+        await groups.bind(tx, -6003, "快讯群", "all", None, 1, ["monthly_bulletin"], datetime.now(UTC))
+    sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0)))
+    number = (await issues.get(db.read, issue_id)).number
+    assert f"🔺 问题 {number}" in sent[-6001] and "已升级到第 2 级督办" in sent[-6001]
+    assert -6002 not in sent and -6003 not in sent  # another unit's group; a group not subscribed

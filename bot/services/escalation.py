@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.models import Issue, IssueStatus, Person, Role
 from bot.policy import Policy
+from bot.services.groups import tell_overdue
 from bot.services.issues import actions_for, default_deadline, keyboard
 from bot.services.notify import quiet_until, tell
 from bot.workdays import add_working_days, end_of_day, is_working_day
@@ -67,6 +68,7 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
                    issue=issue, reason=reason, urgent=urgent, deliver_after=later)
     await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.escalated_assignee", issue=issue,
                urgent=urgent, deliver_after=later)
+    await tell_overdue(tx, now, issue, "escalated", later)
 
 
 async def _flag(tx: Conn, clock: Clock, issue: Issue) -> None:
@@ -77,6 +79,7 @@ async def _flag(tx: Conn, clock: Clock, issue: Issue) -> None:
     issue = await store.get(tx, issue.id)
     for person in await level_leaders(tx, issue, TOP_LEVEL):
         await tell(tx, now, person, "clock.flagged", issue=issue, urgent=True)
+    await tell_overdue(tx, now, issue, "flagged", None)
 
 
 async def _auto_close(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue) -> None:
