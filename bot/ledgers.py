@@ -1,8 +1,8 @@
 """Excel workbooks as offices keep them: a frozen header, set column widths, amounts in 万元 with
 thousands separators, rates as percentages, flags coloured. Pure: rows in, .xlsx bytes out.
 
-Written with XlsxWriter, made for writing (a 10,000-row ledger in about a second and a half,
-a third of what openpyxl's write-only mode takes); openpyxl reads the sheets people send."""
+Written with XlsxWriter, made for writing (half the time of openpyxl's write-only mode for a
+10,000-row ledger, in constant memory); openpyxl reads the sheets people send."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def ledger_sheet(key: str, columns: Sequence[Column], rows: Iterable[Sequence[ob
 def workbook(sheets: Sequence[Sheet], flag_names: dict[str, str] | None = None,
              tz: ZoneInfo | None = None) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # constant_memory: each row goes to a temporary file as it is written, so a 10,000-row ledger
+    # does not hold 150,000 cells in memory (rows must then come in order, which they do)
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
     header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter",
                               "text_wrap": True, "border": 1})
     formats = {kind: book.add_format({"num_format": pattern}) for kind, pattern in FORMATS.items()}

@@ -29,11 +29,11 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     found = statuses(month, await projects.all_active(conn), await reports.latest_per_project(conn, int(month[:4]), month),
                      await projects.all_milestones(conn), await issues.unfinished(conn), policy, last_day, end)
     reason = _reasons(locale)
-    rows = [(s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
+    rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
              s.project.annual_plan, s.ytd, s.rate, time_share(month), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
-             s.latest.submitted_at if s.latest else None, s.project.liaison) for s in found]
+             s.latest.submitted_at if s.latest else None, s.project.liaison) for s in found)  # streamed
     return await _book([ledger_sheet("progress", ledgers.PROGRESS, rows, locale, freeze=(1, 2))], policy, tz)
 
 
