@@ -32,6 +32,10 @@ def report_period(today: date, policy: MonthlyReportPolicy) -> str:
     return period
 
 
+def previous_month(day: date) -> str:
+    return month_key(date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1))
+
+
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

@@ -13,8 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import delivery
 from bot.context import BotContext
-from bot.jobs.bulletins import previous_month
-from bot.periods import report_period
+from bot.periods import previous_month, report_period
 from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import exports
 

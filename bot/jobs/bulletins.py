@@ -6,13 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.registry import Job, JobContext, at, register
+from bot.periods import previous_month
 from bot.quarterly import quarter_of
 from bot.services.bulletins import compose_monthly, compose_quarterly, post
-
-
-def previous_month(local: datetime) -> str:
-    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
 
 
 def previous_quarter(local: datetime) -> str:

@@ -14,6 +14,7 @@ from bot import ledgers
 from bot.bulletin import BulletinData, month_bounds
 from bot.flags import Reason
 from bot.ledgers import Sheet, ledger_sheet
+from bot.money import WAN
 from bot.periods import time_share
 from bot.policy import Policy
 from bot.services.bulletins import gather
@@ -69,8 +70,8 @@ def _summary(d: BulletinData, locale: str | None) -> list[tuple[str, object]]:
     def item(key: str, value: object) -> tuple[str, object]:
         return messages.label(locale, f"ledger.summary.{key}"), value
 
-    return [item("month", d.month), item("projects", d.projects), item("annual_plan", d.annual_plan / 10_000),
-            item("ytd", d.ytd / 10_000), item("rate", round(d.rate, 1) if d.rate is not None else None),
+    return [item("month", d.month), item("projects", d.projects), item("annual_plan", d.annual_plan / WAN),
+            item("ytd", d.ytd / WAN), item("rate", round(d.rate, 1) if d.rate is not None else None),
             item("time_share", round(d.time_share, 1)), item("starts_due", d.starts_due),
             item("starts_made", d.starts_made), item("completions_due", d.completions_due),
             item("completions_made", d.completions_made), item("issues_opened", d.issues_opened),
