@@ -107,6 +107,8 @@ class UpdateRunner:
                     await self.app.process_update(update)
                 finally:
                     CURRENT_WORK.reset(token)
+                if isinstance(work.error, sqlite3.OperationalError):
+                    raise work.error  # the database's trouble, not the update's: roll back, retry later
                 if work.error is not None:
                     raise HandlerFailed from work.error
                 await inbox.mark_handled(tx, update_id, self.clock.now())

@@ -38,6 +38,7 @@ async def test_a_full_disk_keeps_nothing_half_done_and_the_report_lands_later(sa
     await liaison.answered(query, timeout=30)
     await sandbox.wait_for(lambda: "已提交" in (liaison.last().text or ""), 30)
     assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
+    assert not any("出错了" in (m.text or "") for m in sandbox.messages(LIAISON))  # retried, not refused
 
 
 async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, team, db, settings,
@@ -57,6 +58,7 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
     project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
     await sandbox.wait_for(lambda: "已提交" in (liaison.last().text or ""), 30)
     assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
+    assert not any("出错了" in (m.text or "") for m in sandbox.messages(LIAISON))
 
 
 def _short_busy(handle, db):
