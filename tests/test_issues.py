@@ -184,3 +184,27 @@ async def test_lists_and_todo(sandbox, projects, bot, db):
     assert "可用的筛选" in (await liaison.ask("/issues whatever")).text
     mine = await liaison.ask("/todo")
     assert "2026-11 月报未报送" in mine.text
+
+
+async def test_changing_the_unit_in_the_summary_asks_for_the_person_again(sandbox, projects, bot, db):
+    liaison, head, worker = await _team(sandbox, db)
+    await _raise(liaison)
+    await sandbox.wait_for(lambda: any("新问题待交办" in m.text for m in sandbox.messages(HEAD)))
+    await head.tap("交办")
+    await head.tap("县住建局")
+    await head.tap("钱工")
+    await head.tap("✅ 周建国")
+    await head.ask("协调城关镇一周内完成搬迁")
+    await head.tap("否")
+    await head.tap(next(b for b in head.last().button_labels if b.startswith("按规定期限")))
+    await head.tap("修改责任单位")
+    await head.tap("县交通局")
+    asked = head.last()
+    assert asked.text.startswith("责任人是谁？")
+    assert "钱工" not in asked.button_labels and "赵科长" in asked.button_labels  # the new unit's people
+    await head.tap("赵科长")
+    summary = head.last().text
+    assert "请核对《交办》" in summary and "县交通局" in summary and "赵科长" in summary and "钱工" not in summary
+    await head.tap("✅ 提交")
+    issue = await issues.by_number(db.read, "Q-2026-0001")
+    assert (issue.unit_name, issue.assignee_name) == ("县交通局", "赵科长")

@@ -74,6 +74,7 @@ class Step:
     show: Callable[[Any, Session], Awaitable[str]] | None = None
     preselected: Callable[[Session], Awaitable[str | None]] | None = None
     editable: bool = True
+    resets: tuple[str, ...] = ()  # later steps whose answers no longer hold when this one changes
 
 
 @dataclass(frozen=True)
@@ -269,9 +270,18 @@ class Engine:
 
     # -- moving on ------------------------------------------------------------------------------
     async def _accept(self, flow: Flow, step: Step, value: Any) -> None:
+        if step.name in self.s.draft and self.s.draft[step.name] != value:
+            for name in step.resets:  # e.g. another unit: the person chosen from the old one goes
+                self.s.draft.pop(name, None)
         self.s.draft[step.name] = value
         if self.s.draft.pop("_editing", False) and flow.summary:
-            await self._summarise(flow)
+            again = next((s for s in flow.steps if s.name in step.resets and s.name not in self.s.draft), None)
+            if again is None:
+                await self._summarise(flow)
+                return
+            self.s.draft["_editing"] = True  # ask what was reset, then back to the summary
+            await self._save(flow, again.name)
+            await self._prompt(flow, again)
             return
         await self._advance(flow, flow.index[step.name])
 

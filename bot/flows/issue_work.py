@@ -114,7 +114,7 @@ ASSIGN = register(Flow(
     name="assign_issue",
     commit=_assign,
     steps=[
-        Step("unit", "choice", "issue.ask_unit", choices=_units, show=_show_unit),
+        Step("unit", "choice", "issue.ask_unit", choices=_units, show=_show_unit, resets=("assignee",)),
         Step("assignee", "choice", "issue.ask_assignee", choices=_unit_people, show=_show_person),
         Step("leader", "choice", "issue.ask_leader", choices=_leaders, preselected=_lead_leader,
              show=_show_person),
