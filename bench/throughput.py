@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.scale import sheet
@@ -44,8 +45,6 @@ class Run:
 
 
 async def _seed(db_path: Path, n: int) -> None:
-    from datetime import UTC, datetime
-
     db = await Database.open(db_path)
     try:
         parsed = importing.read_sheet(sheet(n), "projects.xlsx")

@@ -22,6 +22,7 @@ from bot.errors import Refused
 from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.models import GroupChat, Role
+from bot.periods import QUARTER, is_month
 from bot.policy import Policy
 from bot.services import bulletins, exports, people, registry
 from bot.services.groups import describe
@@ -185,7 +186,7 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
         print(f"liaisonbot: --scope {args.scope!r}: use all, unit:NAME, tier:VALUE or level:VALUE")
         return 1
     period = args.month or args.quarter
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])" if args.month else r"\d{4}-Q[1-4]", period):
+    if not (is_month(period) if args.month else QUARTER.fullmatch(period)):
         print(f"liaisonbot: {period!r} is not a month like 2026-10 or a quarter like 2026-Q3")
         return 1
     db = await Database.open(settings.db)
@@ -219,7 +220,7 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
 
 async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     month = getattr(args, "month", None)
-    if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+    if month is not None and not is_month(month):
         print(f"liaisonbot: --month {month!r} is not a month like 2026-10")
         return 1
     db = await Database.open(settings.db)

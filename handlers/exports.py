@@ -6,20 +6,17 @@ month before it."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import delivery
 from bot.context import BotContext
-from bot.periods import previous_month, report_period
+from bot.periods import is_month, previous_month, report_period
 from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import exports
 
 ALIASES = {"progress": "progress", "进度": "progress", "进度台账": "progress", "issues": "issues", "问题": "issues",
            "问题台账": "issues", "bulletin": "bulletin", "快讯": "bulletin", "投资快讯": "bulletin"}
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 async def _permitted(update: Update, ctx: BotContext) -> bool:
@@ -49,7 +46,7 @@ async def export_command(update: Update, ctx: BotContext) -> None:
         return
     kind = ALIASES.get(ctx.args[0].lower())
     month = ctx.args[1] if len(ctx.args) > 1 else (previous if kind == "bulletin" else current)
-    if kind is None or len(ctx.args) > 2 or (kind != "issues" and not MONTH.match(month)):
+    if kind is None or len(ctx.args) > 2 or (kind != "issues" and not is_month(month)):
         await ctx.reply(update, "export.usage", example=current)
         return
     await _send(update, ctx, kind, month)
@@ -57,7 +54,7 @@ async def export_command(update: Update, ctx: BotContext) -> None:
 
 async def export_button(update: Update, ctx: BotContext) -> None:
     parts = update.callback_query.data.split(":")
-    if len(parts) != 3 or parts[1] not in exports.KINDS or (parts[1] != "issues" and not MONTH.match(parts[2])):
+    if len(parts) != 3 or parts[1] not in exports.KINDS or (parts[1] != "issues" and not is_month(parts[2])):
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     if not await _permitted(update, ctx):

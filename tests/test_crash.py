@@ -5,8 +5,10 @@ numbers or events) and every conversation went on where it was."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -144,9 +146,6 @@ async def test_a_thousand_actions_survive_kill_9_exactly_once(sandbox, settings,
 
 
 def _cli(settings, *args: str):
-    import os
-    import sys
-
     env = dict(os.environ, LIAISONBOT_TOKEN=settings.token.get_secret_value(),
                LIAISONBOT_API_BASE_URL=settings.api_base_url, LIAISONBOT_API_FILE_URL=settings.api_file_url,
                LIAISONBOT_DB=str(settings.db))

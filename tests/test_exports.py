@@ -86,11 +86,11 @@ async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
 
 def test_the_command_line_writes_the_ledgers(settings, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LIAISONBOT_DB", str(settings.db))
-    for argv, name in ((["progress", "--month", MONTH], "p.xlsx"), (["issues"], "i.xlsx"),
-                       (["bulletin", "--month", MONTH], "b.xlsx")):
+    for argv, sheets in ((["progress", "--month", MONTH], ["进度台账"]), (["issues"], ["问题台账"]),
+                         (["bulletin", "--month", MONTH], ["概况", "单位排名", "红黄牌", "未报送"])):
         with pytest.raises(SystemExit) as done:
-            main(["export", *argv, str(tmp_path / name)])
-        assert done.value.code == 0 and load_workbook(tmp_path / name).sheetnames
+            main(["export", *argv, str(tmp_path / "ledger.xlsx")])
+        assert done.value.code == 0 and load_workbook(tmp_path / "ledger.xlsx").sheetnames == sheets
     with pytest.raises(SystemExit) as done:
         main(["export", "progress", "--month", "2026-13", str(tmp_path / "x.xlsx")])
     assert done.value.code == 1 and "not a month" in capsys.readouterr().out

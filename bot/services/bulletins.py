@@ -10,6 +10,7 @@ nothing, a group bound meanwhile is composed there and then.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -117,7 +118,8 @@ async def compose_quarterly(conn: Conn, quarter: str, policy: Policy, tz: ZoneIn
     return posts
 
 
-async def post(tx: Conn, now: datetime, kind: str, posts: dict[int, Post], compose) -> int:
+async def post(tx: Conn, now: datetime, kind: str, posts: dict[int, Post],
+               compose: Callable[[list[int]], Awaitable[dict[int, Post]]]) -> int:
     """Queue `posts` to the groups subscribed to `kind` now; `compose(chat_ids)` makes any missing.
     How many groups."""
     chat_ids = await groups.subscribed(tx, kind)
