@@ -1,10 +1,18 @@
-"""The durable update inbox: stored before Telegram is told we have them."""
+"""The durable update inbox: stored (as Telegram sent it) before Telegram is told we have them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Conn, utc_text
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    update_id: int
+    payload: str    # the update's JSON exactly as received
+    attempts: int   # how often handling began before this one
 
 
 async def store(conn: Conn, updates: list[tuple[int, str]], now: datetime) -> None:
@@ -16,12 +24,17 @@ async def store(conn: Conn, updates: list[tuple[int, str]], now: datetime) -> No
     )
 
 
-async def pending(conn: Conn, limit: int = 100) -> list[tuple[int, str]]:
+async def pending(conn: Conn, limit: int = 100) -> list[InboxRow]:
     rows = await conn.all(
-        "SELECT update_id, payload FROM inbox WHERE handled_at IS NULL ORDER BY update_id LIMIT ?",
+        "SELECT update_id, payload, attempts FROM inbox WHERE handled_at IS NULL ORDER BY update_id LIMIT ?",
         (limit,),
     )
-    return [(r["update_id"], r["payload"]) for r in rows]
+    return [InboxRow(r["update_id"], r["payload"], r["attempts"]) for r in rows]
+
+
+async def begin_attempt(conn: Conn, update_id: int) -> None:
+    """Counted in its own commit before handling: a crash mid-way leaves the count behind."""
+    await conn.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
 
 
 async def mark_handled(conn: Conn, update_id: int, now: datetime, error: str | None = None) -> None:
@@ -29,6 +42,25 @@ async def mark_handled(conn: Conn, update_id: int, now: datetime, error: str | N
         "UPDATE inbox SET handled_at = ?, error = ? WHERE update_id = ?",
         (utc_text(now), error, update_id),
     )
+
+
+async def set_aside(conn: Conn, update_id: int, now: datetime, reason: str) -> None:
+    await conn.execute(
+        "UPDATE inbox SET handled_at = ?, error = ?, set_aside = 1 WHERE update_id = ?",
+        (utc_text(now), reason, update_id),
+    )
+
+
+async def last_told(conn: Conn) -> datetime | None:
+    stamp = await conn.scalar("SELECT MAX(told_at) FROM inbox WHERE set_aside = 1")
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+async def mark_told(conn: Conn, now: datetime) -> list[int]:
+    """Every set-aside update the administrators have not heard of, now marked told."""
+    rows = await conn.all("SELECT update_id FROM inbox WHERE set_aside = 1 AND told_at IS NULL ORDER BY update_id")
+    await conn.execute("UPDATE inbox SET told_at = ? WHERE set_aside = 1 AND told_at IS NULL", (utc_text(now),))
+    return [r["update_id"] for r in rows]
 
 
 async def next_offset(conn: Conn) -> int | None:

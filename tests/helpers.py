@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -52,6 +53,13 @@ def csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
     for row in rows:
         lines.append(",".join(str(row.get(f, "")) for f in PROJECT_HEADERS))
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+async def outbox_settled(db, timeout: float = 10.0) -> None:
+    """Until the sender has recorded every delivery (it marks a row just after Telegram answers)."""
+    async with asyncio.timeout(timeout):
+        while await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"):
+            await asyncio.sleep(0.02)
 
 
 async def bind(db, name: str, telegram_id: int, *, role=None, unit: str | None = None) -> int:

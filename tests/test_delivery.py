@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -10,7 +9,7 @@ from bot.app import BotProcess
 from bot.delivery import send_text
 from bot.models import Role
 from storage import people
-from tests.helpers import bind
+from tests.helpers import bind, outbox_settled
 
 NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
 
@@ -26,13 +25,6 @@ async def _delivered(sandbox, chats, per_chat, timeout=120.0):
     await sandbox.wait_for(lambda: all(len(sandbox.messages(c)) >= per_chat for c in chats), timeout)
 
 
-async def _settled(db, timeout: float = 10.0) -> None:
-    """Until the sender has recorded every delivery (it marks a row just after Telegram answers)."""
-    async with asyncio.timeout(timeout):
-        while await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"):
-            await asyncio.sleep(0.02)
-
-
 async def test_faults_are_retried_and_every_message_arrives_once_in_order(sandbox, settings, db):
     chats = [7001 + n for n in range(5)]
     for chat in chats:
@@ -42,7 +34,7 @@ async def test_faults_are_retried_and_every_message_arrives_once_in_order(sandbo
     process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
     try:
         await _delivered(sandbox, chats, 8)
-        await _settled(db)
+        await outbox_settled(db)
     finally:
         await process.stop()
     assert sum(sandbox.faults.injected.values()) > 0
@@ -74,10 +66,10 @@ async def test_a_blocked_user_is_recorded_and_the_admins_told_once(sandbox, sett
     process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
     try:
         await sandbox.wait_for(lambda: len(sandbox.messages(5001)) == 1, 20)
-        await _settled(db)
+        await outbox_settled(db)
         await _queue(db, [6001], 2)  # more for the same person later: no new attempt, no new notice
         process.sender.wake()
-        await _settled(db)
+        await outbox_settled(db)
     finally:
         await process.stop()
     assert "消息无法送达 李娜" in sandbox.messages(5001)[0].text
@@ -122,7 +114,7 @@ async def test_ten_percent_of_calls_failing_every_way_still_delivers_everything(
     process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
     try:
         await _delivered(sandbox, chats, 5)
-        await _settled(db, timeout=60)
+        await outbox_settled(db, timeout=60)
         uncertain = process.sender.uncertain
     finally:
         await process.stop()

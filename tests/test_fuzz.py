@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage import inbox
+from storage.inbox import InboxRow
 from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, WORKER
 
 PEOPLE = [LIAISON, OTHER, HEAD, ADMIN, LEADER, WORKER, 990_001, 990_002]  # two strangers
@@ -99,7 +100,7 @@ async def test_ten_thousand_random_updates(sandbox, bot, team, db, updates):
     async with db.transaction() as tx:
         await inbox.store(tx, rows, bot.clock.now())
     for update_id, payload in rows:
-        await bot.runner.handle(update_id, payload)
+        await bot.runner.handle(InboxRow(update_id, payload, 0))
     failed = await db.read.all("SELECT update_id, error FROM inbox WHERE error IS NOT NULL LIMIT 3")
     assert failed == []  # no update went down the apology path
     refused = await db.read.all("SELECT chat_id, method, error FROM outbox WHERE failed_at IS NOT NULL"

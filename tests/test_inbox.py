@@ -11,7 +11,7 @@ import sys
 from storage import inbox
 from storage import projects as project_store
 from tests.conftest import ADMIN_ID
-from tests.helpers import project_row, xlsx
+from tests.helpers import outbox_settled, project_row, xlsx
 
 
 def _bot_process(settings) -> asyncio.subprocess.Process:
@@ -37,7 +37,7 @@ async def test_kill_between_receipt_and_handling_then_handled_once_after_restart
     finally:
         if process.returncode is None:
             process.kill()
-    assert [uid for uid, _ in await inbox.pending(db.read)] == [update_id]
+    assert [row.update_id for row in await inbox.pending(db.read)] == [update_id]
     assert await project_store.count(db.read) == 0
     sandbox.holds.pop("getFile").set()
 
@@ -121,3 +121,107 @@ async def test_the_token_never_reaches_the_logs(sandbox, settings, db):
     token = settings.token.get_secret_value()
     assert "Bad Gateway" in log or "retry" in log.lower() or "refused" in log  # it did log the trouble
     assert token not in log and token.split(":")[1] not in log
+
+
+# -- updates that cannot be handled ----------------------------------------------------------
+OLD_POLL = {"id": "1", "question": "午饭？", "options": [{"text": "面", "voter_count": 0}],
+            "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
+            "allows_multiple_answers": False}  # options without persistent_id: the library refuses it
+
+
+async def _unreadable(sandbox, user) -> int:
+    message = user._message(user._chat(None), text=None)
+    message["poll"] = OLD_POLL
+    return await user._push("message", message)
+
+
+async def test_an_update_the_library_cannot_read_is_set_aside_and_the_rest_answered(sandbox, settings, db, clock):
+    from bot.app import BotProcess
+
+    admin = sandbox.user(ADMIN_ID, "王主任")
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await admin.ask("/start")
+        before = admin.replies_so_far()
+        bad = await _unreadable(sandbox, admin)
+        await admin.send("/help")
+        await admin.reply(before + 1)
+        texts = [m.text for m in sandbox.messages(ADMIN_ID)[before:]]
+        assert sum("无法处理" in t for t in texts) == 1 and f"编号 {bad}" in texts[0]
+        assert any("项目联络调度机器人" in t for t in texts)  # /help, after the bad one, was answered
+        second = await _unreadable(sandbox, admin)  # within the hour: recorded, not announced again
+        assert "项目联络调度机器人" in (await admin.ask("/help")).text
+    finally:
+        await process.stop()
+    rows = await db.read.all("SELECT update_id, error FROM inbox WHERE set_aside = 1 ORDER BY update_id")
+    assert [r["update_id"] for r in rows] == [bad, second]
+    assert all(r["error"].startswith("unreadable: TypeError") and "persistent_id" in r["error"] for r in rows)
+
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        assert "项目联络调度机器人" in (await admin.ask("/help")).text  # up after a restart, nothing fetched twice
+    finally:
+        await process.stop()
+    assert sum("无法处理" in m.text for m in sandbox.messages(ADMIN_ID)) == 1
+    assert await inbox.pending(db.read) == []
+
+
+class Crash(BaseException):
+    """What kill -9 or an out-of-memory kill does to the process, as far as the inbox can tell."""
+
+
+async def test_an_update_that_crashes_the_process_three_times_is_set_aside(sandbox, settings, db, clock, monkeypatch):
+    import pytest
+    from telegram.ext import Application
+
+    from bot.app import BotProcess
+
+    original = Application.process_update
+
+    async def crashing(self, update):
+        if update.message and update.message.text == "/boom":
+            raise Crash
+        return await original(self, update)
+
+    monkeypatch.setattr(Application, "process_update", crashing)
+    admin = sandbox.user(ADMIN_ID, "王主任")
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await admin.ask("/help")  # the administrator is known, so can be told
+        await outbox_settled(db)
+    finally:
+        await process.stop()
+    boom = await admin.send("/boom")
+    await admin.send("/help")
+    for attempt in range(1, 4):
+        process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
+        try:
+            with pytest.raises(Crash):
+                await asyncio.wait_for(process.wait(), 10)
+        finally:
+            await process.stop()
+        assert await db.read.scalar("SELECT attempts FROM inbox WHERE update_id = ?", (boom,)) == attempt
+        assert admin.replies_so_far() == 1, sandbox.transcript(ADMIN_ID)  # nothing after it was answered either
+
+    process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await admin.reply(3)
+    finally:
+        await process.stop()
+    texts = [m.text for m in sandbox.messages(ADMIN_ID)][1:]
+    assert "出错了" in texts[0]  # the person who sent it is not left without an answer
+    assert "3 次意外退出" in texts[1] and f"编号 {boom}" in texts[1]
+    assert "项目联络调度机器人" in texts[2]
+    row = await db.read.one("SELECT set_aside, error FROM inbox WHERE update_id = ?", (boom,))
+    assert row["set_aside"] == 1 and row["error"].startswith("crashed")
+
+
+async def test_kinds_the_bot_did_not_ask_for_are_passed_over_quietly(sandbox, bot, admin, db):
+    await admin.ask("/start")
+    before = admin.replies_so_far()
+    channel = {"message_id": 1, "date": 1, "chat": {"id": -100123, "type": "channel", "title": "频道"}, "text": "hi"}
+    ignored = sandbox.world.push_update("channel_post", channel)
+    assert "项目联络调度机器人" in (await admin.ask("/help")).text
+    assert admin.replies_so_far() == before + 1
+    row = await db.read.one("SELECT handled_at, error, set_aside FROM inbox WHERE update_id = ?", (ignored,))
+    assert row["handled_at"] is not None and row["error"] is None and row["set_aside"] == 0

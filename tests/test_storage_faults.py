@@ -63,7 +63,7 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
 
 def _short_busy(handle, db):
     """The writer waits 0.1 s instead of 10 s for a lock, so the test sees the refusal quickly."""
-    async def shortened(self, update_id, payload):
+    async def shortened(self, row):
         await db._writer.raw.execute("PRAGMA busy_timeout = 100")
-        return await handle(self, update_id, payload)
+        return await handle(self, row)
     return shortened
