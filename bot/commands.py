@@ -26,6 +26,7 @@ from bot.periods import QUARTER, is_month
 from bot.policy import Policy
 from bot.services import bulletins, exports, people, registry
 from bot.services.groups import describe
+from bot.sheet_limits import check_size
 from bot.settings import Settings
 from messages import render_plain
 from messages.imports import import_report, sheet_error
@@ -71,12 +72,11 @@ def template(path: Path) -> int:
 async def import_projects(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     locale = args.lang or settings.locale
     try:
-        data = args.file.read_bytes()
+        check_size(args.file.stat().st_size)  # before reading it into memory
+        sheet = await asyncio.to_thread(importing.read_sheet, args.file.read_bytes(), args.file.name)
     except OSError as exc:
         print(f"liaisonbot: cannot read {args.file}: {exc.strerror}")
         return 1
-    try:
-        sheet = await asyncio.to_thread(importing.read_sheet, data, args.file.name)
     except importing.SheetError as exc:
         print(sheet_error(locale, exc, plain=True))
         return 1

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -21,6 +22,7 @@ import messages
 from bot.ledgers import Column, Sheet, workbook
 from bot.models import Level, ProjectFields, Stage, Tier
 from bot.money import MoneyError, parse_wan
+from bot.sheet_limits import MAX_COLUMNS, MAX_ROWS, SheetError, check_rows, check_size, check_xlsx
 
 PROJECT_HEADERS = {
     "code": "项目编号", "name": "项目名称", "tier": "项目类别", "level": "项目级别",
@@ -32,8 +34,8 @@ PROJECT_HEADERS = {
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
 MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期"}
 MILESTONE_SHEET = "节点"
-MAX_ROWS = 50_000
 MAX_TEXT = 200
+MAX_QUOTED = 30  # characters of a bad cell's value repeated in an error report
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -41,15 +43,6 @@ _DATE_PATTERNS = (
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SPLIT_UNITS = re.compile(r"[、,，;；/]+")
-
-
-class SheetError(Exception):
-    """The file as a whole is unusable: `kind` is not_spreadsheet, empty, missing_headers, too_many_rows."""
-
-    def __init__(self, kind: str, **details: Any) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.details = details
 
 
 class CellError(BaseModel):
@@ -72,7 +65,13 @@ def _text(value: Any) -> str | None:
 
 
 def _fail(kind: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError(kind, kind, {"value": "" if value is None else str(value)})
+    return PydanticCustomError(kind, kind, {"value": quoted(value)})
+
+
+def quoted(value: Any) -> str:
+    """A cell's value as an error report repeats it: the start of it, however long it was."""
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…"
 
 
 def parse_date(value: Any) -> date | None:
@@ -262,22 +261,42 @@ def _table(rows: list[tuple], headers: dict[str, str], sheet: str | None) -> tup
 
 
 def _read_xlsx(data: bytes) -> tuple[list[tuple], list[tuple] | None]:
+    stream = io.BytesIO(data)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise SheetError("not_spreadsheet") from exc
+    with archive:
+        check_xlsx(archive)
+        try:
+            book = load_workbook(stream, read_only=True, data_only=True)
+        except (KeyError, OSError, TypeError, InvalidFileException, zipfile.BadZipFile, RuntimeError) as exc:
+            raise SheetError("not_spreadsheet") from exc  # a zip that is no workbook, or encrypted
+        except Exception as exc:  # its parts are there but broken
+            raise SheetError("damaged", sheet=None, row=None) from exc
+        try:
+            sheets = book.worksheets
+            if not sheets:
+                raise SheetError("empty", sheet=None)
+            projects = _rows(sheets[0], None)
+            milestones = None
+            for sheet in sheets[1:]:
+                if _normalise_header(sheet.title) in (MILESTONE_SHEET, "milestones"):
+                    milestones = _rows(sheet, MILESTONE_SHEET)
+            return projects, milestones
+        finally:
+            book.close()
+
+
+def _rows(sheet, title: str | None) -> list[tuple]:
+    """Every row (to the limits), or where reading broke off: a damaged cell names its row."""
+    rows: list[tuple] = []
     try:
-        sheets = book.worksheets
-        if not sheets:
-            raise SheetError("empty", sheet=None)
-        projects = [tuple(r) for r in sheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-        milestones = None
-        for sheet in sheets[1:]:
-            if _normalise_header(sheet.title) in (MILESTONE_SHEET, "milestones"):
-                milestones = [tuple(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-        return projects, milestones
-    finally:
-        book.close()
+        for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS):
+            rows.append(tuple(row))
+    except Exception as exc:  # openpyxl meets XML it cannot make sense of
+        raise SheetError("damaged", sheet=title, row=len(rows) + 1) from exc
+    return rows
 
 
 def _read_csv(data: bytes) -> list[tuple]:
@@ -295,10 +314,21 @@ def _read_csv(data: bytes) -> list[tuple]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple] = []
+    try:
+        for row in reader:
+            rows.append(tuple(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:  # a field past the csv module's own limit, a stray quote, …
+        raise SheetError("damaged", sheet=None, row=reader.line_num) from exc
+    check_rows(rows, None)
+    return rows
 
 
 def read_sheet(data: bytes, filename: str) -> ParsedSheet:
+    check_size(len(data))
     name = filename.lower()
     if name.endswith(".csv"):
         project_rows, milestone_rows = _read_csv(data), None
@@ -306,8 +336,6 @@ def read_sheet(data: bytes, filename: str) -> ParsedSheet:
         project_rows, milestone_rows = _read_xlsx(data)
     else:
         raise SheetError("not_spreadsheet")
-    if len(project_rows) > MAX_ROWS + 1:
-        raise SheetError("too_many_rows", limit=MAX_ROWS)
     records, missing = _table(project_rows, PROJECT_HEADERS, None)
     if missing:
         raise SheetError("missing_headers", headers="、".join(missing), sheet=None)
@@ -350,7 +378,7 @@ def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], she
         return None
 
 
-KNOWN_KINDS = {"required", "missing", "not_number", "negative", "bad_date", "bad_choice", "bad_code",
+KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "bad_date", "bad_choice", "bad_code",
                "too_long", "plan_over_total", "end_before_start"}
 
 

@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 WAN = 10_000
 YI = 100_000_000
+MAX_YUAN = 10**14  # 100 万亿元: above any project, and far inside SQLite's 64-bit integers
 
 _UNITS = {"": WAN, "万": WAN, "万元": WAN, "亿": YI, "亿元": YI, "元": 1}
 _PATTERN = re.compile(r"^([+-]?[0-9][0-9,]*(?:\.[0-9]+)?)(万元|亿元|万|亿|元)?$")
 
 
 class MoneyError(ValueError):
-    """`kind` says what is wrong: 'not_number' or 'negative'."""
+    """`kind` says what is wrong: 'not_number', 'negative' or 'too_large'."""
 
     def __init__(self, kind: str, text: str) -> None:
         super().__init__(f"{kind}: {text!r}")
@@ -37,9 +38,14 @@ def parse_wan(text: str | float | Decimal, default_unit: str = "万") -> int:
         except InvalidOperation:
             raise MoneyError("not_number", str(text)) from None
         unit = match.group(2) or default_unit
+    if not number.is_finite():  # 1e309 from a spreadsheet arrives as inf
+        raise MoneyError("not_number", str(text))
     if number < 0:
         raise MoneyError("negative", str(text))
-    return int((number * _UNITS[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    yuan = number * _UNITS[unit]
+    if yuan > MAX_YUAN:
+        raise MoneyError("too_large", str(text))
+    return int(yuan.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def wan(yuan: int) -> str:

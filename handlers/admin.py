@@ -13,11 +13,11 @@ from bot.context import BotContext
 from bot.errors import Refused
 from bot.models import Role
 from bot.permissions import ANYWHERE, Action, allowed
+from bot.sheet_limits import check_size
 from bot.services import people, registry
 from messages.imports import import_report, sheet_error
 from storage import projects as project_store
 
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _role(text: str) -> Role | None:
@@ -69,13 +69,10 @@ async def upload(update: Update, ctx: BotContext) -> None:
         return
     document = update.message.document
     name = document.file_name or "upload"
-    if (document.file_size or 0) > MAX_UPLOAD:
-        await ctx.reply(update, "import.too_big", size_mb=round(document.file_size / 2**20, 1),
-                        limit_mb=MAX_UPLOAD // 2**20)
-        return
-    file = await ctx.bot.get_file(document.file_id)
-    data = bytes(await file.download_as_bytearray())
     try:
+        check_size(document.file_size or 0)  # before downloading it
+        file = await ctx.bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
         sheet = await asyncio.to_thread(importing.read_sheet, data, name)
     except importing.SheetError as exc:
         await ctx.send(update.effective_chat.id, sheet_error(ctx.locale, exc))

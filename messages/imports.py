@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from messages import render, render_plain
 
-MAX_LISTED = 50
+MAX_LISTED = 20  # in a chat: the first ones, then how many more (the header gives the total)
 
 
 def import_report(locale: str, report, *, plain: bool = False, cli: bool = False,
@@ -21,4 +21,5 @@ def import_report(locale: str, report, *, plain: bool = False, cli: bool = False
 
 def sheet_error(locale: str, error, *, plain: bool = False) -> str:
     show = render_plain if plain else render
-    return show(locale, f"import.{error.kind}", **{"sheet": None, "headers": "", "limit": 0, **error.details})
+    defaults = {"sheet": None, "headers": "", "limit": 0, "row": None, "column": None}
+    return show(locale, f"import.{error.kind}", **(defaults | error.details))
