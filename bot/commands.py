@@ -14,7 +14,7 @@ from pathlib import Path
 
 from telegram import Bot
 
-from bot import importing
+from bot import importing, inputs
 from bot.app import BotProcess
 from bot.clock import SystemClock
 from bot.demo import run_demo
@@ -22,12 +22,11 @@ from bot.errors import Refused
 from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.models import GroupChat, Role
-from bot.periods import QUARTER, is_month
 from bot.policy import Policy
 from bot.services import bulletins, exports, people, registry
 from bot.services.groups import describe
-from bot.sheet_limits import check_size
 from bot.settings import Settings
+from bot.sheet_limits import check_size
 from messages import render_plain
 from messages.imports import import_report, sheet_error
 from storage import Database, job_runs
@@ -185,9 +184,9 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
     if kind not in ("all", "unit", "tier", "level") or (kind != "all" and not value):
         print(f"liaisonbot: --scope {args.scope!r}: use all, unit:NAME, tier:VALUE or level:VALUE")
         return 1
-    period = args.month or args.quarter
-    if not (is_month(period) if args.month else QUARTER.fullmatch(period)):
-        print(f"liaisonbot: {period!r} is not a month like 2026-10 or a quarter like 2026-Q3")
+    period = inputs.month(args.month) if args.month else inputs.quarter(args.quarter)
+    if period is None:
+        print(f"liaisonbot: {args.month or args.quarter!r} is not a month like 2026-10 or a quarter like 2026-Q3")
         return 1
     db = await Database.open(settings.db)
     try:
@@ -220,7 +219,7 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
 
 async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     month = getattr(args, "month", None)
-    if month is not None and not is_month(month):
+    if month is not None and inputs.month(month) is None:
         print(f"liaisonbot: --month {month!r} is not a month like 2026-10")
         return 1
     db = await Database.open(settings.db)

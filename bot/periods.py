@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 from functools import cache
 
 from bot.policy import MonthlyReportPolicy
-
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-QUARTER = re.compile(r"\d{4}-Q[1-4]")
-
-
-def is_month(text: str) -> bool:
-    """A month as people type it for reports and ledgers: 2026-10."""
-    return MONTH.fullmatch(text) is not None
 
 
 def month_key(day: date) -> str:

@@ -13,11 +13,10 @@ from bot.context import BotContext
 from bot.errors import Refused
 from bot.models import Role
 from bot.permissions import ANYWHERE, Action, allowed
-from bot.sheet_limits import check_size
 from bot.services import people, registry
+from bot.sheet_limits import check_size
 from messages.imports import import_report, sheet_error
 from storage import projects as project_store
-
 
 
 def _role(text: str) -> Role | None:

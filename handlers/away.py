@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
+from bot import inputs
 from bot.context import BotContext
 from bot.errors import Refused
-from bot.importing import parse_date
 from bot.services import people
 
 private = filters.ChatType.PRIVATE
@@ -17,14 +17,12 @@ async def away(update: Update, ctx: BotContext) -> None:
     if not ctx.args:
         await ctx.reply(update, "away.usage", person=ctx.person)
         return
+    env = ctx.env
     try:
-        until = parse_date(ctx.args[0])
+        until = inputs.chat_date(ctx.args[0], ctx.now.astimezone(env.settings.tz).date())
     except ValueError:
-        until = None
-    if until is None:
         await ctx.reply(update, "flow.bad_date", value=ctx.args[0][:30])
         return
-    env = ctx.env
     try:
         delegate = await people.set_away(ctx.tx, env.clock, env.settings.tz, ctx.person, until,
                                          " ".join(ctx.args[1:]) or None)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import delivery
+from bot import delivery, inputs
 from bot.context import BotContext
-from bot.periods import is_month, previous_month, report_period
+from bot.periods import previous_month, report_period
 from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import exports
 
@@ -45,8 +45,8 @@ async def export_command(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, "export.choose", delivery.inline_keyboard(rows))
         return
     kind = ALIASES.get(ctx.args[0].lower())
-    month = ctx.args[1] if len(ctx.args) > 1 else (previous if kind == "bulletin" else current)
-    if kind is None or len(ctx.args) > 2 or (kind != "issues" and not is_month(month)):
+    month = inputs.month(ctx.args[1]) if len(ctx.args) > 1 else (previous if kind == "bulletin" else current)
+    if kind is None or len(ctx.args) > 2 or (kind != "issues" and month is None):
         await ctx.reply(update, "export.usage", example=current)
         return
     await _send(update, ctx, kind, month)
@@ -54,7 +54,7 @@ async def export_command(update: Update, ctx: BotContext) -> None:
 
 async def export_button(update: Update, ctx: BotContext) -> None:
     parts = update.callback_query.data.split(":")
-    if len(parts) != 3 or parts[1] not in exports.KINDS or (parts[1] != "issues" and not is_month(parts[2])):
+    if len(parts) != 3 or parts[1] not in exports.KINDS or (parts[1] != "issues" and inputs.month(parts[2]) is None):
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     if not await _permitted(update, ctx):

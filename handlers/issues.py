@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import inputs
 from bot.context import BotContext
 from bot.errors import Refused
 from bot.flows.engine import Engine
@@ -67,11 +68,10 @@ async def todo(update: Update, ctx: BotContext) -> None:
 
 async def issue_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
-    try:
-        _, issue_id, code = query.data.split(":")
-        action = service.ACTIONS_BY_CODE[code]
-        issue_id = int(issue_id)
-    except (ValueError, KeyError):
+    _, _, rest = query.data.partition(":")
+    id_text, _, code = rest.partition(":")
+    issue_id, action = inputs.row_id(id_text), service.ACTIONS_BY_CODE.get(code)
+    if issue_id is None or action is None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     try:

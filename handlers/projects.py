@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import inputs
 from bot.context import BotContext
 from bot.delivery import inline_keyboard
 from bot.models import Role
@@ -43,9 +44,8 @@ async def list_projects(update: Update, ctx: BotContext) -> None:
 
 
 async def turn_page(update: Update, ctx: BotContext) -> None:
-    try:
-        page = int(update.callback_query.data.split(":")[1])
-    except (IndexError, ValueError):
+    page = inputs.page(update.callback_query.data.partition(":")[2])
+    if page is None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     text, keyboard = await _page(ctx, page)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from bot import inputs
 from bot.flows.engine import Choice, InputError, Step
 from bot.flows.session import Session
-from bot.importing import parse_date
 from bot.models import Project
 from storage import projects
 
@@ -71,11 +71,9 @@ async def required_text(text: str, s: Session) -> str:
 
 async def future_date(text: str, s: Session) -> str:
     try:
-        parsed = parse_date(text.strip())
+        parsed = inputs.chat_date(text, s.today)
     except ValueError:
-        parsed = None
-    if parsed is None:
-        raise InputError("flow.bad_date", value=text.strip())
+        raise InputError("flow.bad_date", value=text.strip()[:30]) from None
     if parsed < s.today:
         raise InputError("flow.date_past", value=parsed.isoformat())
     return parsed.isoformat()

@@ -160,8 +160,8 @@ class World:
             f = self.files[message.document]
             data["document"] = {"file_id": f.file_id, "file_unique_id": f.unique_id,
                                 "file_name": f.name, "file_size": len(f.data)}
-        if message.reply_markup:
-            data["reply_markup"] = message.reply_markup
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            data["reply_markup"] = message.reply_markup  # Telegram shows only inline keyboards here
         return data
 
     # -- the Bot API ----------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""Forged and out-of-range input: a plain answer, never the apology, never a traceback in the log."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+
+from bot import inputs
+from tests.helpers import LIAISON
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-12-20", date(2026, 12, 20)), ("2026/12/20", date(2026, 12, 20)), ("2026年12月20日", date(2026, 12, 20)),
+    ("2026.12.20", date(2026, 12, 20)), ("１２月２０日", date(2026, 12, 20)), ("12-20", date(2026, 12, 20)),
+    ("3-1", date(2027, 3, 1)),  # passed this year: the next one
+    ("2-29", date(2028, 2, 29)),
+])
+def test_chat_dates(text, expected):
+    assert inputs.chat_date(text, date(2026, 11, 20)) == expected
+
+
+@pytest.mark.parametrize("text", ["47000", "0000-01-01", "9999-12-31", "2026-02-30", "2-30", "明天", "", "12"])
+def test_chat_dates_refused(text):
+    with pytest.raises(ValueError):
+        inputs.chat_date(text, date(2026, 11, 20))
+
+
+def test_ids_months_and_quarters_in_range():
+    assert inputs.row_id("42") == 42
+    assert [inputs.row_id(t) for t in ("0", "-1", "9223372036854775808", "1e3", "٣", "")] == [None] * 6
+    assert inputs.month("2026-10") == "2026-10"
+    assert [inputs.month(t) for t in ("0000-01", "2026-13", "2026-1", "10000-01")] == [None] * 4
+    assert inputs.quarter("2026-q3") == "2026-Q3" and inputs.quarter("0000-Q1") is None
+
+
+async def test_forged_buttons_and_arguments_get_plain_refusals(sandbox, bot, team, db, caplog):
+    caplog.set_level(logging.ERROR)
+    admin = sandbox.user(5001, "王主任")
+    liaison = sandbox.user(LIAISON, "李娜")
+    card = await liaison.ask("/help")
+    stale = "这个按钮已过期，请使用最新的消息。"
+    for data in (f"i:{2**63}:ack", f"i:{2**64}:ack", "i:-1:ack", f"p:{2**63}", "p:99999999", "x:bulletin:0000-01"):
+        assert await liaison.answered(await liaison.press_data(data, card)) == stale
+    assert "用法" in (await admin.ask("/export bulletin 0000-01")).text
+    assert "用法" in (await admin.ask("/export progress 2026-13")).text
+    assert "无法识别日期“47000”" in (await liaison.ask("/away 47000")).text
+    assert "无法识别日期“0000-01-01”" in (await liaison.ask("/away 0000-01-01")).text
+    assert not any("出错了" in (m.text or "") for chat in (admin.id, LIAISON) for m in sandbox.messages(chat))
+    assert [r.getMessage() for r in caplog.records] == []
+    assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE error IS NOT NULL") == 0
