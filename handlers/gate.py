@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 import messages
 from bot.context import BotContext
 from bot.permissions import ANYWHERE, Action, allowed
-from bot.services import people
+from bot.services import groups, people
 
 
 def _command(update: Update) -> str | None:
@@ -45,7 +45,8 @@ async def identify(update: Update, ctx: BotContext) -> None:
         if command is None:
             raise ApplicationHandlerStop  # group chatter is not for us
         if ctx.person is None or not allowed(ctx.person, Action.bind, ANYWHERE):
-            await ctx.reply(update, "refuse.not_admin")
+            if await groups.refusal_due(ctx.tx, ctx.now, chat.id, user.id):
+                await ctx.reply(update, "refuse.group_not_admin", minutes=groups.REFUSAL_QUIET.seconds // 60)
             raise ApplicationHandlerStop
         return
     if update.edited_message:

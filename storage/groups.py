@@ -46,3 +46,16 @@ async def subscribed(conn: Conn, kind: str) -> list[int]:
         "SELECT g.chat_id FROM group_chats g JOIN group_subscriptions s ON s.chat_id = g.chat_id"
         " WHERE s.kind = ? AND g.unreachable IS NULL ORDER BY g.chat_id", (kind,))
     return [r["chat_id"] for r in rows]
+
+
+async def last_refusal(conn: Conn, chat_id: int, telegram_id: int) -> datetime | None:
+    stamp = await conn.scalar("SELECT at FROM group_refusals WHERE chat_id = ? AND telegram_id = ?",
+                              (chat_id, telegram_id))
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+async def record_refusal(conn: Conn, chat_id: int, telegram_id: int, now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO group_refusals (chat_id, telegram_id, at) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id, telegram_id) DO UPDATE SET at = excluded.at",
+        (chat_id, telegram_id, utc_text(now)))

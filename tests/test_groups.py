@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from storage import groups
 from tests.helpers import ADMIN, LIAISON
 
@@ -58,3 +60,20 @@ async def test_the_bot_removed_from_a_group_is_recorded(sandbox, db, team, bot):
     await sandbox.bot_membership(admin, GROUP, "member")
     await admin.ask("/help")
     assert (await groups.get(db.read, GROUP)).unreachable is None
+
+
+async def test_a_playful_member_draws_one_refusal_per_quiet_period(sandbox, db, team, bot, clock):
+    admin = sandbox.user(ADMIN, "王主任")
+    liaison = sandbox.user(LIAISON, "李娜")
+    sandbox.group(GROUP, "项目群")
+    for n in range(200):
+        await liaison.send(f"/bind {n}", chat_id=GROUP)
+    await admin.send("/subscriptions", chat_id=GROUP)  # answered after all 200 were handled
+    await sandbox.wait_for(lambda: any("尚未绑定" in m.text for m in sandbox.messages(GROUP)))
+    texts = [m.text for m in sandbox.messages(GROUP)]
+    assert len(texts) == 2 and "10 分钟内不再重复提示" in texts[0] and "尚未绑定" in texts[1]
+    clock.advance(timedelta(minutes=10))
+    await liaison.send("/bind", chat_id=GROUP)
+    await admin.send("/subscriptions", chat_id=GROUP)
+    await sandbox.wait_for(lambda: sum("尚未绑定" in m.text for m in sandbox.messages(GROUP)) == 2)
+    assert sum("只有项目中心管理员" in m.text for m in sandbox.messages(GROUP)) == 2

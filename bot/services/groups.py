@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import messages
 from bot import delivery
@@ -13,6 +13,8 @@ from bot.models import GroupChat, Issue, Person, Role
 from storage import groups, people, projects
 from storage.db import Conn
 
+REFUSAL_QUIET = timedelta(minutes=10)  # after refusing a person in a group, silence this long
+
 
 async def bind(tx: Conn, clock: Clock, actor: Person, chat_id: int, title: str, scope_kind: str,
                scope_value: str | None, kinds: list[str]) -> GroupChat:
@@ -21,6 +23,17 @@ async def bind(tx: Conn, clock: Clock, actor: Person, chat_id: int, title: str, 
     await groups.bind(tx, chat_id, title, scope_kind, None if scope_kind == "all" else scope_value,
                       actor.id, [k for k in groups.KINDS if k in kinds], clock.now())
     return await groups.get(tx, chat_id)
+
+
+async def refusal_due(tx: Conn, now: datetime, chat_id: int, telegram_id: int) -> bool:
+    """Whether to refuse a member's command in a group out loud: the first time, then not again
+    for REFUSAL_QUIET. Groups drain slowly (20 messages a minute), so refusals must not queue
+    ahead of the notices the group is for, however playful a member is."""
+    last = await groups.last_refusal(tx, chat_id, telegram_id)
+    if last is not None and now - last < REFUSAL_QUIET:
+        return False
+    await groups.record_refusal(tx, chat_id, telegram_id, now)
+    return True
 
 
 async def describe(conn: Conn, group: GroupChat | None, locale: str | None) -> str:
