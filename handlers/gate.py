@@ -26,7 +26,8 @@ async def identify(update: Update, ctx: BotContext) -> None:
         raise ApplicationHandlerStop
     env = ctx.env
     ctx.person = await people.identify(ctx.tx, env.clock, env.settings.admin_ids, user.id,
-                                       user.full_name, messages.locale_for(user.language_code, env.settings.locale))
+                                       user.full_name, messages.locale_for(user.language_code, env.settings.locale),
+                                       wrote=update.my_chat_member is None)
     ctx.locale = (ctx.person.locale if ctx.person else None) or messages.locale_for(
         user.language_code, env.settings.locale)
     command = _command(update)

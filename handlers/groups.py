@@ -11,8 +11,9 @@ from bot.context import BotContext
 from bot.flows import bind_group  # noqa: F401 (registers the flow)
 from bot.flows.engine import Engine
 from bot.services import groups as service
+from bot.services import reach
 from handlers.flows import session
-from storage import groups, reachability
+from storage import groups
 
 in_groups = filters.ChatType.GROUPS
 _GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
@@ -37,11 +38,13 @@ async def subscriptions(update: Update, ctx: BotContext) -> None:
 
 
 async def membership(update: Update, ctx: BotContext) -> None:
+    """A person blocked (or unblocked) the bot; a group removed (or added) it."""
     change: ChatMemberUpdated = update.my_chat_member
     if change.new_chat_member.status in _GONE:
-        await reachability.mark_unreachable(ctx.tx, change.chat.id, "bot removed from the group")
+        reason = "bot removed from the group" if change.chat.id < 0 else "blocked the bot"
+        await reach.lost(ctx.tx, ctx.now, change.chat.id, reason)
     else:
-        await groups.back_in(ctx.tx, change.chat.id)
+        await reach.regained(ctx.tx, change.chat.id)
 
 
 HANDLERS = [

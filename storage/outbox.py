@@ -105,6 +105,14 @@ async def mark_failed(conn: Conn, row_id: int, error: str, now: datetime) -> Non
     )
 
 
+async def pending_for_chat(conn: Conn, chat_id: int) -> list[OutboxRow]:
+    """Everything not yet delivered to a chat, due or deferred, in order (files left out)."""
+    rows = await conn.all(
+        f"SELECT id, chat_id, method, payload, urgent, attempts, NULL AS attachment, attachment_field,"
+        f" attachment_name FROM outbox WHERE chat_id = ? AND {_PENDING} ORDER BY id", (chat_id,))
+    return [_row(r) for r in rows]
+
+
 async def fail_pending_for_chat(conn: Conn, chat_id: int, error: str, now: datetime) -> int:
     return await conn.rowcount(
         f"UPDATE outbox SET failed_at = ?, error = ? WHERE chat_id = ? AND {_PENDING}",

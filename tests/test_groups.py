@@ -54,8 +54,9 @@ async def test_the_bot_removed_from_a_group_is_recorded(sandbox, db, team, bot):
     await admin.tap("全部项目", chat_id=GROUP)
     await admin.tap("完成", chat_id=GROUP)
     await admin.tap("✅ 提交", chat_id=GROUP)
+    before = admin.replies_so_far()
     await sandbox.bot_membership(admin, GROUP, "kicked")
-    await admin.ask("/help")  # handled after the membership change
+    assert "无法送达群“项目群”" in (await admin.reply(before)).text  # the administrators are told
     assert (await groups.get(db.read, GROUP)).unreachable == "bot removed from the group"
     await sandbox.bot_membership(admin, GROUP, "member")
     await admin.ask("/help")

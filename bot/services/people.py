@@ -121,10 +121,12 @@ async def _redeem(tx: Conn, clock: Clock, code: str, telegram_id: int,
 
 
 async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_id: int,
-                   full_name: str, locale: str | None) -> Person | None:
-    """The person behind a Telegram account; ADMIN_IDS become administrators on first contact."""
+                   full_name: str, locale: str | None, wrote: bool = True) -> Person | None:
+    """The person behind a Telegram account; ADMIN_IDS become administrators on first contact.
+    `wrote`: a message or a button from them shows they can be reached again (blocking the bot
+    is an update from them too, and shows the opposite)."""
     person = await people.by_telegram(tx, telegram_id)
-    if person is not None and person.unreachable:
+    if wrote and person is not None and person.unreachable:
         await reachability.mark_reachable(tx, telegram_id)
     if person is None and telegram_id in admin_ids:
         person_id = await people.create(tx, full_name or str(telegram_id), clock.now(),
