@@ -124,10 +124,10 @@ class OutboxSender:
     async def _deliver(self, row: OutboxRow) -> bool:
         """Send one row; True if the chat may go on to its next row now (a chat that turns out
         unreachable fails all its queue and stops here)."""
-        if row.method in _COUNTED:
-            await self.limits.chat(row.chat_id).acquire()
         if row.method != "answerCallbackQuery":
             await self.limits.overall.acquire()
+        if row.method in _COUNTED:  # the chat's token last: nothing delays the send after taking it,
+            await self.limits.chat(row.chat_id).acquire()  # so a chat's sends keep the spacing it set
         params = dict(row.params)
         if row.attachment is not None:
             params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)

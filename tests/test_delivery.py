@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from bot.app import BotProcess
 from bot.delivery import send_text
 from bot.models import Role
+from bot.sandbox.server import RateLimits
+from bot.sender import Limits
 from storage import people
 from tests.helpers import bind, outbox_settled
 
@@ -99,6 +101,27 @@ async def test_fan_out_stays_within_telegrams_limits(sandbox, settings, db):
     assert sandbox.limits.violations == 0
     assert all(len(sandbox.messages(c)) == 1 for c in privates + groups)
     assert seconds >= 350 / 31 - 1  # it did have to pace itself
+
+
+async def test_three_hundred_sends_to_one_person_draw_no_429(sandbox, settings, db):
+    """Our per-chat pace sits a little under Telegram's and its token is the last wait before a
+    send, so timing skew never crosses the limit, even while 200 other chats crowd the overall
+    one. Both limits run 20 times faster than Telegram's, which makes skew matter more, not less."""
+    speed = 20
+    sandbox.limits = RateLimits(enforce=True, speed=speed)
+    crowd = [8000 + n for n in range(200)]  # others waiting for the overall limit at the same time
+    for chat in [8800, *crowd]:
+        sandbox.user(chat, f"u{chat}")
+    await _queue(db, [8800], 300)
+    await _queue(db, crowd, 20)
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False, limits=Limits(speed=speed)).start()
+    try:
+        await _delivered(sandbox, crowd, 20, timeout=90)
+        await _delivered(sandbox, [8800], 300, timeout=90)
+    finally:
+        await process.stop()
+    assert sandbox.limits.violations == 0
+    assert [m.text for m in sandbox.messages(8800)] == [f"第 {n} 条 → 8800" for n in range(300)]
 
 
 async def test_ten_percent_of_calls_failing_every_way_still_delivers_everything(sandbox, settings, db, caplog):
