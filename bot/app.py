@@ -12,11 +12,12 @@ import handlers
 import messages
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Env
-from bot.models import Role
+from bot.models import Person, Role
 from bot.policy import Policy, load_policy
 from bot.runtime import UpdateRunner
 from bot.scheduler import Scheduler
 from bot.sender import Limits, OutboxSender
+from bot.services import personnel
 from bot.settings import Settings
 from storage import Database
 from storage import people as people_store
@@ -24,7 +25,7 @@ from storage import people as people_store
 log = logging.getLogger(__name__)
 
 USER_COMMANDS = ("report", "weekly", "raise", "todo", "projects", "issues", "away", "cancel", "help")
-ADMIN_COMMANDS = ("todo", "projects", "issues", "export", "invite", "template", "cancel", "help")
+ADMIN_COMMANDS = ("todo", "projects", "issues", "export", "invite", "person", "template", "cancel", "help")
 
 
 def build_application(settings: Settings, env: Env) -> Application:
@@ -68,7 +69,8 @@ class BotProcess:
                                    limits=self._limits)
         self.runner = UpdateRunner(self.app, self.db, self.clock, self.sender, self._poll_timeout)
         await self.app.start()
-        await self.register_commands()
+        removed = await self._sync_admins()
+        await self.register_commands(removed)
         await self.runner.prune()
         if self._schedule:
             self.scheduler = Scheduler(self.app, self.db, self.policy, self.settings.tz, self.clock, self.sender)
@@ -78,8 +80,21 @@ class BotProcess:
             self._tasks.append(asyncio.create_task(coroutine))
         return self
 
-    async def register_commands(self) -> None:
+    async def _sync_admins(self) -> list[Person]:
+        """LIAISONBOT_ADMIN_IDS is the whole truth about administrators, at every start."""
+        async with self.db.transaction() as tx:
+            removed, added = await personnel.sync_admins(tx, self.clock.now(), self.settings.admin_ids)
+        for person in removed:
+            log.warning("%s is no longer an administrator (not in LIAISONBOT_ADMIN_IDS)", person.name)
+        for person in added:
+            log.warning("%s is an administrator (LIAISONBOT_ADMIN_IDS)", person.name)
+        return removed
+
+    async def register_commands(self, former_admins: list[Person]) -> None:
         bot = self.app.bot
+        for person in former_admins:  # their menu loses the administrators' commands
+            if person.telegram_id:
+                await bot.delete_my_commands(scope=BotCommandScopeChat(person.telegram_id))
         for locale in messages.LOCALES:
             commands = [BotCommand(c, messages.label(locale, f"commands.{c}")) for c in USER_COMMANDS]
             await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),

@@ -15,6 +15,9 @@ liaison officers (联络员) report progress, raise blocking issues (受阻问�
 Settings come from LIAISONBOT_* environment variables or a .env file (see README)."""
 
 
+ROLES = ["leader", "unit_head", "liaison", "member"]  # administrators come from LIAISONBOT_ADMIN_IDS
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaisonbot", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -38,10 +41,21 @@ def _parser() -> argparse.ArgumentParser:
     inv = sub.add_parser("invite", help="create a one-time invite (邀请) link for a person",
                          description="Create a single-use invite code (valid 7 days by default) and print its deep link.")
     inv.add_argument("--name", required=True, help="the person's name (姓名)")
-    inv.add_argument("--role", required=True, choices=["admin", "leader", "unit_head", "liaison", "member"],
-                     help="admin 管理员, leader 包联领导, unit_head 单位负责人, liaison 联络员, member 责任单位人员")
+    inv.add_argument("--role", required=True, choices=ROLES,
+                     help="leader 包联领导, unit_head 单位负责人, liaison 联络员, member 责任单位人员"
+                          " (administrators are LIAISONBOT_ADMIN_IDS)")
     inv.add_argument("--project", help="项目编号: makes a liaison or leader that project's own")
     inv.add_argument("--unit", help="the person's unit (单位), created if new")
+    person = sub.add_parser("person", help="show a person, or change their roles and account (recorded)")
+    person_sub = person.add_subparsers(dest="what", required=True, metavar="WHAT")
+    for name, text in (("show", "roles, account, open work and the record of changes"),
+                       ("revoke", "take one role away"), ("role", "make this their only role"),
+                       ("unlink", "unlink their Telegram account (a new invite can link one)"),
+                       ("deactivate", "they left: every role taken, the account unlinked, open work listed")):
+        action = person_sub.add_parser(name, help=text)
+        action.add_argument("name", help="姓名, or #id where names are shared")
+        if name in ("revoke", "role"):
+            action.add_argument("role", choices=ROLES)
     jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one for an explicit instant")
     jobs_sub = jobs.add_subparsers(dest="what", required=True, metavar="WHAT")
     jobs_sub.add_parser("list", help="name, schedule, last run, next run")
@@ -74,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "template", "import", "invite", "jobs", "bulletin", "export")
+    quiet = args.command in ("demo", "template", "import", "invite", "person", "jobs", "bulletin", "export")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -102,7 +116,8 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return await commands.run(settings, policy)
     if args.command == "template":
         return commands.template(args.file)
-    handler = {"import": commands.import_projects, "invite": commands.invite, "jobs": commands.jobs,
+    handler = {"import": commands.import_projects, "invite": commands.invite, "person": commands.person,
+               "jobs": commands.jobs,
                "bulletin": commands.bulletin, "export": commands.export,
                "migrate": commands.migrate, "backup": commands.backup}[args.command]
     return await handler(settings, policy, args)

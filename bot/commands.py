@@ -23,7 +23,7 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.registry import run_job
 from bot.models import GroupChat, Role
 from bot.policy import Policy
-from bot.services import bulletins, exports, people, registry
+from bot.services import bulletins, exports, people, personnel, registry
 from bot.services.groups import describe
 from bot.settings import Settings
 from bot.sheet_limits import check_size
@@ -140,6 +140,37 @@ async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -
     finally:
         await db.close()
     print(f"backed up {settings.db} to {args.file}")
+    return 0
+
+
+async def person(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    """`liaisonbot person show|revoke|role|unlink|deactivate NAME [ROLE]`, recorded as the command line's."""
+    locale, actor = settings.locale, personnel.Actor(None, "cli")
+    db = await Database.open(settings.db)
+    try:
+        async with db.transaction() as tx:
+            now = SystemClock().now()
+            target = await personnel.find(tx, args.name)
+            if args.what == "show":
+                card = await personnel.card(tx, target)
+                text = render_plain(locale, "people.card", c=card, roles=[r.value for r in Role if r in target.roles])
+            elif args.what in ("revoke", "role"):
+                change = personnel.revoke if args.what == "revoke" else personnel.set_role
+                changed = await change(tx, now, actor, target, Role(args.role))
+                text = render_plain(locale, f"people.{'revoked' if args.what == 'revoke' else 'role_set'}",
+                                    person=changed, role=args.role)
+            elif args.what == "unlink":
+                text = render_plain(locale, "people.unlinked",
+                                    person=await personnel.unlink(tx, now, actor, settings.admin_ids, target))
+            else:
+                work = await personnel.deactivate(tx, now, actor, settings.admin_ids, target)
+                text = render_plain(locale, "people.deactivated", name=target.name, work=work)
+    except Refused as refused:
+        print(render_plain(locale, refused.key, **refused.values))
+        return 1
+    finally:
+        await db.close()
+    print(text)
     return 0
 
 

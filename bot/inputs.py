@@ -8,6 +8,9 @@ import re
 import unicodedata
 from datetime import date
 
+import messages
+from bot.models import Role
+
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years a report, a ledger or a deadline can be about
 MAX_ID = 2**63 - 1                  # SQLite's INTEGER
 MAX_PAGE = 10_000
@@ -18,6 +21,15 @@ _FULL_DATE = (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{4})/(
               re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"))
 _MONTH_DAY = (re.compile(r"(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{1,2})/(\d{1,2})"),
               re.compile(r"(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{1,2})\.(\d{1,2})"))
+
+
+def role(text: str) -> Role | None:
+    """A role by its identifier (liaison) or its name in either language (联络员)."""
+    for candidate in Role:
+        if text.lower() == candidate.value or any(text == messages.label(locale, f"role.{candidate.value}")
+                                                  for locale in messages.LOCALES):
+            return candidate
+    return None
 
 
 def row_id(text: str) -> int | None:

@@ -58,6 +58,7 @@ class Person(_Model):
     away_until: datetime | None = None
     delegate_id: int | None = None
     away_redirected: int = 0
+    active: bool = True
 
     def away_at(self, instant: datetime) -> bool:
         return self.away_until is not None and instant <= self.away_until

@@ -34,6 +34,7 @@ class Action(StrEnum):
     import_projects = "import"
     export = "export"
     bind = "bind"
+    manage_people = "manage_people"  # revoke or change roles, unlink accounts, deactivate
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -57,6 +58,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.import_projects: frozenset({"admin:any"}),
     Action.export: frozenset({"admin:any", "leader:any"}),
     Action.bind: frozenset({"admin:any"}),
+    Action.manage_people: frozenset({"admin:any"}),
 }
 
 

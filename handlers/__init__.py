@@ -3,12 +3,24 @@
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers import admin, away, exports, fallback, flows, gate, groups, issues, projects, start
+from handlers import (
+    admin,
+    away,
+    exports,
+    fallback,
+    flows,
+    gate,
+    groups,
+    issues,
+    people,
+    projects,
+    start,
+)
 
 
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, gate.identify), group=-1)
-    for module in (start, admin, away, groups, projects, issues, exports, flows, fallback):
+    for module in (start, admin, people, away, groups, projects, issues, exports, flows, fallback):
         for handler in module.HANDLERS:
             app.add_handler(handler)
     app.add_error_handler(fallback.on_error)

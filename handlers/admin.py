@@ -7,8 +7,7 @@ import asyncio
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-import messages
-from bot import delivery, importing
+from bot import delivery, importing, inputs
 from bot.context import BotContext
 from bot.errors import Refused
 from bot.models import Role
@@ -17,14 +16,6 @@ from bot.services import people, registry
 from bot.sheet_limits import check_size
 from messages.imports import import_report, sheet_error
 from storage import projects as project_store
-
-
-def _role(text: str) -> Role | None:
-    for role in Role:
-        if text.lower() == role.value or any(text == messages.label(l, f"role.{role.value}")
-                                             for l in messages.LOCALES):
-            return role
-    return None
 
 
 async def _refused(update: Update, ctx: BotContext, action: Action) -> bool:
@@ -37,12 +28,12 @@ async def _refused(update: Update, ctx: BotContext, action: Action) -> bool:
 async def invite(update: Update, ctx: BotContext) -> None:
     if await _refused(update, ctx, Action.invite):
         return
-    roles = [r.value for r in Role]
+    roles = [r.value for r in Role if r is not Role.admin]  # administrators: LIAISONBOT_ADMIN_IDS
     if len(ctx.args) < 2:
         await ctx.reply(update, "invite.usage", roles=roles)
         return
     name, role_text, *rest = ctx.args
-    role = _role(role_text)
+    role = inputs.role(role_text)
     if role is None:
         await ctx.reply(update, "invite.bad_role", role=role_text, roles=roles)
         return

@@ -148,6 +148,14 @@ async def unfinished(conn: Conn) -> list[Issue]:
     return [_issue(r) for r in rows]
 
 
+async def unfinished_of_person(conn: Conn, person_id: int) -> list[Issue]:
+    """Unfinished issues the person raised, is assigned or leads."""
+    rows = await conn.all(
+        _SELECT + " WHERE i.status != 'closed' AND (i.raised_by = ? OR i.assignee_id = ? OR i.leader_id = ?)"
+        " ORDER BY i.id", (person_id, person_id, person_id))
+    return [_issue(r) for r in rows]
+
+
 async def has_event(conn: Conn, issue_id: int, kind: str, text: str | None = None) -> bool:
     return await conn.scalar(
         "SELECT 1 FROM issue_events WHERE issue_id = ? AND kind = ? AND (? IS NULL OR text = ?)",

@@ -9,7 +9,7 @@ from storage.db import Conn, Row, parse_utc, utc_text
 
 _SELECT = """
 SELECT p.id, p.name, p.unit_id, u.name AS unit_name, p.telegram_id, p.locale, p.unreachable,
-       p.away_until, p.delegate_id, p.away_redirected,
+       p.away_until, p.delegate_id, p.away_redirected, p.active,
        (SELECT GROUP_CONCAT(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
 FROM people p LEFT JOIN units u ON u.id = p.unit_id
 """
@@ -21,7 +21,7 @@ def _person(row: Row) -> Person:
         id=row["id"], name=row["name"], unit_id=row["unit_id"], unit_name=row["unit_name"],
         telegram_id=row["telegram_id"], locale=row["locale"], roles=roles,
         unreachable=row["unreachable"], away_until=parse_utc(row["away_until"]),
-        delegate_id=row["delegate_id"], away_redirected=row["away_redirected"],
+        delegate_id=row["delegate_id"], away_redirected=row["away_redirected"], active=bool(row["active"]),
     )
 
 
@@ -52,7 +52,8 @@ async def by_telegram(conn: Conn, telegram_id: int) -> Person | None:
 
 
 async def by_name(conn: Conn, name: str) -> list[Person]:
-    rows = await conn.all(_SELECT + " WHERE p.name = ? ORDER BY p.id", (name,))
+    """People of that name who have not left."""
+    rows = await conn.all(_SELECT + " WHERE p.name = ? AND p.active = 1 ORDER BY p.id", (name,))
     return [_person(r) for r in rows]
 
 
@@ -87,7 +88,7 @@ async def ids_by_name(conn: Conn, names: list[str], now: datetime) -> dict[str, 
     """For each name the first person so called (by id), creating people for names not yet known."""
     async def known() -> dict[str, int]:
         found: dict[str, int] = {}
-        for r in await conn.all("SELECT id, name FROM people ORDER BY id"):
+        for r in await conn.all("SELECT id, name FROM people WHERE active = 1 ORDER BY id"):
             found.setdefault(r["name"], r["id"])
         return found
 
@@ -98,6 +99,29 @@ async def ids_by_name(conn: Conn, names: list[str], now: datetime) -> dict[str, 
                                [(n, utc_text(now)) for n in missing])
         ids = await known()
     return {n: ids[n] for n in names}
+
+
+async def remove_role(conn: Conn, person_id: int, role: Role) -> bool:
+    return await conn.rowcount("DELETE FROM person_roles WHERE person_id = ? AND role = ?",
+                               (person_id, role.value)) > 0
+
+
+async def unlink(conn: Conn, person_id: int) -> None:
+    """Their Telegram account is no longer theirs to the bot (a new invite can bind one again)."""
+    await conn.execute("UPDATE people SET telegram_id = NULL, unreachable = NULL WHERE id = ?", (person_id,))
+
+
+async def deactivate(conn: Conn, person_id: int) -> None:
+    """They left: no roles, no account, not found by name; their history stays."""
+    await conn.execute("DELETE FROM person_roles WHERE person_id = ?", (person_id,))
+    await conn.execute("UPDATE people SET telegram_id = NULL, active = 0, away_until = NULL,"
+                       " delegate_id = NULL WHERE id = ?", (person_id,))
+
+
+async def with_telegram_ids(conn: Conn, telegram_ids: list[int]) -> list[Person]:
+    marks = ",".join("?" * len(telegram_ids))
+    rows = await conn.all(_SELECT + f" WHERE p.telegram_id IN ({marks}) ORDER BY p.id", telegram_ids)
+    return [_person(r) for r in rows]
 
 
 async def set_unit(conn: Conn, person_id: int, unit_id: int) -> None:

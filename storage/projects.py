@@ -171,9 +171,14 @@ async def has_person(conn: Conn, project_id: int, person_id: int, role: str) -> 
 
 
 async def where_liaison(conn: Conn, person_id: int) -> list[Project]:
+    return await where_person(conn, person_id, "liaison")
+
+
+async def where_person(conn: Conn, person_id: int, role: str) -> list[Project]:
+    """Active projects where the person is the liaison or a lead leader (`role`)."""
     rows = await conn.all(
         _SELECT + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
-        " WHERE person_id = ? AND role = 'liaison') ORDER BY pr.code", (person_id,))
+        " WHERE person_id = ? AND role = ?) ORDER BY pr.code", (person_id, role))
     return [_project(r) for r in rows]
 
 

@@ -203,10 +203,12 @@ class Sandbox:
                 return {"id": world.bot_id, "is_bot": True, "first_name": "LiaisonBot",
                         "username": world.bot_username, "can_join_groups": True,
                         "can_read_all_group_messages": False, "supports_inline_queries": False}
-            if method in {"deleteWebhook", "setMyCommands", "close", "logOut"}:
+            if method in {"deleteWebhook", "setMyCommands", "deleteMyCommands", "close", "logOut"}:
+                key = json.dumps([p.get("scope"), p.get("language_code")], sort_keys=True)
                 if method == "setMyCommands":
-                    key = json.dumps([p.get("scope"), p.get("language_code")])
                     world.commands[key] = p.get("commands", [])
+                elif method == "deleteMyCommands":
+                    world.commands.pop(key, None)
                 return True
             if method == "sendMessage":
                 return world.send(chat_id, text=p.get("text"), parse_mode=p.get("parse_mode"),

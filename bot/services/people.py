@@ -14,7 +14,7 @@ from bot.errors import Refused
 from bot.models import Person, Role
 from bot.policy import Policy
 from bot.workdays import end_of_day
-from storage import invites, people, projects, reachability
+from storage import invites, people, person_changes, projects, reachability
 from storage.db import Conn
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -48,6 +48,8 @@ async def create_invite(
     name = " ".join(name.split())
     if not name or len(name) > 40:
         raise Refused("invite.bad_name")
+    if role is Role.admin:
+        raise Refused("people.admin_by_settings")
     project = None
     if project_code:
         project = await projects.by_code(tx, project_code.strip().upper())
@@ -132,6 +134,7 @@ async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_i
         person_id = await people.create(tx, full_name or str(telegram_id), clock.now(),
                                         telegram_id=telegram_id, locale=locale)
         await people.add_role(tx, person_id, Role.admin)
+        await person_changes.record(tx, clock.now(), person_id, "role_added", Role.admin.value, None, "settings")
         person = await people.get(tx, person_id)
     return person
 
