@@ -18,11 +18,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import BotProcess
-from bot.commands import settle
+from bot.app.process import BotProcess
+from bot.app.sender import Limits
+from bot.cli.commands import settle
+from bot.domain.settings import Settings
 from bot.sandbox.server import TOKEN
-from bot.sender import Limits
-from bot.settings import Settings
 
 UNLIMITED = Limits(per_second=1_000_000, private_burst=1_000_000, group_per_minute=1_000_000)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.throughput import FIRST_ID, _seed
+from bot.domain.policy import Policy
 from bot.jobs.catalog import JOBS
-from bot.jobs.registry import run_job
-from bot.policy import Policy
+from bot.jobs.runner import run_job
 from bot.sandbox.server import Sandbox
 from storage import Database, groups
 

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from bot import importing
-from bot.clock import FixedClock
-from bot.commands import settle
-from bot.importing import PROJECT_HEADERS
-from bot.policy import Policy
+from bot.cli.commands import settle
+from bot.domain.clock import FixedClock
+from bot.domain.policy import Policy
+from bot.formats import project_sheet
+from bot.formats.project_sheet import PROJECT_HEADERS
 from bot.services import bulletins, exports, registry
 from storage import Database
 from storage.db import utc_text
@@ -77,7 +77,7 @@ async def import_sheet(n: int, folder: Path) -> dict:
     db = await Database.open(folder / "scale.db")
     try:
         started = time.perf_counter()
-        parsed = await asyncio.to_thread(importing.read_sheet, data, "projects.xlsx")
+        parsed = await asyncio.to_thread(project_sheet.read_sheet, data, "projects.xlsx")
         async with db.transaction() as tx:
             report = await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False)
         elapsed = time.perf_counter() - started

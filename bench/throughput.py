@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.scale import sheet
-from bot import importing
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
+from bot.formats import project_sheet
 from bot.sandbox.server import Sandbox, SandboxUser
 from bot.services import registry
 from storage import Database, people
@@ -47,7 +47,7 @@ class Run:
 async def _seed(db_path: Path, n: int) -> None:
     db = await Database.open(db_path)
     try:
-        parsed = importing.read_sheet(sheet(n), "projects.xlsx")
+        parsed = project_sheet.read_sheet(sheet(n), "projects.xlsx")
         async with db.transaction() as tx:
             await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False)
             for i in range(n):

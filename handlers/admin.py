@@ -7,15 +7,14 @@ import asyncio
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import delivery, importing, inputs
-from bot.context import BotContext
-from bot.errors import Refused
-from bot.models import Role
-from bot.permissions import ANYWHERE, Action, allowed
-from bot.services import people, registry
-from bot.sheet_limits import check_size
+from bot.domain.errors import Refused
+from bot.formats import project_sheet
+from bot.formats.sheet_limits import check_size
+from bot.services import delivery, people, registry
+from bot.services.permissions import ANYWHERE, GRANTABLE, Action, allowed
+from handlers import arguments
+from handlers.context import BotContext
 from messages.imports import import_report, sheet_error
-from storage import projects as project_store
 
 
 async def _refused(update: Update, ctx: BotContext, action: Action) -> bool:
@@ -28,21 +27,16 @@ async def _refused(update: Update, ctx: BotContext, action: Action) -> bool:
 async def invite(update: Update, ctx: BotContext) -> None:
     if await _refused(update, ctx, Action.invite):
         return
-    roles = [r.value for r in Role if r is not Role.admin]  # administrators: LIAISONBOT_ADMIN_IDS
+    roles = [r.value for r in GRANTABLE]
     if len(ctx.args) < 2:
         await ctx.reply(update, "invite.usage", roles=roles)
         return
     name, role_text, *rest = ctx.args
-    role = inputs.role(role_text)
+    role = arguments.role(role_text)
     if role is None:
         await ctx.reply(update, "invite.bad_role", role=role_text, roles=roles)
         return
-    target = " ".join(rest).strip() or None
-    project_code = unit = None
-    if target and await project_store.by_code(ctx.tx, target.upper()):
-        project_code = target
-    else:
-        unit = target
+    project_code, unit = await people.split_target(ctx.tx, " ".join(rest).strip() or None)
     try:
         code, person = await people.create_invite(
             ctx.tx, ctx.env.clock, ctx.env.policy, name=name, role=role,
@@ -63,8 +57,8 @@ async def upload(update: Update, ctx: BotContext) -> None:
         check_size(document.file_size or 0)  # before downloading it
         file = await ctx.bot.get_file(document.file_id)
         data = bytes(await file.download_as_bytearray())
-        sheet = await asyncio.to_thread(importing.read_sheet, data, name)
-    except importing.SheetError as exc:
+        sheet = await asyncio.to_thread(project_sheet.read_sheet, data, name)
+    except project_sheet.SheetError as exc:
         await ctx.send(update.effective_chat.id, sheet_error(ctx.locale, exc))
         return
     report = await registry.apply_sheet(ctx.tx, ctx.env.clock, sheet, skip_invalid=False)
@@ -74,12 +68,12 @@ async def upload(update: Update, ctx: BotContext) -> None:
 async def template(update: Update, ctx: BotContext) -> None:
     if await _refused(update, ctx, Action.import_projects):
         return
-    data = await asyncio.to_thread(importing.template)
+    data = await asyncio.to_thread(project_sheet.template)
     await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", "项目导入模板.xlsx", data)
 
 
 HANDLERS = [
     CommandHandler("invite", invite, filters=filters.ChatType.PRIVATE),
     CommandHandler("template", template, filters=filters.ChatType.PRIVATE),
-    MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload),
+    MessageHandler(filters.Document.ALL & ~filters.Document.IMAGE & filters.ChatType.PRIVATE, upload),
 ]

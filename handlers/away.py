@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import inputs
-from bot.context import BotContext
-from bot.errors import Refused
+from bot.domain import inputs
+from bot.domain.errors import Refused
 from bot.services import people
+from handlers.context import BotContext
 
 private = filters.ChatType.PRIVATE
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import delivery, inputs
-from bot.context import BotContext
-from bot.periods import previous_month, report_period
-from bot.permissions import ANYWHERE, Action, allowed
-from bot.services import exports
+from bot.domain import inputs
+from bot.domain.buttons import ExportButton, decode, encode
+from bot.domain.periods import previous_month, report_period
+from bot.services import delivery, exports
+from bot.services.permissions import ANYWHERE, Action, allowed
+from handlers.context import BotContext
 
 ALIASES = {"progress": "progress", "进度": "progress", "进度台账": "progress", "issues": "issues", "问题": "issues",
            "问题台账": "issues", "bulletin": "bulletin", "快讯": "bulletin", "投资快讯": "bulletin"}
@@ -39,9 +40,9 @@ async def export_command(update: Update, ctx: BotContext) -> None:
         return
     current, previous = _defaults(ctx)
     if not ctx.args:
-        rows = [[(ctx.t("export.button_progress", month=current), f"x:progress:{current}")],
-                [(ctx.t("export.button_issues"), "x:issues:-")],
-                [(ctx.t("export.button_bulletin", month=previous), f"x:bulletin:{previous}")]]
+        rows = [[(ctx.t("export.button_progress", month=current), encode(ExportButton("progress", current)))],
+                [(ctx.t("export.button_issues"), encode(ExportButton("issues", None)))],
+                [(ctx.t("export.button_bulletin", month=previous), encode(ExportButton("bulletin", previous)))]]
         await ctx.reply(update, "export.choose", delivery.inline_keyboard(rows))
         return
     kind = ALIASES.get(ctx.args[0].lower())
@@ -53,14 +54,15 @@ async def export_command(update: Update, ctx: BotContext) -> None:
 
 
 async def export_button(update: Update, ctx: BotContext) -> None:
-    parts = update.callback_query.data.split(":")
-    if len(parts) != 3 or parts[1] not in exports.KINDS or (parts[1] != "issues" and inputs.month(parts[2]) is None):
+    pressed = decode(update.callback_query.data)
+    if (not isinstance(pressed, ExportButton) or pressed.kind not in exports.KINDS
+            or (pressed.kind != "issues" and pressed.month is None)):
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     if not await _permitted(update, ctx):
         return
     await ctx.answer(update, ctx.t("export.preparing"))
-    await _send(update, ctx, parts[1], parts[2])
+    await _send(update, ctx, pressed.kind, pressed.month)
 
 
 async def _send(update: Update, ctx: BotContext, kind: str, month: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import CURRENT_WORK, BotContext
+from handlers.context import CURRENT_WORK, BotContext
 
 _KINDS = ("sticker", "voice", "video", "video_note", "audio", "location", "venue", "contact",
-          "photo", "animation", "poll", "dice")
+          "photo", "animation", "poll", "dice", "document")
 
 
 async def unknown_text(update: Update, ctx: BotContext) -> None:

@@ -6,22 +6,21 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
+from bot.domain import buttons
 from bot.flows import issue_work, monthly_report, raise_issue, weekly_update  # noqa: F401 (register)
 from bot.flows.engine import Engine
 from bot.flows.session import Session
 from bot.services import issues as issue_service
 from bot.services import reports as report_service
 from handlers import fallback
+from handlers.context import BotContext
 from handlers.menus import pressed
 
 private = filters.ChatType.PRIVATE
 
 
 def session(update: Update, ctx: BotContext) -> Session:
-    env = ctx.env
-    return Session(tx=ctx.tx, clock=env.clock, policy=env.policy, tz=env.settings.tz,
-                   person=ctx.person, locale=ctx.locale, chat_id=update.effective_chat.id)
+    return Session(ctx.services, person=ctx.person, locale=ctx.locale, chat_id=update.effective_chat.id)
 
 
 async def _start(update: Update, ctx: BotContext, flow: str, allowed, nothing_key: str) -> None:
@@ -67,9 +66,19 @@ async def photo(update: Update, ctx: BotContext) -> None:
         await fallback.unsupported(update, ctx)
 
 
+async def photo_as_file(update: Update, ctx: BotContext) -> None:
+    """A picture sent as a file (phones do it to keep the quality): a photo where a flow asks for one."""
+    if not await Engine(session(update, ctx)).on_photo(update.message.document.file_id):
+        await fallback.unsupported(update, ctx)
+
+
 async def button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
-    answer = await Engine(session(update, ctx)).on_button(query.data, query.message.message_id if query.message else None)
+    pressed = buttons.decode(query.data)
+    if not isinstance(pressed, buttons.FlowButton):
+        await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
+        return
+    answer = await Engine(session(update, ctx)).on_button(pressed, query.message.message_id if query.message else None)
     await ctx.answer(update, answer, alert=answer is not None)
 
 
@@ -79,7 +88,8 @@ _GO = {"report": start_monthly, "weekly": start_weekly, "raise": start_raise}
 
 async def go(update: Update, ctx: BotContext) -> None:
     """A reminder's button: start the flow it names."""
-    start = _GO.get(update.callback_query.data.removeprefix("go:"))
+    pressed = buttons.decode(update.callback_query.data)
+    start = _GO.get(pressed.flow) if isinstance(pressed, buttons.StartButton) else None
     if start is None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
@@ -97,6 +107,7 @@ HANDLERS = [
     MessageHandler(pressed("raise"), start_raise),
     MessageHandler(private & filters.TEXT & ~filters.COMMAND, text),
     MessageHandler(private & filters.PHOTO, photo),
+    MessageHandler(private & filters.Document.IMAGE, photo_as_file),
     CallbackQueryHandler(button, pattern=r"^f:"),
     CallbackQueryHandler(go, pattern=r"^go:"),
 ]

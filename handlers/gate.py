@@ -7,9 +7,9 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 import messages
-from bot.context import BotContext
-from bot.permissions import ANYWHERE, Action, allowed
 from bot.services import groups, people
+from bot.services.permissions import ANYWHERE, Action, allowed
+from handlers.context import BotContext
 
 
 def _command(update: Update) -> str | None:

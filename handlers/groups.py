@@ -7,13 +7,13 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
-from bot.context import BotContext
+from bot.domain.errors import Refused
 from bot.flows import bind_group  # noqa: F401 (registers the flow)
 from bot.flows.engine import Engine
 from bot.services import groups as service
 from bot.services import reach
+from handlers.context import BotContext
 from handlers.flows import session
-from storage import groups
 
 in_groups = filters.ChatType.GROUPS
 _GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
@@ -25,12 +25,16 @@ async def bind(update: Update, ctx: BotContext) -> None:
 
 
 async def unbind(update: Update, ctx: BotContext) -> None:
-    removed = await groups.unbind(ctx.tx, update.effective_chat.id)
+    try:
+        removed = await service.unbind(ctx.tx, ctx.person, update.effective_chat.id)
+    except Refused as refused:
+        await ctx.reply(update, refused.key, **refused.values)
+        return
     await ctx.reply(update, "group.unbound" if removed else "group.not_bound")
 
 
 async def subscriptions(update: Update, ctx: BotContext) -> None:
-    group = await groups.get(ctx.tx, update.effective_chat.id)
+    group = await service.bound(ctx.tx, update.effective_chat.id)
     if group is None:
         await ctx.reply(update, "group.not_bound")
         return

@@ -5,19 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import inputs
-from bot.context import BotContext
-from bot.errors import Refused
+from bot.domain import buttons
+from bot.domain.errors import Refused
+from bot.domain.models import IssueStatus
+from bot.domain.periods import report_period
 from bot.flows.engine import Engine
-from bot.models import IssueStatus, Role
-from bot.periods import report_period
-from bot.permissions import Action, may
 from bot.services import issues as service
 from bot.services import reports as report_service
+from handlers.context import BotContext
 from handlers.flows import session
 from handlers.menus import pressed
-from storage import issues as store
-from storage import reports as report_store
 
 private = filters.ChatType.PRIVATE
 _FLOWS = {"assign": "assign_issue", "progress": "issue_progress", "solve": "issue_solve",
@@ -28,11 +25,11 @@ async def show_issue(update: Update, ctx: BotContext) -> None:
     if not ctx.args:
         await ctx.reply(update, "issue.usage")
         return
-    issue = await store.by_number(ctx.tx, ctx.args[0].strip().upper())
-    if issue is None or not await may(ctx.tx, ctx.person, Action.view_issue, issue=issue):
+    found = await service.visible_by_number(ctx.tx, ctx.person, ctx.args[0])
+    if found is None:
         await ctx.reply(update, "issue.not_found_number", number=ctx.args[0][:20])
         return
-    events = await store.events(ctx.tx, issue.id)
+    issue, events = found
     actions = await service.actions_for(ctx.tx, ctx.person, issue)
     await ctx.reply(update, "issue.card", service.keyboard(ctx.locale, issue, actions), issue=issue,
                     events=events)
@@ -44,38 +41,27 @@ async def list_issues(update: Update, ctx: BotContext) -> None:
     if wanted and wanted not in statuses:
         await ctx.reply(update, "issue.bad_filter", statuses=sorted(statuses))
         return
-    if ctx.person.has(Role.admin, Role.leader):
-        found = await store.all_recent(ctx.tx, wanted)
-    else:
-        found = await store.involving(ctx.tx, ctx.person.id, ctx.person.unit_id, wanted)
+    found = await service.listed(ctx.tx, ctx.person, IssueStatus(wanted) if wanted else None)
     await ctx.reply(update, "issue.list", issues=found, status=wanted)
 
 
 async def todo(update: Update, ctx: BotContext) -> None:
     """Issues waiting for this person's action, and this month's missing reports."""
-    candidates = (await store.all_recent(ctx.tx, None) if ctx.person.has(Role.admin)
-                  else await store.involving(ctx.tx, ctx.person.id, ctx.person.unit_id, None))
-    waiting = []
-    for issue in candidates:
-        actions = [a for a in await service.actions_for(ctx.tx, ctx.person, issue) if a != "progress"]
-        if actions:
-            waiting.append((issue, actions))
+    waiting = await service.waiting_for(ctx.tx, ctx.person)
     period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
-    missing = [p for p in await report_service.reportable_projects(ctx.tx, ctx.person)
-               if not await report_store.for_period(ctx.tx, p.id, period)]
+    missing = await report_service.missing(ctx.tx, ctx.person, period)
     await ctx.reply(update, "todo.list", waiting=waiting, missing=missing, period=period)
 
 
 async def issue_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
-    _, _, rest = query.data.partition(":")
-    id_text, _, code = rest.partition(":")
-    issue_id, action = inputs.row_id(id_text), service.ACTIONS_BY_CODE.get(code)
-    if issue_id is None or action is None:
+    pressed = buttons.decode(query.data)
+    action = service.ACTIONS_BY_CODE.get(pressed.code) if isinstance(pressed, buttons.IssueButton) else None
+    if action is None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
     try:
-        issue = await service.checked(ctx.tx, ctx.person, issue_id, action)
+        issue = await service.checked(ctx.tx, ctx.person, pressed.issue_id, action)
     except Refused as refused:
         await ctx.answer(update, ctx.t(refused.key, **refused.values), alert=True)
         return

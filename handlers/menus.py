@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram.ext import filters
 
 import messages
-from bot.context import BotContext
-from bot.delivery import reply_keyboard
-from bot.models import Role
+from bot.domain.models import Role
+from bot.services.delivery import reply_keyboard
+from handlers.context import BotContext
 
 _MENUS = {
     Role.liaison: [["report", "weekly"], ["raise", "my_projects"], ["todo"]],

@@ -5,18 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import inputs
-from bot.context import BotContext
-from bot.errors import Refused
-from bot.models import Person, Role
-from bot.permissions import ANYWHERE, Action, allowed
+from bot.domain.errors import Refused
+from bot.domain.models import Person, Role
 from bot.services import personnel
+from bot.services.permissions import ANYWHERE, GRANTABLE, Action, allowed
+from handlers import arguments
+from handlers.context import BotContext
 
 private = filters.ChatType.PRIVATE
-
-
-def _roles(person: Person) -> list[str]:
-    return [role.value for role in Role if role in person.roles]
 
 
 async def _target(update: Update, ctx: BotContext, needs_role: bool) -> tuple[Person, Role | None] | None:
@@ -26,11 +22,11 @@ async def _target(update: Update, ctx: BotContext, needs_role: bool) -> tuple[Pe
         return None
     wanted = 2 if needs_role else 1
     if len(ctx.args) != wanted:
-        await ctx.reply(update, "people.usage", roles=[r.value for r in Role if r is not Role.admin])
+        await ctx.reply(update, "people.usage", roles=[r.value for r in GRANTABLE])
         return None
-    role = inputs.role(ctx.args[1]) if needs_role else None
+    role = arguments.role(ctx.args[1]) if needs_role else None
     if needs_role and role is None:
-        await ctx.reply(update, "invite.bad_role", role=ctx.args[1][:20], roles=[r.value for r in Role if r is not Role.admin])
+        await ctx.reply(update, "invite.bad_role", role=ctx.args[1][:20], roles=[r.value for r in GRANTABLE])
         return None
     try:
         return await personnel.find(ctx.tx, ctx.args[0]), role
@@ -47,7 +43,7 @@ async def show(update: Update, ctx: BotContext) -> None:
     if (target := await _target(update, ctx, needs_role=False)) is None:
         return
     card = await personnel.card(ctx.tx, target[0])
-    await ctx.reply(update, "people.card", c=card, roles=_roles(card.person))
+    await ctx.reply(update, "people.card", c=card, roles=[r.value for r in card.person.role_list])
 
 
 async def revoke(update: Update, ctx: BotContext) -> None:

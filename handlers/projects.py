@@ -5,17 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import inputs
-from bot.context import BotContext
-from bot.delivery import inline_keyboard
-from bot.models import Role
-from bot.periods import report_period
-from bot.permissions import Action, may
+from bot.domain import buttons
+from bot.domain.periods import report_period
 from bot.services import registry
 from bot.services import reports as report_service
+from bot.services.delivery import inline_keyboard
+from handlers.context import BotContext
 from handlers.menus import pressed
-from storage import projects as project_store
-from storage import reports as report_store
 
 PAGE = 15
 private = filters.ChatType.PRIVATE
@@ -27,14 +23,14 @@ async def _page(ctx: BotContext, page: int) -> tuple[str, dict | None]:
         return ctx.t("projects.none"), None
     pages = (len(projects) + PAGE - 1) // PAGE
     page = max(0, min(page, pages - 1))
-    everyone = ctx.person.has(Role.admin, Role.leader)
+    everyone = registry.sees_everything(ctx.person)
     text = ctx.t("projects.list", title=ctx.label("projects.all" if everyone else "projects.mine"),
                  total=len(projects), items=projects[page * PAGE:(page + 1) * PAGE], page=page + 1, pages=pages)
     nav = []
     if page > 0:
-        nav.append((ctx.label("button.previous"), f"p:{page - 1}"))
+        nav.append((ctx.label("button.previous"), buttons.encode(buttons.PageButton(page - 1))))
     if page < pages - 1:
-        nav.append((ctx.label("button.next"), f"p:{page + 1}"))
+        nav.append((ctx.label("button.next"), buttons.encode(buttons.PageButton(page + 1))))
     return text, inline_keyboard([nav]) if nav else None
 
 
@@ -44,11 +40,11 @@ async def list_projects(update: Update, ctx: BotContext) -> None:
 
 
 async def turn_page(update: Update, ctx: BotContext) -> None:
-    page = inputs.page(update.callback_query.data.partition(":")[2])
-    if page is None:
+    pressed = buttons.decode(update.callback_query.data)
+    if not isinstance(pressed, buttons.PageButton):
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
-    text, keyboard = await _page(ctx, page)
+    text, keyboard = await _page(ctx, pressed.page)
     await ctx.edit(update, text, keyboard)
     await ctx.answer(update)
 
@@ -57,11 +53,9 @@ async def _project_from_args(update: Update, ctx: BotContext, usage: str):
     if not ctx.args:
         await ctx.reply(update, usage)
         return None
-    code = ctx.args[0].strip().upper()[:40]
-    project = await project_store.by_code(ctx.tx, code)
-    if project is None or not await may(ctx.tx, ctx.person, Action.view_project, project=project):
-        await ctx.reply(update, "projects.not_found", code=code)
-        return None
+    project = await registry.visible_by_code(ctx.tx, ctx.person, ctx.args[0])
+    if project is None:
+        await ctx.reply(update, "projects.not_found", code=ctx.args[0].strip().upper()[:40])
     return project
 
 
@@ -79,8 +73,7 @@ async def history(update: Update, ctx: BotContext) -> None:
     project = await _project_from_args(update, ctx, "projects.history_usage")
     if project is None:
         return
-    reports = await report_store.history(ctx.tx, project.id)
-    weeks = await report_store.weekly_history(ctx.tx, project.id)
+    reports, weeks = await report_service.history(ctx.tx, project)
     await ctx.reply(update, "projects.history", project=project, reports=reports, weeks=weeks)
 
 

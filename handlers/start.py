@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import BotContext
-from bot.errors import Refused
-from bot.models import Role
-from bot.services import people, registry
+from bot.domain.errors import Refused
+from bot.domain.models import Role
+from bot.services import people
+from bot.services import reports as report_service
 from bot.services.people import Redeemed
+from bot.services.permissions import ANYWHERE, Action, allowed
+from handlers.context import BotContext
 from handlers.menus import menu
 
 _REFUSALS = {
@@ -43,15 +45,15 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 
 async def greet(update: Update, ctx: BotContext, role: Role) -> None:
-    mine = await registry.visible_projects(ctx.tx, ctx.person) if role is Role.liaison else []
+    mine = await report_service.reportable_projects(ctx.tx, ctx.person)
     await ctx.reply(update, "start.greeting", menu(ctx), person=ctx.person, role=role.value,
                     projects=mine[:20])
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:
     keyboard = menu(ctx) if update.effective_chat.type == "private" else None
-    await ctx.reply(update, "help.text", keyboard, is_admin=ctx.person.has(Role.admin),
-                    can_export=ctx.person.has(Role.admin, Role.leader),
+    await ctx.reply(update, "help.text", keyboard, is_admin=allowed(ctx.person, Action.invite, ANYWHERE),
+                    can_export=allowed(ctx.person, Action.export, ANYWHERE),
                     role=ctx.person.main_role.value)
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from bot.money import wan, yi
+from bot.domain.money import wan, yi
 
 LOCALES = ("zh", "en")
 DEFAULT_LOCALE = "zh"

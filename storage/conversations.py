@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.models import Conversation
+from bot.domain.models import Conversation
 from storage.db import Conn, parse_utc, utc_text
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import GroupChat
+from bot.domain.models import GroupChat
 from storage.db import Conn, utc_text
-
-KINDS = ("weekly_digest", "monthly_bulletin", "quarterly_analysis", "overdue_notices")
 
 
 async def get(conn: Conn, chat_id: int) -> GroupChat | None:

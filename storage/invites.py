@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from bot.models import Invite, Role
+from bot.domain.models import Invite, Role
 from storage.db import Conn, parse_utc, utc_text
 
 

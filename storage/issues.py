@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from bot.models import Issue, IssueEvent
+from bot.domain.models import Issue, IssueEvent
 from storage.db import Conn, Row, parse_utc, utc_text
 
 _SELECT = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import Person, Role, Unit
+from bot.domain.models import Person, Role, Unit
 from storage.db import Conn, Row, parse_utc, utc_text
 
 _SELECT = """
@@ -138,6 +138,12 @@ async def bind_telegram(conn: Conn, person_id: int, telegram_id: int, locale: st
 
 async def in_unit(conn: Conn, unit_id: int) -> list[Person]:
     rows = await conn.all(_SELECT + " WHERE p.unit_id = ? ORDER BY p.name", (unit_id,))
+    return [_person(r) for r in rows]
+
+
+async def heads_of_unit(conn: Conn, unit_id: int) -> list[Person]:
+    rows = await conn.all(_SELECT + " WHERE p.unit_id = ? AND p.id IN (SELECT person_id FROM person_roles"
+                          " WHERE role = 'unit_head') ORDER BY p.id", (unit_id,))
     return [_person(r) for r in rows]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.models import Milestone, Project
+from bot.domain.models import Milestone, Project
 from storage.db import Conn, Row, utc_text
 
 _SELECT = """

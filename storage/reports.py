@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.models import MonthlyReport, WeeklyUpdate
+from bot.domain.models import MonthlyReport, WeeklyUpdate
 from storage.db import Conn, Row, parse_utc, utc_text
 
 

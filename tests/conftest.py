@@ -5,14 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import BotProcess
-from bot.clock import FixedClock
-from bot.importing import read_sheet
-from bot.models import Role
+from bot.app.process import BotProcess
+from bot.app.sender import Limits
+from bot.domain.clock import FixedClock
+from bot.domain.models import Role
+from bot.domain.settings import Settings
+from bot.formats.project_sheet import read_sheet
 from bot.sandbox import Sandbox
-from bot.sender import Limits
 from bot.services import registry
-from bot.settings import Settings
 from storage import Database
 from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, WORKER, bind, project_row, xlsx
 

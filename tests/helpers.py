@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from bot.clock import FixedClock
-from bot.importing import MILESTONE_HEADERS, MILESTONE_SHEET, PROJECT_HEADERS
+from bot.domain.clock import FixedClock
+from bot.domain.policy import Policy
+from bot.formats.project_sheet import MILESTONE_HEADERS, MILESTONE_SHEET, PROJECT_HEADERS
 from bot.jobs.catalog import JOBS
-from bot.jobs.registry import run_job
-from bot.policy import Policy
+from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
+from bot.services.context import Context
 from storage import people
 
 
@@ -65,7 +66,7 @@ async def outbox_settled(db, timeout: float = 10.0) -> None:
 async def bind(db, name: str, telegram_id: int, *, role=None, unit: str | None = None) -> int:
     """Bind a person named in the data to a Telegram account (as an invite would), optionally
     giving them a role and a unit; returns the person's id."""
-    from bot.clock import SystemClock
+    from bot.domain.clock import SystemClock
     from storage import people
 
     async with db.transaction() as tx:
@@ -113,8 +114,7 @@ async def assigned_issue(db, when: datetime, days: int = 7) -> int:
         worker = (await people.by_name(tx, "钱工"))[0]
         leader = (await people.by_name(tx, "周建国"))[0]
         deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY, False)
-        await issue_service.assign(tx, clock, POLICY, TZ, admin, issue.id, unit_id=unit_id,
-                                   assignee_id=worker.id, leader_id=leader.id, plan="协调",
-                                   deadline=deadline, major=False)
+        await issue_service.assign(Context(tx, clock, POLICY, TZ), admin, issue.id, issue_service.Assignment(
+            unit_id=unit_id, assignee_id=worker.id, leader_id=leader.id, plan="协调", deadline=deadline, major=False))
         await tx.execute("DELETE FROM outbox")
     return issue.id

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot import inputs
+from bot.domain import inputs
 from tests.helpers import LIAISON
 
 

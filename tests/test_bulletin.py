@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.clock import FixedClock
-from bot.flags import Reason
-from bot.models import Role
+from bot.domain.clock import FixedClock
+from bot.domain.flags import Reason
+from bot.domain.models import Role
 from bot.services import bulletins
 from bot.services import reports as report_service
 from storage import groups, people
@@ -22,7 +22,7 @@ async def _report(db, name: str, code: str, ytd_wan: int) -> None:
     async with db.transaction() as tx:
         person = (await people.by_name(tx, name))[0]
         project_id = await tx.scalar("SELECT id FROM projects WHERE code = ?", (code,))
-        await report_service.submit_monthly(tx, FixedClock(clock_at), POLICY, TZ, person, project_id=project_id,
+        await report_service.submit_monthly(tx, FixedClock(clock_at), TZ, person, period="2026-10", project_id=project_id,
                                             ytd=ytd_wan * 10_000, stage="continuing", progress="x",
                                             photos=[], milestone_ids=[], next_plan="y")
 

@@ -10,7 +10,7 @@ import sys
 
 from openpyxl import load_workbook
 
-from bot.demo import run_demo
+from bot.cli.demo import run_demo
 from storage import Database
 from tests.helpers import project_row, xlsx
 

@@ -24,7 +24,7 @@ FIRST = 730_000
 
 
 async def _seed(db, clock) -> None:
-    from bot.importing import read_sheet
+    from bot.formats.project_sheet import read_sheet
     from bot.services import registry
 
     rows = [project_row(f"KC-{n:02d}", liaison=f"联络员{n:02d}", total_investment="900000") for n in range(USERS)]

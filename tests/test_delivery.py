@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bot.app import BotProcess
-from bot.delivery import send_text
-from bot.models import Role
+from bot.app.process import BotProcess
+from bot.app.sender import Limits
+from bot.domain.models import Role
 from bot.sandbox.server import RateLimits
-from bot.sender import Limits
+from bot.services.delivery import send_text
 from storage import people
 from tests.helpers import bind, outbox_settled
 
@@ -133,7 +133,7 @@ async def test_ten_percent_of_calls_failing_every_way_still_delivers_everything(
     sandbox.faults.rate, sandbox.faults.kinds, sandbox.faults.retry_after = 0.1, ("429", "500", "drop"), (1, 5)
     sandbox.faults._random.seed(10)
     await _queue(db, chats, 5)
-    caplog.set_level(logging.WARNING, logger="bot.sender")
+    caplog.set_level(logging.WARNING, logger="bot.app.sender")
     process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
     try:
         await _delivered(sandbox, chats, 5)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.services import bulletins, exports
 from storage import issues as issue_store
 from tests.helpers import ADMIN, LEADER, LIAISON, POLICY, TZ, assigned_issue, local

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import messages
-from bot.flags import project_flag
-from bot.models import Issue, Milestone, MonthlyReport, Project
-from bot.policy import FlagPolicy, Policy
+from bot.domain.flags import project_flag
+from bot.domain.models import Issue, Milestone, MonthlyReport, Project
+from bot.domain.policy import FlagPolicy, Policy
 
 NOW = datetime(2026, 6, 20, 2, tzinfo=UTC)
 TODAY = date(2026, 6, 20)

@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 import xlsxwriter
 
-from bot.importing import PROJECT_HEADERS, read_sheet
-from bot.sheet_limits import SheetError
+from bot.formats.project_sheet import PROJECT_HEADERS, read_sheet
+from bot.formats.sheet_limits import SheetError
 from messages.imports import sheet_error
 from storage import projects as project_store
 from tests.helpers import csv_bytes, project_row

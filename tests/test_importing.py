@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot.importing import PROJECT_HEADERS, SheetError, read_sheet, template
+from bot.formats.project_sheet import PROJECT_HEADERS, SheetError, read_sheet, template
 from bot.services import registry
 from messages.imports import import_report, sheet_error
 from storage import people

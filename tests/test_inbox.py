@@ -68,7 +68,7 @@ async def test_a_redelivered_update_is_ignored(sandbox, bot, admin, db):
 
 
 async def test_updates_stored_before_a_crash_are_handled_at_start(sandbox, settings, db, clock):
-    from bot.app import BotProcess
+    from bot.app.process import BotProcess
 
     admin = sandbox.user(ADMIN_ID, "王主任")
     update_id = await admin.send("/start")
@@ -136,7 +136,7 @@ async def _unreadable(sandbox, user) -> int:
 
 
 async def test_an_update_the_library_cannot_read_is_set_aside_and_the_rest_answered(sandbox, settings, db, clock):
-    from bot.app import BotProcess
+    from bot.app.process import BotProcess
 
     admin = sandbox.user(ADMIN_ID, "王主任")
     process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
@@ -174,7 +174,7 @@ async def test_an_update_that_crashes_the_process_three_times_is_set_aside(sandb
     import pytest
     from telegram.ext import Application
 
-    from bot.app import BotProcess
+    from bot.app.process import BotProcess
 
     original = Application.process_update
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.models import Role
+from bot.domain.models import Role
 from storage import people
 from tests.conftest import ADMIN_ID
 
@@ -110,9 +110,9 @@ async def test_commands_are_registered_per_language_and_for_admins(sandbox, bot,
 
 
 async def test_ten_thousand_wrong_codes_are_slowed_to_five_an_hour_and_never_bind(db, projects, clock):
-    from bot.clock import FixedClock
-    from bot.errors import Refused
-    from bot.policy import Policy
+    from bot.domain.clock import FixedClock
+    from bot.domain.errors import Refused
+    from bot.domain.policy import Policy
     from bot.services import people as people_service
     from bot.services.people import Redeemed
 

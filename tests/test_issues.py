@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.clock import FixedClock
-from bot.models import Role
+from bot.domain.clock import FixedClock
+from bot.domain.models import Role
 from bot.services import issues as service
 from storage import issues, people
 from tests.helpers import bind

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.jobs.catalog import JOBS
-from bot.jobs.registry import last_fire
+from bot.jobs.runner import last_fire
 from bot.services import issues as issue_service
 from storage import issues, people
 from tests.helpers import (
@@ -157,7 +157,7 @@ def test_missed_runs_are_found_within_the_grace_only():
 
 
 async def test_a_bot_down_across_a_run_makes_it_once_at_start(settings, db, team, sandbox):
-    from bot.app import BotProcess
+    from bot.app.process import BotProcess
     from tests.conftest import fast_limits
 
     clock = FixedClock(local(2026, 11, 27, 15, 0))  # the bot was down at 09:00
@@ -194,7 +194,7 @@ async def test_the_leader_digest_says_something_only_when_there_is_something(db,
 
 
 async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
-    from bot.clock import FixedClock
+    from bot.domain.clock import FixedClock
     from bot.services import reports as report_service
 
     first = by_chat(await run_at(db, "flag-watch", local(2026, 11, 20, 7, 30)))
@@ -206,8 +206,8 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
         async with db.transaction() as tx:
             liaison = (await people.by_name(tx, "李娜"))[0]
             project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-            await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), POLICY, TZ, liaison,
-                                                project_id=project_id, ytd=ytd_wan * 10_000, stage="continuing",
+            await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), TZ, liaison,
+                                                period="2026-11", project_id=project_id, ytd=ytd_wan * 10_000, stage="continuing",
                                                 progress="x", photos=[], milestone_ids=[], next_plan="y")
 
     await report(4400, 21)
@@ -218,7 +218,7 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
 
 
 async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
-    from bot.clock import FixedClock
+    from bot.domain.clock import FixedClock
     from bot.services import reports as report_service
     from storage import groups
     from storage import reports as report_store
@@ -233,8 +233,8 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
                                        plan="y", has_problem=False, now=datetime.now(UTC))
     await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all red
     async with db.transaction() as tx:
-        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), POLICY, TZ, liaison,
-                                            project_id=first, ytd=44_000_000, stage="continuing", progress="x",
+        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), TZ, liaison,
+                                            period="2026-11", project_id=first, ytd=44_000_000, stage="continuing", progress="x",
                                             photos=[], milestone_ids=[], next_plan="y")
     await run_at(db, "flag-watch", local(2026, 11, 26, 7, 30))  # JC-2026-001 turns green
     await assigned_issue(db, local(2026, 11, 27, 10, 0))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.policy import Policy
 from bot.jobs.catalog import JOBS
-from bot.jobs.registry import run_job
-from bot.policy import Policy
+from bot.jobs.runner import run_job
 from storage import issues
 from tests.helpers import (
     ADMIN,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import messages
-from bot.delivery import split_text, visible_length
-from bot.money import MoneyError, parse_wan, wan, yi
+from bot.domain.money import MoneyError, parse_wan, wan, yi
+from bot.services.delivery import split_text, visible_length
 
 
 def test_both_locales_have_the_same_keys():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.app import BotProcess
-from bot.models import Role
+from bot.app.process import BotProcess
+from bot.domain.models import Role
 from storage import projects as project_store
 from storage import reports
 from tests.conftest import fast_limits
@@ -196,3 +196,43 @@ async def test_the_project_card(sandbox, projects, bot, db):
     assert "红牌：年度投资完成 50%，序时进度 91.7%，落后 42 个百分点" in card.text
     assert "最近月报：2026-11 第 1 版" in card.text
     assert "没有找到您可以查看的项目 JC-2026-003" in (await user.ask("/project JC-2026-003")).text
+
+
+async def test_an_older_summary_card_cannot_submit_after_an_edit(sandbox, projects, bot, db):
+    user = await _liaison(sandbox, db)
+    await _to_ytd(user)
+    await user.ask("1200")
+    await user.tap("✅ 续建")
+    await user.ask("主体完工")
+    await user.tap("跳过")
+    old_card = await user.ask("室外管网")
+    assert "1,200 万元" in old_card.text
+    await user.tap("修改本年累计完成投资", message=old_card)
+    new_card = await user.ask("1500")
+    assert "1,500 万元" in new_card.text
+    assert await user.tap("✅ 提交", message=old_card) == "这个按钮已过期，请使用最新的消息。"
+    assert await user.tap("修改形象进度", message=old_card) == "这个按钮已过期，请使用最新的消息。"
+    project = await project_store.by_code(db.read, "JC-2026-001")
+    assert await reports.history(db.read, project.id) == []
+    await user.tap("✅ 提交", message=new_card)
+    [report] = await reports.history(db.read, project.id)
+    assert report.ytd_completed == 15_000_000  # what the card that was pressed showed
+
+
+async def test_a_photo_sent_as_a_file_is_kept_as_a_photo(sandbox, projects, bot, db):
+    user = await _liaison(sandbox, db)
+    await _to_ytd(user)
+    await user.ask("1200")
+    await user.tap("✅ 续建")
+    assert "现场照片" in (await user.ask("主体完工")).text
+    reply = await user.ask_document(b"\xff\xd8\xff\xe0 jpeg", "IMG_0001.jpg")
+    assert "已收到第 1 张照片" in reply.text
+    assert "只有项目中心管理员" in (await user.ask_document(b"%PDF", "说明.pdf")).text  # not a picture: not kept
+    await user.tap("完成")
+    await user.ask("室外管网")
+    await user.tap("✅ 提交")
+    project = await project_store.by_code(db.read, "JC-2026-001")
+    [report] = await reports.history(db.read, project.id)
+    assert len(report.photos) == 1
+    outside = await user.ask_document(b"\xff\xd8\xff\xe0 jpeg", "IMG_0002.jpg")
+    assert "暂不支持这类消息（document）" in outside.text  # no flow asks for one now: said plainly

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from bot.app import BotProcess
-from bot.settings import Settings
+from bot.app.process import BotProcess
+from bot.domain.settings import Settings
 from storage import issues, people
 from tests.conftest import fast_limits
 from tests.helpers import ADMIN, HEAD, LIAISON, assigned_issue, local, outbox_settled

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Person, Role
-from bot.permissions import RULES, Action, Standing, allowed
+from bot.domain.models import Person, Role
+from bot.services.permissions import RULES, Action, Standing, allowed
 
 MATRIX = Path(__file__).with_name("permission_matrix.csv")
 # how a relation shows up in a person's standing (a lead unit is also one of the project's units)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
-from bot import quarterly
-from bot.jobs.bulletins import previous_quarter
-from bot.models import Issue, MonthlyReport, Project
+from bot.domain import quarter_figures
+from bot.domain.models import Issue, MonthlyReport, Project
+from bot.domain.quarter_figures import previous_quarter
 from bot.services import bulletins
 from storage import groups, reports
 from tests.helpers import POLICY, TZ, local, run_at
@@ -41,7 +41,7 @@ def test_the_quarter_is_measured_against_the_plan_and_the_quarter_before():
     projects = [_project(n) for n in range(1, 13)]
     latest = [_report_of(n, "2026-09", n * 60_000) for n in range(1, 13)]  # 6%, 12%, … 72%
     before = [_report_of(n, "2026-06", n * 20_000) for n in range(1, 13)]
-    data = quarterly.compute("2026-Q3", projects, latest, before, [], [], POLICY, TZ)
+    data = quarter_figures.compute("2026-Q3", projects, latest, before, [], [], POLICY, TZ)
     assert (data.focus, data.projects, data.annual_plan) == ("investment", 12, 12_000_000)
     assert data.ytd == 60_000 * 78 and data.invested_in_quarter == 40_000 * 78
     assert data.time_share == 75
@@ -55,7 +55,7 @@ def test_the_quarter_is_measured_against_the_plan_and_the_quarter_before():
 def test_top_and_bottom_never_list_a_project_twice():
     projects = [_project(n) for n in range(1, 8)]
     latest = [_report_of(n, "2026-09", n * 100_000) for n in range(1, 8)]
-    data = quarterly.compute("2026-Q3", projects, latest, [], [], [], POLICY, TZ)
+    data = quarter_figures.compute("2026-Q3", projects, latest, [], [], [], POLICY, TZ)
     assert [line.code for line in data.top] == ["P07", "P06", "P05", "P04", "P03"]
     assert [line.code for line in data.bottom] == ["P01", "P02"]
 
@@ -67,12 +67,12 @@ def test_each_quarter_has_its_own_focus():
                 _project(4, tier="reserve", stage="planning", total_investment=50_000_000,
                          planned_end=None),
                 _project(5, stage="completed", planned_end=date(2026, 11, 30))]
-    q1 = quarterly.compute("2026-Q1", projects, [], [], [], [], POLICY, TZ)
+    q1 = quarter_figures.compute("2026-Q1", projects, [], [], [], [], POLICY, TZ)
     assert q1.focus == "preparation" and [line.code for line in q1.focus_projects] == ["P01"]
-    q2 = quarterly.compute("2026-Q2", projects, [], [], [], [], POLICY, TZ)
+    q2 = quarter_figures.compute("2026-Q2", projects, [], [], [], [], POLICY, TZ)
     assert (q2.focus, q2.starts_due, q2.starts_made) == ("starts", 2, 1)
     assert [line.code for line in q2.focus_projects] == ["P01"]
-    q4 = quarterly.compute("2026-Q4", projects, [], [], [], [], POLICY, TZ)
+    q4 = quarter_figures.compute("2026-Q4", projects, [], [], [], [], POLICY, TZ)
     assert (q4.focus, q4.reserve, q4.reserve_investment) == ("year_end", 1, 50_000_000)
     assert (q4.completions_due, q4.completions_made, q4.focus_projects) == (1, 1, [])
 
@@ -84,7 +84,7 @@ def test_issues_by_category_with_the_average_days_to_close():
               _issue(3, "资金", start - timedelta(days=40), None),   # raised last quarter, still open
               _issue(4, "资金", start, datetime(2026, 10, 8, tzinfo=UTC)),  # closed after the quarter
               _issue(5, "自定义", start + timedelta(days=1), None)]
-    data = quarterly.compute("2026-Q3", [_project(1)], [], [], [], issues, POLICY, TZ)
+    data = quarter_figures.compute("2026-Q3", [_project(1)], [], [], [], issues, POLICY, TZ)
     lines = {c.category: c for c in data.categories}
     assert list(lines) == ["用地", "资金", "自定义"]  # the policy's order, unknown ones after
     assert (lines["用地"].opened, lines["用地"].closed, lines["用地"].still_open) == (2, 2, 0)

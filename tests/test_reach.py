@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery import send_text
+from bot.services.delivery import send_text
 from storage import groups, people
 from tests.helpers import ADMIN, LIAISON
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.policy import Policy, load_policy
-from bot.settings import load_settings
+from bot.domain.errors import ConfigError
+from bot.domain.policy import Policy, load_policy
+from bot.domain.settings import load_settings
 
 
 def _cli(*args: str, cwd, **env: str) -> subprocess.CompletedProcess:

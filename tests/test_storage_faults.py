@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from bot import runtime
+from bot.app import updates
 from storage import reports
 from tests.helpers import LIAISON
 
@@ -23,12 +23,12 @@ async def _to_summary(liaison) -> None:
 
 async def test_a_full_disk_keeps_nothing_half_done_and_the_report_lands_later(sandbox, bot, team, db,
                                                                                monkeypatch, caplog):
-    monkeypatch.setattr(runtime, "STORAGE_RETRY", 0.2)
+    monkeypatch.setattr(updates, "STORAGE_RETRY", 0.2)
     liaison = sandbox.user(LIAISON, "李娜")
     await _to_summary(liaison)
     async with db.transaction() as tx:  # the disk is full: not one more page
         await tx.execute(f"PRAGMA max_page_count = {await tx.scalar('PRAGMA page_count')}")
-    caplog.set_level(logging.ERROR, logger="bot.runtime")
+    caplog.set_level(logging.ERROR, logger="bot.app.updates")
     query = await liaison.press("✅ 提交")
     await sandbox.wait_for(lambda: any("database or disk is full" in r.getMessage() for r in caplog.records), 20)
     project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
@@ -43,13 +43,13 @@ async def test_a_full_disk_keeps_nothing_half_done_and_the_report_lands_later(sa
 
 async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, team, db, settings,
                                                                   monkeypatch, caplog):
-    monkeypatch.setattr(runtime, "STORAGE_RETRY", 0.2)
+    monkeypatch.setattr(updates, "STORAGE_RETRY", 0.2)
     liaison = sandbox.user(LIAISON, "李娜")
     await _to_summary(liaison)
     other = sqlite3.connect(settings.db, timeout=0)  # e.g. someone's DB browser, mid-write
     other.execute("BEGIN IMMEDIATE")
-    monkeypatch.setattr(runtime.UpdateRunner, "handle", _short_busy(runtime.UpdateRunner.handle, db))
-    caplog.set_level(logging.ERROR, logger="bot.runtime")
+    monkeypatch.setattr(updates.UpdateRunner, "handle", _short_busy(updates.UpdateRunner.handle, db))
+    caplog.set_level(logging.ERROR, logger="bot.app.updates")
     query = await liaison.press("✅ 提交")
     await sandbox.wait_for(lambda: any("database is locked" in r.getMessage() for r in caplog.records), 30)
     other.rollback()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from bot.periods import due_date, iso_week, report_period, time_share
-from bot.policy import MonthlyReportPolicy
-from bot.workdays import add_working_days, is_working_day
+from bot.domain.periods import due_date, iso_week, report_period, time_share
+from bot.domain.policy import MonthlyReportPolicy
+from bot.domain.workdays import add_working_days, is_working_day
 
 
 def test_the_2025_national_day_week_and_its_make_up_days():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from bot.domain.models import SUBSCRIPTIONS, Level, Tier
 from bot.flows.engine import Choice, Flow, Step, register
 from bot.flows.session import Session
-from bot.models import Level, Tier
 from bot.services import groups as service
-from storage import groups, people
 
 
 async def _kinds(s: Session) -> list[Choice]:
@@ -16,7 +15,7 @@ async def _kinds(s: Session) -> list[Choice]:
 async def _values(s: Session) -> list[Choice]:
     kind = s.draft["scope_kind"]
     if kind == "unit":
-        return [Choice(str(u.id), u.name) for u in await people.units(s.tx)][:24]
+        return [Choice(str(u.id), u.name) for u in await service.units(s.tx)][:24]
     enum = Tier if kind == "tier" else Level
     return [Choice(m.value, s.label(f"{kind}.{m.value}")) for m in enum]
 
@@ -26,7 +25,7 @@ async def _whole(s: Session) -> bool:
 
 
 async def _subscriptions(s: Session) -> list[Choice]:
-    return [Choice(kind, s.label(f"subscription.{kind}")) for kind in groups.KINDS]
+    return [Choice(kind, s.label(f"subscription.{kind}")) for kind in SUBSCRIPTIONS]
 
 
 async def _show_kind(value: str, s: Session) -> str:

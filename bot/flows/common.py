@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from bot import inputs
+from bot.domain import inputs
+from bot.domain.models import Project
 from bot.flows.engine import Choice, InputError, Step
 from bot.flows.session import Session
-from bot.models import Project
-from storage import projects
+from bot.services import registry
 
 MAX_BUTTONS = 24
 
@@ -50,7 +50,7 @@ def single_project(allowed: Allowed) -> Callable[[Session], Awaitable[None]]:
 
 
 async def show_project(value: str, s: Session) -> str:
-    project = await projects.get(s.tx, int(value))
+    project = await registry.project(s.tx, int(value))
     return f"{project.code} {project.name}" if project else "—"
 
 

@@ -1,8 +1,10 @@
 """The one engine that runs every flow: prompt, parse, validate, store the draft, summarise, commit.
 
 A flow's state lives in the `conversations` table, so a restart resumes at the same step with
-every answer kept. Buttons carry `f:<nonce>:<step>:<action>:<value>`; a button whose nonce or step
-is not the person's current one is stale, and a value not among the step's choices is refused.
+every answer kept. Buttons carry a FlowButton (nonce, step, action, value); a button whose nonce or
+step is not the person's current one is stale, and a value not among the step's choices is refused.
+Each rendering of a summary has its own step reference (S1, S2, …), so a summary card older than
+the newest is stale too: 提交 on it cannot store what that card never showed.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
-from bot.delivery import inline_keyboard
-from bot.errors import Refused
+from bot.domain.buttons import FlowButton, encode
+from bot.domain.errors import Refused
 from bot.flows.session import Session
+from bot.services.delivery import inline_keyboard
 from storage import conversations
 
 IDLE_LIMIT = timedelta(hours=24)
@@ -99,7 +102,7 @@ def register(flow: Flow) -> Flow:
 
 
 def _data(nonce: str, step: str, action: str, value: str = "") -> str:
-    return f"f:{nonce}:{step}:{action}:{value}"
+    return encode(FlowButton(nonce, step, action, value))
 
 
 class Engine:
@@ -199,17 +202,14 @@ class Engine:
                          keyboard=inline_keyboard([[(self.s.label("button.done"), _data(self._nonce, index, "d"))]]))
         return True
 
-    async def on_button(self, data: str, message_id: int | None) -> str | None:
-        """Handle `f:…` data. Returns a short answer for the button (None: no popup)."""
-        try:
-            _, nonce, step_ref, action, value = data.split(":", 4)
-        except ValueError:
-            return self.s.label("flow.stale_button")
+    async def on_button(self, pressed: FlowButton, message_id: int | None) -> str | None:
+        """Returns a short answer for the button (None: no popup)."""
+        step_ref, action, value = pressed.step, pressed.action, pressed.value
         loaded = await self.load()
-        if loaded is None or nonce != self._nonce:
+        if loaded is None or pressed.nonce != self._nonce:
             return self.s.label("flow.stale_button")
         flow, step_name = loaded
-        current_ref = SUMMARY if step_name == SUMMARY else str(flow.index[step_name])
+        current_ref = self._summary_ref() if step_name == SUMMARY else str(flow.index[step_name])
         if step_ref != current_ref:
             return self.s.label("flow.stale_button")
         if step_name == SUMMARY:
@@ -337,7 +337,11 @@ class Engine:
             rows.append(extra)
         await self.s.say(step.prompt, inline_keyboard(rows) if rows else None, **self._prompt_values(step))
 
+    def _summary_ref(self) -> str:
+        return f"{SUMMARY}{self.s.draft.get('_summaries', 0)}"
+
     async def _summarise(self, flow: Flow) -> None:
+        self.s.draft["_summaries"] = self.s.draft.get("_summaries", 0) + 1  # older cards go stale
         await self._save(flow, SUMMARY)
         lines = []
         for step in flow.steps:  # a step skipped for its obvious answer still shows that answer
@@ -346,13 +350,13 @@ class Engine:
             value = self.s.draft[step.name]
             shown = await step.show(value, self.s) if step.show else (value or "—")
             lines.append((self.s.label(f"field.{flow.name}.{step.name}"), shown))
-        rows = []
+        rows, ref = [], self._summary_ref()
         editable = [(i, s) for i, s in enumerate(flow.steps)
                     if s.editable and s.name in self.s.draft and not (s.skip and await s.skip(self.s))]
         for start in range(0, len(editable), 2):
             rows.append([(self.s.label("button.edit") + self.s.label(f"field.{flow.name}.{s.name}"),
-                          _data(self._nonce, SUMMARY, "e", str(i))) for i, s in editable[start:start + 2]])
-        rows.append([(self.s.label("button.submit"), _data(self._nonce, SUMMARY, "ok")),
-                     (self.s.label("button.cancel"), _data(self._nonce, SUMMARY, "x"))])
+                          _data(self._nonce, ref, "e", str(i))) for i, s in editable[start:start + 2]])
+        rows.append([(self.s.label("button.submit"), _data(self._nonce, ref, "ok")),
+                     (self.s.label("button.cancel"), _data(self._nonce, ref, "x"))])
         await self.s.say("flow.summary", inline_keyboard(rows), title=self.s.label(f"flow.{flow.name}"),
                          lines=lines)

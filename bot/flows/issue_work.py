@@ -8,9 +8,7 @@ from datetime import date
 from bot.flows.common import future_date, required_text, show_yes_no, yes_no
 from bot.flows.engine import Choice, Flow, Shortcut, Step, register
 from bot.flows.session import Session
-from bot.models import Role
 from bot.services import issues as service
-from storage import issues, people, projects
 
 
 def _issue_id(s: Session) -> int:
@@ -25,44 +23,31 @@ async def _acted(s: Session, issue, action: str, text: str | None = None) -> Non
 
 
 async def _units(s: Session) -> list[Choice]:
-    """The project's units first, then the others; only units with someone to assign to."""
-    issue = await issues.get(s.tx, _issue_id(s))
-    mine = await projects.unit_ids(s.tx, issue.project_id)
-    first = [*mine["lead"], *mine["responsible"]]
-    units = sorted(await people.units(s.tx), key=lambda u: (u.id not in first, u.name))
-    return [Choice(str(u.id), u.name) for u in units if await people.in_unit(s.tx, u.id)][:24]
+    return [Choice(str(u.id), u.name) for u in await service.assignable_units(s.tx, _issue_id(s))][:24]
 
 
 async def _show_unit(value: str, s: Session) -> str:
-    unit = await people.unit(s.tx, int(value))
+    unit = await service.unit(s.tx, int(value))
     return unit.name if unit else "—"
 
 
 async def _unit_people(s: Session) -> list[Choice]:
-    found = await people.in_unit(s.tx, int(s.draft["unit"]))
+    found = await service.unit_people(s.tx, int(s.draft["unit"]))
     return [Choice(str(p.id), p.name + ("" if p.telegram_id else s.label("flow.unbound"))) for p in found][:24]
 
 
 async def _show_person(value: str, s: Session) -> str:
-    person = await people.get(s.tx, int(value))
+    person = await service.person(s.tx, int(value))
     return person.name if person else "—"
 
 
 async def _leaders(s: Session) -> list[Choice]:
-    found = {p.id: p for p in await people.with_role(s.tx, Role.leader)}
-    for head in await people.in_unit(s.tx, int(s.draft["unit"])):
-        if head.has(Role.unit_head):
-            found.setdefault(head.id, head)
-    return [Choice(str(p.id), p.name) for p in found.values()][:24]
+    return [Choice(str(p.id), p.name) for p in await service.leader_candidates(s.tx, int(s.draft["unit"]))][:24]
 
 
 async def _lead_leader(s: Session) -> str | None:
-    issue = await issues.get(s.tx, _issue_id(s))
-    project = await projects.get(s.tx, issue.project_id)
-    for choice in await _leaders(s):
-        if choice.label == project.lead_leader:
-            return choice.value
-    return None
+    leader = await service.default_leader(s.tx, _issue_id(s), int(s.draft["unit"]))
+    return str(leader.id) if leader else None
 
 
 async def _default_deadline(s: Session) -> Shortcut:
@@ -71,10 +56,9 @@ async def _default_deadline(s: Session) -> Shortcut:
 
 
 async def _assign(s: Session) -> None:
-    issue = await service.assign(
-        s.tx, s.clock, s.policy, s.tz, s.person, _issue_id(s), unit_id=int(s.draft["unit"]),
-        assignee_id=int(s.draft["assignee"]), leader_id=int(s.draft["leader"]), plan=s.draft["plan"],
-        deadline=date.fromisoformat(s.draft["deadline"]), major=s.draft["major"] == "yes")
+    issue = await service.assign(s.services, s.person, _issue_id(s), service.Assignment(
+        unit_id=int(s.draft["unit"]), assignee_id=int(s.draft["assignee"]), leader_id=int(s.draft["leader"]),
+        plan=s.draft["plan"], deadline=date.fromisoformat(s.draft["deadline"]), major=s.draft["major"] == "yes"))
     await s.say("issue.assigned", issue=issue)
     await _acted(s, issue, "assign", issue.assignee_name)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from bot.domain.errors import Refused
+from bot.domain.models import Project, Stage
+from bot.domain.money import MoneyError, parse_wan, wan
+from bot.domain.periods import report_period
 from bot.flows.common import project_step, required_text, show_photos, single_project
 from bot.flows.engine import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step, register
 from bot.flows.session import Session
-from bot.models import Project, Stage
-from bot.money import MoneyError, parse_wan, wan
-from bot.periods import report_period
+from bot.services import registry
 from bot.services import reports as service
-from storage import projects, reports
 
 
 def _project_id(s: Session) -> int:
@@ -17,22 +18,29 @@ def _project_id(s: Session) -> int:
 
 
 def _period(s: Session) -> str:
-    return report_period(s.today, s.policy.monthly_report)
+    return s.draft["period"]
 
 
 async def _mine(s: Session) -> list[Project]:
     return await service.reportable_projects(s.tx, s.person)
 
 
+async def _prefill(s: Session) -> None:
+    """The month is fixed when the report is started: a report begun on the 30th and sent on the
+    1st is compared with, and stored under, the same month."""
+    s.draft.setdefault("period", report_period(s.today, s.policy.monthly_report))
+    await single_project(_mine)(s)
+
+
 async def _parse_ytd(text: str, s: Session) -> int:
     try:
         value = parse_wan(text)
     except MoneyError as exc:
-        raise InputError(f"report.ytd_{exc.kind}", value=text.strip()) from None
-    project = await projects.get(s.tx, _project_id(s))
-    if value > project.total_investment:
-        raise InputError("report.ytd_over_total", value=value, total=project.total_investment)
-    last = await service.last_ytd(s.tx, project.id, _period(s))
+        raise InputError(f"report.ytd_{exc.kind}", value=text.strip()[:30]) from None
+    try:
+        last = await service.check_ytd(s.tx, _project_id(s), _period(s), value)
+    except Refused as refused:
+        raise InputError(refused.key, **refused.values) from None
     if last is not None and value < last:
         raise NeedsConfirmation("report.ytd_below_last", value, value=value, last=last)
     return value
@@ -52,7 +60,7 @@ async def _stages(s: Session) -> list[Choice]:
 
 
 async def _current_stage(s: Session) -> str:
-    return (await projects.get(s.tx, _project_id(s))).stage.value
+    return (await registry.project(s.tx, _project_id(s))).stage.value
 
 
 async def _show_stage(value: str, s: Session) -> str:
@@ -60,13 +68,13 @@ async def _show_stage(value: str, s: Session) -> str:
 
 
 async def _same_progress(s: Session) -> Shortcut | None:
-    last = await reports.latest(s.tx, _project_id(s), before_period=_period(s))
+    last = await service.last_report(s.tx, _project_id(s), _period(s))
     return None if last is None else Shortcut(last.progress, s.label("button.same_as_last"))
 
 
 async def _open_milestones(s: Session) -> list[Choice]:
     return [Choice(str(m.id), f"{m.name}（{m.due_date.isoformat()}）")
-            for m in await projects.milestones(s.tx, _project_id(s)) if m.reached_on is None]
+            for m in await service.milestones(s.tx, _project_id(s)) if m.reached_on is None]
 
 
 async def _no_open_milestones(s: Session) -> bool:
@@ -75,14 +83,14 @@ async def _no_open_milestones(s: Session) -> bool:
 
 async def _show_milestones(value: list, s: Session) -> str:
     names = {c.value: c.label for c in await _open_milestones(s)}
-    for m in await projects.milestones(s.tx, _project_id(s)):
+    for m in await service.milestones(s.tx, _project_id(s)):
         names.setdefault(str(m.id), m.name)
     return "、".join(names.get(v, v) for v in value) if value else s.label("flow.none")
 
 
 async def _commit(s: Session) -> None:
     report, project, figures = await service.submit_monthly(
-        s.tx, s.clock, s.policy, s.tz, s.person, project_id=_project_id(s), ytd=s.draft["ytd"],
+        s.tx, s.clock, s.tz, s.person, period=_period(s), project_id=_project_id(s), ytd=s.draft["ytd"],
         stage=s.draft["stage"], progress=s.draft["progress"], photos=s.draft.get("photos") or [],
         milestone_ids=[int(m) for m in s.draft.get("milestones") or []], next_plan=s.draft["next_plan"])
     await s.say("report.submitted", report=report, project=project, **figures)
@@ -90,7 +98,7 @@ async def _commit(s: Session) -> None:
 
 FLOW = register(Flow(
     name="monthly_report",
-    prefill=single_project(_mine),
+    prefill=_prefill,
     commit=_commit,
     steps=[
         project_step("report.ask_project", _mine),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.models import Project
 from bot.flows.common import (
     as_date,
     future_date,
@@ -12,7 +13,6 @@ from bot.flows.common import (
 )
 from bot.flows.engine import Choice, Flow, Step, register
 from bot.flows.session import Session
-from bot.models import Project
 from bot.services import issues as service
 
 

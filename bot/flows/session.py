@@ -4,34 +4,51 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import messages
-from bot import delivery
-from bot.clock import Clock
-from bot.models import Person
-from bot.policy import Policy
-from storage.db import Conn
+from bot.domain.clock import Clock
+from bot.domain.models import Person
+from bot.domain.policy import Policy
+from bot.services import delivery
+from bot.services.context import Context
+
+if TYPE_CHECKING:
+    from storage.db import Conn
 
 
 @dataclass
 class Session:
-    tx: Conn
-    clock: Clock
-    policy: Policy
-    tz: ZoneInfo
+    services: Context  # what the services a step calls work with
     person: Person
     locale: str
     chat_id: int
     draft: dict = field(default_factory=dict)
 
     @property
+    def tx(self) -> Conn:
+        return self.services.tx
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def policy(self) -> Policy:
+        return self.services.policy
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.services.tz
+
+    @property
     def now(self) -> datetime:
-        return self.clock.now()
+        return self.services.now
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(self.tz).date()
+        return self.services.today
 
     def t(self, key: str, **values: object) -> str:
         return messages.render(self.locale, key, **values)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.domain.models import Project
 from bot.flows.common import project_step, required_text, single_project, yes_no
 from bot.flows.engine import Engine, Flow, Step, register
 from bot.flows.session import Session
-from bot.models import Project
 from bot.services import reports as service
 
 

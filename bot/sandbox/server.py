@@ -56,7 +56,7 @@ class RateLimits:
     """Telegram's flood limits as leaky buckets, a message of slack each: about 30 a second in
     all, one a second per private chat after a burst of 3, 20 a minute per group. `speed` runs
     the same limits faster (a test of 300 sends need not take five minutes), with the bot's own
-    pace sped up alike (bot.sender.Limits' speed)."""
+    pace sped up alike (bot.app.sender.Limits' speed)."""
 
     def __init__(self, enforce: bool = False, speed: float = 1.0) -> None:
         self.enforce = enforce
@@ -387,6 +387,12 @@ class SandboxUser:
         stored = self.world.store_file(data, name)
         return await self._push("message", self._message(
             self._chat(chat_id), document=stored.file_id, document_name=name))
+
+    async def ask_document(self, data: bytes, name: str) -> Message:
+        """Send a file and return the bot's first answer to it."""
+        before = self.replies_so_far()
+        await self.send_document(data, name)
+        return await self.reply(before)
 
     async def send_photo(self, data: bytes = b"\x89PNG fake", caption: str | None = None) -> str:
         stored = self.world.store_file(data, "photo.jpg")

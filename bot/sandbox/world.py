@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import mimetypes
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -160,6 +161,9 @@ class World:
             f = self.files[message.document]
             data["document"] = {"file_id": f.file_id, "file_unique_id": f.unique_id,
                                 "file_name": f.name, "file_size": len(f.data)}
+            mime = mimetypes.guess_type(f.name or "")[0]  # as a Telegram client names it
+            if mime:
+                data["document"]["mime_type"] = mime
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup  # Telegram shows only inline keyboards here
         return data

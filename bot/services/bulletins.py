@@ -16,12 +16,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import messages
-from bot import delivery, quarterly
-from bot.bulletin import BulletinData, compute, in_scope, month_bounds
-from bot.chart import completion_chart
-from bot.models import GroupChat, Issue, Milestone, MonthlyReport, Project
-from bot.policy import Policy
-from bot.quarterly import QuarterData, quarter_months
+from bot.domain import quarter_figures
+from bot.domain.bulletin_figures import BulletinData, compute, in_scope, month_bounds
+from bot.domain.models import GroupChat, Issue, Milestone, MonthlyReport, Project
+from bot.domain.periods import previous_month
+from bot.domain.policy import Policy
+from bot.domain.quarter_figures import QuarterData, previous_quarter, quarter_months
+from bot.formats.chart import completion_chart
+from bot.services import delivery
+from bot.services.context import Context
 from bot.services.groups import describe
 from storage import groups, issues, people, projects, reports
 from storage.db import Conn
@@ -66,7 +69,7 @@ def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy,
 
 
 def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:
-    return quarterly.compute(quarter, facts.scoped(group), facts.latest, facts.latest_before, facts.milestones,
+    return quarter_figures.compute(quarter, facts.scoped(group), facts.latest, facts.latest_before, facts.milestones,
                              facts.issues, policy, tz)
 
 
@@ -131,3 +134,21 @@ async def post(tx: Conn, now: datetime, kind: str, posts: dict[int, Post],
             await delivery.send_file(tx, now, chat_id, "photo", "bulletin.png", item.chart, item.caption)
         await delivery.send_text(tx, now, chat_id, item.text)
     return len(chat_ids)
+
+
+async def monthly_for_groups(ctx: Context, chat_ids: list[int] | None = None) -> dict[int, Post]:
+    """The previous month's 投资快讯 for every subscribed group (or those named), composed."""
+    return await compose_monthly(ctx.tx, previous_month(ctx.now.astimezone(ctx.tz)), ctx.policy, ctx.tz, chat_ids)
+
+
+async def quarterly_for_groups(ctx: Context, chat_ids: list[int] | None = None) -> dict[int, Post]:
+    return await compose_quarterly(ctx.tx, previous_quarter(ctx.now.astimezone(ctx.tz)), ctx.policy, ctx.tz,
+                                   chat_ids)
+
+
+async def post_monthly(ctx: Context, composed: dict[int, Post]) -> None:
+    await post(ctx.tx, ctx.now, "monthly_bulletin", composed, lambda ids: monthly_for_groups(ctx, ids))
+
+
+async def post_quarterly(ctx: Context, composed: dict[int, Post]) -> None:
+    await post(ctx.tx, ctx.now, "quarterly_analysis", composed, lambda ids: quarterly_for_groups(ctx, ids))

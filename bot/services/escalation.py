@@ -6,33 +6,34 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.models import Issue, IssueStatus, Person, Role
-from bot.policy import Policy
+from bot.domain.clock import Clock
+from bot.domain.models import TOP_LEVEL, WORKED, Issue, IssueStatus, Person, Role
+from bot.domain.policy import Policy
+from bot.domain.workdays import add_working_days, end_of_day, is_working_day
+from bot.services.context import Context
 from bot.services.groups import tell_overdue
 from bot.services.issues import actions_for, default_deadline, keyboard
 from bot.services.notify import quiet_until, tell
-from bot.workdays import add_working_days, end_of_day, is_working_day
 from storage import issues as store
 from storage import people, projects
 from storage.db import Conn
 
 S = IssueStatus
-TOP_LEVEL = 3
 
 
-async def check_clocks(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo) -> None:
+async def check_clocks(ctx: Context) -> None:
+    tx, clock, policy, tz = ctx.tx, ctx.clock, ctx.policy, ctx.tz
     for issue in await store.unfinished(tx):
         if issue.status is S.solved:
             await _auto_close(tx, clock, policy, tz, issue)
-        elif issue.status in (S.assigned, S.acknowledged, S.reopened):
+        elif issue.status in WORKED:
             await _watch(tx, clock, policy, tz, issue)
 
 
 async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue) -> None:
     now = clock.now()
     ack_breached = issue.status is S.assigned and issue.ack_due is not None and now > issue.ack_due
-    resolve_breached = issue.resolve_due is not None and now > issue.resolve_due
+    resolve_breached = issue.overdue_at(now)
     if ack_breached or resolve_breached:
         reason = "acknowledge" if ack_breached and not resolve_breached else "resolve"
         if issue.level < TOP_LEVEL:

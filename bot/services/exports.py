@@ -10,15 +10,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import messages
-from bot import ledgers
-from bot.bulletin import BulletinData, month_bounds
-from bot.flags import Reason
-from bot.ledgers import Sheet, ledger_sheet
-from bot.money import WAN
-from bot.periods import time_share
-from bot.policy import Policy
+from bot.domain.bulletin_figures import BulletinData, month_bounds
+from bot.domain.flags import Reason
+from bot.domain.money import WAN
+from bot.domain.periods import time_share
+from bot.domain.policy import Policy
+from bot.domain.standing import statuses
+from bot.formats import ledgers
+from bot.formats.ledgers import Sheet, ledger_sheet
 from bot.services.bulletins import gather
-from bot.status import statuses
 from storage import issues, projects, reports
 from storage.db import Conn
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from telegram import Update
 
 import messages
-from bot import delivery
-from bot.models import Role
+from bot.domain.models import Role
+from bot.services import delivery
 from bot.services.notify import tell
 from storage import inbox, people
 from storage.db import Conn

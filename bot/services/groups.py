@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import messages
-from bot import delivery
-from bot.bulletin import in_scope
-from bot.clock import Clock
-from bot.errors import Refused
-from bot.models import GroupChat, Issue, Person, Role
+from bot.domain.bulletin_figures import in_scope
+from bot.domain.clock import Clock
+from bot.domain.errors import Refused
+from bot.domain.models import SUBSCRIPTIONS, GroupChat, Issue, Person, Unit
+from bot.services import delivery
+from bot.services.permissions import ANYWHERE, Action, allowed
 from storage import groups, people, projects
 from storage.db import Conn
 
@@ -18,11 +19,26 @@ REFUSAL_QUIET = timedelta(minutes=10)  # after refusing a person in a group, sil
 
 async def bind(tx: Conn, clock: Clock, actor: Person, chat_id: int, title: str, scope_kind: str,
                scope_value: str | None, kinds: list[str]) -> GroupChat:
-    if not actor.has(Role.admin):
+    if not allowed(actor, Action.bind, ANYWHERE):
         raise Refused("refuse.not_admin")
     await groups.bind(tx, chat_id, title, scope_kind, None if scope_kind == "all" else scope_value,
-                      actor.id, [k for k in groups.KINDS if k in kinds], clock.now())
+                      actor.id, [k for k in SUBSCRIPTIONS if k in kinds], clock.now())
     return await groups.get(tx, chat_id)
+
+
+async def unbind(tx: Conn, actor: Person, chat_id: int) -> bool:
+    if not allowed(actor, Action.bind, ANYWHERE):
+        raise Refused("refuse.not_admin")
+    return await groups.unbind(tx, chat_id)
+
+
+async def bound(conn: Conn, chat_id: int) -> GroupChat | None:
+    return await groups.get(conn, chat_id)
+
+
+async def units(conn: Conn) -> list[Unit]:
+    """The units a group's scope may name."""
+    return await people.units(conn)
 
 
 async def refusal_due(tx: Conn, now: datetime, chat_id: int, telegram_id: int) -> bool:

@@ -5,40 +5,42 @@ the row, writes an event and tells the people concerned through the outbox."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import messages
-from bot.clock import Clock
-from bot.delivery import inline_keyboard
-from bot.errors import Refused
-from bot.models import Issue, IssueStatus, Person, Project, Role
-from bot.permissions import Action, may
-from bot.policy import Policy
+from bot.domain.buttons import IssueButton, encode
+from bot.domain.clock import Clock
+from bot.domain.errors import Refused
+from bot.domain.models import WORKED, Issue, IssueEvent, IssueStatus, Person, Project, Role, Unit
+from bot.domain.policy import Policy
+from bot.domain.workdays import add_working_days, end_of_day
+from bot.services.context import Context
+from bot.services.delivery import inline_keyboard
 from bot.services.notify import tell
+from bot.services.permissions import ANYWHERE, Action, allowed, may, may_lead_issue
 from bot.services.registry import visible_projects
-from bot.workdays import add_working_days, end_of_day
 from storage import issues as store
 from storage import people, projects
 from storage.db import Conn
 
 S = IssueStatus
-OPEN_FOR_WORK = {S.assigned, S.acknowledged, S.reopened}
 
 # action → (statuses it may start from, status it leads to (None: unchanged), permission)
 TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]] = {
-    "assign": (frozenset({S.open, *OPEN_FOR_WORK}), S.assigned, Action.assign),
+    "assign": (frozenset({S.open, *WORKED}), S.assigned, Action.assign),
     "acknowledge": (frozenset({S.assigned, S.reopened}), S.acknowledged, Action.acknowledge),
-    "progress": (frozenset(OPEN_FOR_WORK), None, Action.progress),
-    "solve": (frozenset(OPEN_FOR_WORK), S.solved, Action.solve),
+    "progress": (frozenset(WORKED), None, Action.progress),
+    "solve": (frozenset(WORKED), S.solved, Action.solve),
     "confirm": (frozenset({S.solved}), S.closed, Action.confirm),
     "reject": (frozenset({S.solved}), S.reopened, Action.confirm),
-    "instruct": (frozenset({S.open, *OPEN_FOR_WORK}), None, Action.instruct),
-    "extend": (frozenset(OPEN_FOR_WORK), None, Action.extend),
-    "flag": (frozenset({S.open, *OPEN_FOR_WORK, S.solved}), None, Action.flag),
-    "unflag": (frozenset({S.open, *OPEN_FOR_WORK, S.solved}), None, Action.flag),
+    "instruct": (frozenset({S.open, *WORKED}), None, Action.instruct),
+    "extend": (frozenset(WORKED), None, Action.extend),
+    "flag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
+    "unflag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
 }
-# the short names buttons carry: i:<issue id>:<code>
+# the short names issue buttons carry (domain.buttons.IssueButton)
 BUTTON_CODES = {"assign": "asg", "acknowledge": "ack", "progress": "prg", "solve": "sol",
                 "confirm": "ok", "reject": "no", "instruct": "ins", "extend": "ext", "flag": "flg",
                 "unflag": "ufl"}
@@ -72,7 +74,7 @@ async def actions_for(conn: Conn, person: Person, issue: Issue) -> list[str]:
 def keyboard(locale: str | None, issue: Issue, actions: list[str]) -> dict | None:
     if not actions:
         return None
-    buttons = [(messages.label(locale, f"issue.button.{a}"), f"i:{issue.id}:{BUTTON_CODES[a]}") for a in actions]
+    buttons = [(messages.label(locale, f"issue.button.{a}"), encode(IssueButton(issue.id, BUTTON_CODES[a]))) for a in actions]
     return inline_keyboard([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -129,15 +131,28 @@ def default_deadline(today: date, policy: Policy, major: bool) -> date:
     return add_working_days(today, policy.issue_clocks.resolve_working_days)
 
 
-async def assign(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, actor: Person, issue_id: int, *,
-                 unit_id: int, assignee_id: int, leader_id: int, plan: str, deadline: date,
-                 major: bool) -> Issue:
+@dataclass(frozen=True)
+class Assignment:
+    """交办 with the five fields in place (五到位): unit, person, leader, solution (plan), deadline."""
+
+    unit_id: int
+    assignee_id: int
+    leader_id: int
+    plan: str
+    deadline: date
+    major: bool
+
+
+async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) -> Issue:
+    tx, policy, tz = ctx.tx, ctx.policy, ctx.tz
+    unit_id, assignee_id, leader_id, plan, deadline = (given.unit_id, given.assignee_id, given.leader_id,
+                                                      given.plan, given.deadline)
     issue = await checked(tx, actor, issue_id, "assign")
     assignee = await people.get(tx, assignee_id)
     leader = await people.get(tx, leader_id)
-    if assignee is None or assignee.unit_id != unit_id or leader is None:
+    if assignee is None or assignee.unit_id != unit_id or leader is None or not may_lead_issue(leader, unit_id):
         raise Refused("issue.assign_invalid")
-    now = clock.now()
+    now = ctx.now
     if assignee.away_at(now) and assignee.delegate_id is not None:
         plan = messages.render(None, "away.assigned_instead", name=assignee.name) + plan
         assignee = await people.get(tx, assignee.delegate_id)
@@ -147,7 +162,7 @@ async def assign(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, actor: Pe
         raise Refused("issue.deadline_past")
     ack_due = end_of_day(add_working_days(today, policy.issue_clocks.acknowledge_working_days), tz)
     issue = await _move(tx, now, actor, issue, "assign", text=plan, unit_id=unit_id,
-                        assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(major),
+                        assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(given.major),
                         ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
     await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you")
     for person in (await people.get(tx, issue.raised_by), leader):
@@ -200,6 +215,69 @@ async def reject(tx: Conn, clock: Clock, actor: Person, issue_id: int, reason: s
     return issue
 
 
+# -- what people ask about issues ----------------------------------------------------------------
+async def visible_by_number(conn: Conn, person: Person, number: str) -> tuple[Issue, list[IssueEvent]] | None:
+    """The issue and its history, if it exists and the person may see it."""
+    issue = await store.by_number(conn, number.strip().upper()[:20])
+    if issue is None or not await may(conn, person, Action.view_issue, issue=issue):
+        return None
+    return issue, await store.events(conn, issue.id)
+
+
+async def listed(conn: Conn, person: Person, status: IssueStatus | None) -> list[Issue]:
+    """The newest issues the person sees: every one for those who see everything, else their own."""
+    wanted = status.value if status else None
+    if allowed(person, Action.see_everything, ANYWHERE):
+        return await store.all_recent(conn, wanted)
+    return await store.involving(conn, person.id, person.unit_id, wanted)
+
+
+async def waiting_for(conn: Conn, person: Person) -> list[tuple[Issue, list[str]]]:
+    """Issues waiting for the person's action (a progress note is never "waiting"), with the actions."""
+    waiting = []
+    for issue in await listed(conn, person, None):
+        actions = [a for a in await actions_for(conn, person, issue) if a != "progress"]
+        if actions:
+            waiting.append((issue, actions))
+    return waiting
+
+
+async def assignable_units(conn: Conn, issue_id: int) -> list[Unit]:
+    """Units with someone in them to assign to: the issue's project's own first, then the others."""
+    issue = await store.get(conn, issue_id)
+    mine = await projects.unit_ids(conn, issue.project_id) if issue else {"lead": [], "responsible": []}
+    first = [*mine["lead"], *mine["responsible"]]
+    units = sorted(await people.units(conn), key=lambda u: (u.id not in first, u.name))
+    return [u for u in units if await people.in_unit(conn, u.id)]
+
+
+async def unit(conn: Conn, unit_id: int) -> Unit | None:
+    return await people.unit(conn, unit_id)
+
+
+async def unit_people(conn: Conn, unit_id: int) -> list[Person]:
+    return await people.in_unit(conn, unit_id)
+
+
+async def person(conn: Conn, person_id: int) -> Person | None:
+    return await people.get(conn, person_id)
+
+
+async def default_leader(conn: Conn, issue_id: int, unit_id: int) -> Person | None:
+    """The project's lead leader, if among those who may lead an issue of that unit."""
+    issue = await store.get(conn, issue_id)
+    project = await projects.get(conn, issue.project_id) if issue else None
+    return next((p for p in await leader_candidates(conn, unit_id) if project and p.name == project.lead_leader), None)
+
+
+async def leader_candidates(conn: Conn, unit_id: int) -> list[Person]:
+    """Who may be named the leader of an issue assigned to the unit: leaders, and the unit's heads."""
+    found = {p.id: p for p in await people.with_role(conn, Role.leader)}
+    for person in await people.in_unit(conn, unit_id):
+        found.setdefault(person.id, person)
+    return [p for p in found.values() if may_lead_issue(p, unit_id)]
+
+
 async def raisable_projects(conn: Conn, person: Person) -> list[Project]:
     return [p for p in await visible_projects(conn, person)
             if await may(conn, person, Action.raise_issue, project=p)]
@@ -220,7 +298,7 @@ async def extend(tx: Conn, clock: Clock, tz: ZoneInfo, actor: Person, issue_id: 
                  reason: str) -> Issue:
     """延期: a new deadline with a reason; once per level, except for administrators."""
     issue = await checked(tx, actor, issue_id, "extend")
-    if not actor.has(Role.admin) and await store.extended_at_level(tx, issue.id, issue.level):
+    if not allowed(actor, Action.extend_again, ANYWHERE) and await store.extended_at_level(tx, issue.id, issue.level):
         raise Refused("issue.extend_once", number=issue.number)
     new_due = end_of_day(until, tz)
     if issue.resolve_due is not None and new_due <= issue.resolve_due:

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import messages
-from bot import delivery
-from bot.models import Person
-from bot.policy import DeliveryPolicy
+from bot.domain.models import Person
+from bot.domain.policy import DeliveryPolicy
+from bot.services import delivery
 from storage import people
 from storage.db import Conn
 

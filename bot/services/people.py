@@ -9,11 +9,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.errors import Refused
-from bot.models import Person, Role
-from bot.policy import Policy
-from bot.workdays import end_of_day
+from bot.domain.clock import Clock
+from bot.domain.errors import Refused
+from bot.domain.models import Person, Role
+from bot.domain.policy import Policy
+from bot.domain.workdays import end_of_day
+from bot.services.permissions import GRANTABLE
 from storage import invites, people, person_changes, projects, reachability
 from storage.db import Conn
 
@@ -48,7 +49,7 @@ async def create_invite(
     name = " ".join(name.split())
     if not name or len(name) > 40:
         raise Refused("invite.bad_name")
-    if role is Role.admin:
+    if role not in GRANTABLE:
         raise Refused("people.admin_by_settings")
     project = None
     if project_code:
@@ -66,6 +67,13 @@ async def create_invite(
     await invites.create(tx, code, person.id, role, created_by, now,
                          now + timedelta(days=policy.invite_valid_days))
     return code, await people.get(tx, person.id)
+
+
+async def split_target(conn: Conn, target: str | None) -> tuple[str | None, str | None]:
+    """What follows the role in `/invite 姓名 角色 …`: a project code if one exists, else a unit."""
+    if target and await projects.by_code(conn, target.strip().upper()):
+        return target, None
+    return None, target
 
 
 async def _choose_person(tx: Conn, clock: Clock, name: str, project) -> Person:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.errors import Refused
-from bot.models import Issue, Person, Project, Role
+from bot.domain.errors import Refused
+from bot.domain.models import Issue, Person, Project, Role
 from bot.services.notify import tell
+from bot.services.permissions import GRANTABLE
 from storage import conversations, issues, people, person_changes, projects
 from storage.db import Conn
 from storage.person_changes import PersonChange
@@ -82,7 +83,7 @@ def _guard_configured(person: Person, admin_ids: frozenset[int]) -> None:
 
 
 async def revoke(tx: Conn, now: datetime, actor: Actor, person: Person, role: Role) -> Person:
-    if role is Role.admin:
+    if role not in GRANTABLE:
         raise Refused("people.admin_by_settings")
     if role not in person.roles:
         raise Refused("people.no_such_role", name=person.name, role=role.value)
@@ -94,9 +95,9 @@ async def revoke(tx: Conn, now: datetime, actor: Actor, person: Person, role: Ro
 
 async def set_role(tx: Conn, now: datetime, actor: Actor, person: Person, role: Role) -> Person:
     """Their role becomes `role`: the others go (administrator excepted: that is the settings')."""
-    if role is Role.admin:
+    if role not in GRANTABLE:
         raise Refused("people.admin_by_settings")
-    for old in person.roles - {role, Role.admin}:
+    for old in (person.roles & set(GRANTABLE)) - {role}:
         await people.remove_role(tx, person.id, old)
         await person_changes.record(tx, now, person.id, "role_removed", old.value, actor.id, actor.source)
     if role not in person.roles:
@@ -140,7 +141,7 @@ async def _heirs(conn: Conn, person: Person) -> list[Person]:
             return [delegate]
     if person.unit_id is None:
         return []
-    return [p for p in await people.in_unit(conn, person.unit_id) if Role.unit_head in p.roles and p.id != person.id]
+    return [p for p in await people.heads_of_unit(conn, person.unit_id) if p.id != person.id]
 
 
 async def sync_admins(tx: Conn, now: datetime, admin_ids: frozenset[int]) -> tuple[list[Person], list[Person]]:

@@ -7,7 +7,7 @@ import html
 import re
 from datetime import datetime
 
-from bot.models import Role
+from bot.domain.models import Role
 from bot.services.notify import tell
 from storage import groups, outbox, people, reachability
 from storage.db import Conn

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.clock import Clock
-from bot.importing import MILESTONE_SHEET, CellError, ParsedSheet, ProjectRow
-from bot.models import Person, Project, Role
-from bot.status import by_project
+from bot.domain.clock import Clock
+from bot.domain.models import Person, Project, Role
+from bot.domain.standing import by_project
+from bot.formats.project_sheet import MILESTONE_SHEET, CellError, ParsedSheet, ProjectRow
+from bot.services.permissions import ANYWHERE, Action, allowed, may
 from storage import people, projects
 from storage.db import Conn
 
@@ -85,7 +86,23 @@ def _column(row: ProjectRow, column: str) -> object:
 
 
 async def visible_projects(conn: Conn, person: Person) -> list[Project]:
-    """Administrators and leaders see every project; others see the projects they belong to."""
-    if person.has(Role.admin, Role.leader):
+    """Those who see everything (administrators, leaders) see every project; others the projects
+    they belong to."""
+    if allowed(person, Action.see_everything, ANYWHERE):
         return await projects.all_active(conn)
     return await projects.of_person(conn, person.id)
+
+
+async def project(conn: Conn, project_id: int) -> Project | None:
+    return await projects.get(conn, project_id)
+
+
+async def visible_by_code(conn: Conn, person: Person, code: str) -> Project | None:
+    project = await projects.by_code(conn, code.strip().upper()[:40])
+    if project is None or not await may(conn, person, Action.view_project, project=project):
+        return None
+    return project
+
+
+def sees_everything(person: Person) -> bool:
+    return allowed(person, Action.see_everything, ANYWHERE)

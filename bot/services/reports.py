@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.errors import Refused
-from bot.flags import project_flag
-from bot.models import MonthlyReport, Person, Project
-from bot.periods import completion_rate, iso_week, report_period, time_share
-from bot.permissions import Action, may
-from bot.policy import Policy
+from bot.domain.clock import Clock
+from bot.domain.errors import Refused
+from bot.domain.models import Milestone, MonthlyReport, Person, Project, WeeklyUpdate
+from bot.domain.periods import completion_rate, iso_week, time_share
+from bot.domain.policy import Policy
+from bot.domain.standing import statuses
+from bot.services.permissions import Action, may
 from storage import issues as issue_store
 from storage import projects, reports
 from storage.db import Conn
@@ -22,6 +22,24 @@ async def reportable_projects(conn: Conn, person: Person) -> list[Project]:
             if await may(conn, person, Action.report, project=p)]
 
 
+async def missing(conn: Conn, person: Person, period: str) -> list[Project]:
+    """The person's projects with no report for `period` yet."""
+    return [p for p in await reportable_projects(conn, person) if not await reports.for_period(conn, p.id, period)]
+
+
+async def history(conn: Conn, project: Project) -> tuple[list[MonthlyReport], list[WeeklyUpdate]]:
+    return await reports.history(conn, project.id), await reports.weekly_history(conn, project.id)
+
+
+async def milestones(conn: Conn, project_id: int) -> list[Milestone]:
+    return await projects.milestones(conn, project_id)
+
+
+async def last_report(conn: Conn, project_id: int, period: str) -> MonthlyReport | None:
+    """The newest report for a month before `period`: what "same as last month" repeats."""
+    return await reports.latest(conn, project_id, before_period=period)
+
+
 async def last_ytd(conn: Conn, project_id: int, period: str) -> int | None:
     """Last month's year-to-date figure within the same year (January starts afresh)."""
     previous = await reports.latest(conn, project_id, before_period=period)
@@ -30,15 +48,28 @@ async def last_ytd(conn: Conn, project_id: int, period: str) -> int | None:
     return previous.ytd_completed
 
 
-async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, person: Person, *,
-                         project_id: int, ytd: int, stage: str, progress: str, photos: list[str],
-                         milestone_ids: list[int], next_plan: str) -> tuple[MonthlyReport, Project, dict]:
+async def check_ytd(conn: Conn, project_id: int, period: str, ytd: int) -> int | None:
+    """The rules a year-to-date figure must keep (Refused if it breaks one): not negative, not above
+    the project's total investment. Returns last month's figure: one below it is allowed, but the
+    person is asked to confirm it."""
+    project = await projects.get(conn, project_id)
+    if ytd < 0:
+        raise Refused("report.ytd_negative", value=ytd)
+    if project is not None and ytd > project.total_investment:
+        raise Refused("report.ytd_over_total", value=ytd, total=project.total_investment)
+    return await last_ytd(conn, project_id, period)
+
+
+async def submit_monthly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, period: str, project_id: int, ytd: int,
+                         stage: str, progress: str, photos: list[str], milestone_ids: list[int],
+                         next_plan: str) -> tuple[MonthlyReport, Project, dict]:
+    """`period` is the month the report was started for (periods.report_period at that instant)."""
     project = await projects.get(tx, project_id)
     if project is None or not await may(tx, person, Action.report, project=project):
         raise Refused("report.not_allowed")
+    await check_ytd(tx, project_id, period, ytd)
     now = clock.now()
     today = now.astimezone(tz).date()
-    period = report_period(today, policy.monthly_report)
     report = await reports.add_revision(
         tx, project_id=project.id, period=period, reporter_id=person.id, ytd_completed=ytd,
         stage=stage, progress=progress, photos=photos, milestones_reached=milestone_ids,
@@ -65,17 +96,16 @@ async def overview(conn: Conn, project: Project, period: str, policy: Policy, no
                    tz: ZoneInfo) -> dict:
     """What a project card shows: the latest report this year, rates, its flag with the reasons,
     open issues, milestones."""
-    history = await reports.history(conn, project.id)
+    history = await reports.history(conn, project.id)  # newest first
     latest = history[0] if history else None
-    this_year = latest if latest and latest.period[:4] == period[:4] else None
-    ytd = this_year.ytd_completed if this_year else 0
+    judged = next((r for r in history if r.period <= period), None)
     open_issues = await issue_store.of_project(conn, project.id)
     milestones = await projects.milestones(conn, project.id)
-    flag = project_flag(project, history, milestones, open_issues, policy, period,
-                        now.astimezone(tz).date(), now)
+    standing = statuses(period, [project], [judged] if judged else [], milestones, open_issues, policy,
+                        now.astimezone(tz).date(), now)[0]
     return {
-        "latest": latest, "ytd": ytd, "rate": completion_rate(ytd, project.annual_plan),
-        "time_share": time_share(period), "reported_this_period": bool(latest and latest.period == period),
-        "open_issues": open_issues, "milestones": milestones, "flag": flag,
-        "flag_name": policy.flags.names[flag.colour],
+        "latest": latest, "ytd": standing.ytd, "rate": standing.rate, "time_share": time_share(period),
+        "reported_this_period": bool(latest and latest.period == period),
+        "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
+        "flag_name": policy.flags.names[standing.flag.colour],
     }

@@ -1,0 +1,190 @@
+"""The outbox sender: drains the outbox under Telegram's limits, in order per chat.
+
+Limits (Telegram's, see DESIGN.md §4): about 30 messages a second in all, one a second per private
+chat with short bursts, 20 a minute per group. 429 postpones the chat by `retry_after`; 5xx and
+time-outs back off exponentially with jitter; 403 and "chat not found" are permanent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import warnings
+from datetime import timedelta
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot, InputFile
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBUserWarning
+
+from bot.domain.clock import Clock, SystemClock
+from bot.services import reach
+from storage import Database, outbox, reachability
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+# The outbox stores raw Bot API parameters, so the generic call is the right one here.
+warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
+
+_COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
+_HARMLESS = ("message is not modified",)
+_STALE = ("query is too old", "message to edit not found", "message can't be edited")
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]
+
+
+class Limits:
+    """Our pace, a little under Telegram's so that network jitter never bunches sends past it:
+    29 a second in all, 0.9 a second per private chat after a burst of 3, 19 a minute per group.
+    `speed` scales every rate alike (tests against the sandbox's equally sped-up limits)."""
+
+    def __init__(self, per_second: float = 29, private_burst: int = 3, private_per_second: float = 0.9,
+                 group_per_minute: int = 19, speed: float = 1.0):
+        # a quarter-second bucket: the same rate, but bursts of a quarter of it, so that sends
+        # bunched by a busy event loop still arrive within Telegram's per-second allowance
+        self.overall = AsyncLimiter(per_second / 4, 0.25 / speed)
+        self._private = (private_burst, private_burst / private_per_second / speed)
+        self._group = (group_per_minute, 60 / speed)
+        self._chats: dict[int, AsyncLimiter] = {}
+
+    def chat(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            limiter = AsyncLimiter(*(self._group if chat_id < 0 else self._private))
+            self._chats[chat_id] = limiter
+        return limiter
+
+
+class OutboxSender:
+    def __init__(self, db: Database, bot: Bot, max_attempts: int, clock: Clock | None = None,
+                 limits: Limits | None = None) -> None:
+        self.db = db
+        self.bot = bot
+        self.max_attempts = max_attempts
+        self.clock = clock or SystemClock()
+        self.limits = limits or Limits()
+        self._wake = asyncio.Event()
+        self._workers: dict[int, asyncio.Task] = {}
+        self.uncertain = 0  # sends whose answer was lost: Telegram may have delivered them
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                self._wake.clear()
+                for chat_id in await outbox.due_chats(self.db.read, self.clock.now()):
+                    if chat_id not in self._workers:
+                        self._workers[chat_id] = asyncio.create_task(self._drain(chat_id))
+                if self._workers:  # each worker wakes this loop when its chat is drained
+                    await self._wake.wait()
+                else:
+                    await self._sleep_until_due()
+        finally:
+            for task in self._workers.values():
+                task.cancel()
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    async def _sleep_until_due(self) -> None:
+        due = await outbox.next_due(self.db.read)
+        timeout = 5.0
+        if due is not None:
+            timeout = min(timeout, max(0.05, (due - self.clock.now()).total_seconds()))
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    async def _drain(self, chat_id: int) -> None:
+        try:
+            while rows := await outbox.due_for_chat(self.db.read, chat_id, self.clock.now()):
+                if await reachability.is_unreachable(self.db.read, chat_id):
+                    for row in rows:
+                        await self._failed(row, "unreachable")  # known blocked: not one more try
+                    continue
+                if not await self._deliver_in_order(rows):
+                    break
+        except Exception:
+            log.exception("outbox worker for chat %s failed", chat_id)
+        finally:
+            self._workers.pop(chat_id, None)
+            self._wake.set()
+
+    async def _deliver_in_order(self, rows: list[OutboxRow]) -> bool:
+        """True if all went (or failed for good) and the chat may go on."""
+        for row in rows:
+            if not await self._deliver(row):
+                return False
+        return True
+
+    async def _deliver(self, row: OutboxRow) -> bool:
+        """Send one row; True if the chat may go on to its next row now (a chat that turns out
+        unreachable fails all its queue and stops here)."""
+        if row.method != "answerCallbackQuery":
+            await self.limits.overall.acquire()
+        if row.method in _COUNTED:  # the chat's token last: nothing delays the send after taking it,
+            await self.limits.chat(row.chat_id).acquire()  # so a chat's sends keep the spacing it set
+        params = dict(row.params)
+        if row.attachment is not None:
+            params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)
+        try:
+            result = await self.bot.do_api_request(row.method, api_kwargs=params)
+        except RetryAfter as exc:
+            await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}", count=False)
+            return False
+        except Forbidden as exc:
+            await self._unreachable(row, str(exc))
+            return False
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if any(h in text for h in _HARMLESS):
+                await self._sent(row, None)
+                return True
+            if "chat not found" in text:
+                await self._unreachable(row, str(exc))
+                return False
+            if not any(s in text for s in _STALE):
+                log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, exc)
+            await self._failed(row, str(exc))
+            return True
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, TimedOut) or "connect" in str(exc).lower() or "disconnect" in str(exc).lower():
+                self.uncertain += 1
+                log.warning("outbox row %s: answer lost (%s); it may arrive twice", row.id, exc)
+            if row.attempts + 1 >= self.max_attempts:
+                await self._failed(row, f"gave up after {row.attempts + 1} attempts: {exc}")
+                return True
+            delay = min(2 ** row.attempts, 300) * random.uniform(0.5, 1.0)
+            await self._postpone(row, delay, str(exc), count=True)
+            return False
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        await self._sent(row, message_id)
+        return True
+
+    async def _sent(self, row: OutboxRow, message_id: int | None) -> None:
+        async with self.db.transaction() as tx:
+            await outbox.mark_sent(tx, row.id, message_id, self.clock.now())
+
+    async def _failed(self, row: OutboxRow, error: str) -> None:
+        async with self.db.transaction() as tx:
+            await outbox.mark_failed(tx, row.id, error, self.clock.now())
+
+    async def _postpone(self, row: OutboxRow, seconds: float, error: str, count: bool) -> None:
+        until = self.clock.now() + timedelta(seconds=seconds)
+        async with self.db.transaction() as tx:
+            await outbox.postpone(tx, row.id, until, error, count)
+        self._wake.set()
+
+    async def _unreachable(self, row: OutboxRow, error: str) -> None:
+        """Permanent: fail the chat's queue, record it, and tell the administrators once."""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            await reach.lost(tx, now, row.chat_id, error)
+            await outbox.fail_pending_for_chat(tx, row.chat_id, error, now)  # a chat we did not know
+        log.warning("chat %s is unreachable: %s", row.chat_id, error)
+
+

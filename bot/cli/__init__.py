@@ -1,0 +1,1 @@
+"""The `liaisonbot` command: its parser, its subcommands and the demo."""

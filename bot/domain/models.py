@@ -1,0 +1,233 @@
+"""Domain models (DESIGN.md §2 identifiers). Repositories return these; services reason on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Role(StrEnum):
+    admin = "admin"
+    leader = "leader"
+    unit_head = "unit_head"
+    liaison = "liaison"
+    member = "member"
+
+
+class Tier(StrEnum):
+    reserve = "reserve"
+    annual = "annual"
+    key = "key"
+
+
+class Level(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"
+
+
+class Stage(StrEnum):
+    planning = "planning"
+    preparing = "preparing"
+    new_start = "new_start"
+    continuing = "continuing"
+    completed = "completed"
+    operating = "operating"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Unit(_Model):
+    id: int
+    name: str
+
+
+class Person(_Model):
+    id: int
+    name: str
+    unit_id: int | None = None
+    unit_name: str | None = None
+    telegram_id: int | None = None
+    locale: str | None = None
+    roles: frozenset[Role] = frozenset()
+    unreachable: str | None = None
+    away_until: datetime | None = None
+    delegate_id: int | None = None
+    away_redirected: int = 0
+    active: bool = True
+
+    def away_at(self, instant: datetime) -> bool:
+        return self.away_until is not None and instant <= self.away_until
+
+    @property
+    def role_list(self) -> list[Role]:
+        """Their roles in the order of authority."""
+        return [role for role in Role if role in self.roles]
+
+    @property
+    def main_role(self) -> Role:
+        for role in Role:  # declaration order is the order of authority
+            if role in self.roles:
+                return role
+        return Role.member
+
+
+class Milestone(_Model):
+    id: int
+    project_id: int
+    name: str
+    due_date: date
+    reached_on: date | None = None
+
+
+class ProjectFields(_Model):
+    """What a project sheet says of a project; the registry adds its id."""
+
+    code: str
+    name: str
+    tier: Tier
+    level: Level
+    stage: Stage
+    industry: str | None = None
+    location: str | None = None
+    owner: str | None = None
+    total_investment: int
+    annual_plan: int
+    planned_start: date | None = None
+    planned_end: date | None = None
+    lead_unit: str | None = None
+    responsible_units: tuple[str, ...] = ()
+    lead_leader: str | None = None
+    liaison: str | None = None
+
+
+class Project(ProjectFields):
+    id: int
+    liaison_id: int | None = None
+
+
+class Invite(_Model):
+    person_id: int
+    role: Role
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class MonthlyReport(_Model):
+    id: int
+    project_id: int
+    period: str
+    revision: int
+    reporter_id: int
+    ytd_completed: int
+    stage: Stage
+    progress: str
+    photos: tuple[str, ...] = ()
+    milestones_reached: tuple[int, ...] = ()
+    next_plan: str
+    submitted_at: datetime
+
+
+class WeeklyUpdate(_Model):
+    id: int
+    project_id: int
+    week: str
+    reporter_id: int
+    done: str
+    plan: str
+    has_problem: bool
+    submitted_at: datetime
+
+
+class IssueStatus(StrEnum):
+    open = "open"
+    assigned = "assigned"
+    acknowledged = "acknowledged"
+    solved = "solved"
+    reopened = "reopened"
+    closed = "closed"
+
+
+WORKED = frozenset({IssueStatus.assigned, IssueStatus.acknowledged, IssueStatus.reopened})
+"""Being worked: someone holds the issue and its resolve clock runs."""
+TOP_LEVEL = 3  # the level an issue cannot climb above (L1 unit, L2 project centre, L3 leaders)
+
+
+class Issue(_Model):
+    id: int
+    number: str
+    project_id: int
+    project_code: str
+    project_name: str
+    raised_by: int
+    raiser_name: str
+    category: str
+    description: str
+    need: str | None = None
+    need_by: date | None = None
+    photos: tuple[str, ...] = ()
+    level: int
+    status: IssueStatus
+    major: bool
+    unit_id: int | None = None
+    unit_name: str | None = None
+    leader_id: int | None = None
+    leader_name: str | None = None
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    plan: str | None = None
+    ack_due: datetime | None = None
+    resolve_due: datetime | None = None
+    solution: str | None = None
+    flagged: bool
+    created_at: datetime
+    solved_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    def overdue_at(self, instant: datetime) -> bool:
+        """逾期: past its resolve deadline while being worked — the one reading of it everywhere."""
+        return self.status in WORKED and self.resolve_due is not None and self.resolve_due < instant
+
+    @property
+    def five_fields_complete(self) -> bool:
+        return None not in (self.unit_id, self.leader_id, self.assignee_id, self.plan, self.resolve_due)
+
+
+class IssueEvent(_Model):
+    id: int
+    issue_id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    kind: str
+    from_status: str | None = None
+    to_status: str | None = None
+    from_level: int | None = None
+    to_level: int | None = None
+    text: str | None = None
+
+
+class Conversation(_Model):
+    person_id: int
+    flow: str
+    step: str
+    nonce: str
+    draft: dict
+    updated_at: datetime
+
+
+SUBSCRIPTIONS = ("weekly_digest", "monthly_bulletin", "quarterly_analysis", "overdue_notices")
+"""What a bound group may receive."""
+
+
+class GroupChat(_Model):
+    chat_id: int
+    title: str
+    scope_kind: str
+    scope_value: str | None = None
+    subscriptions: frozenset[str] = frozenset()
+    unreachable: str | None = None

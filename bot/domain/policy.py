@@ -1,0 +1,113 @@
+"""The county's rulebook in numbers (DESIGN.md §3): one TOML file, validated at start-up."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.domain.errors import ConfigError
+
+DEFAULT_CATEGORIES = ["用地", "规划", "环评能评", "审批手续", "资金", "征地拆迁", "水电气讯配套", "施工环境", "其他"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MonthlyReportPolicy(_Section):
+    due_day: int | Literal["last"] = "last"
+    """Calendar day of the month the report is due, or the month's last day."""
+    reminder_days_before: list[int] = Field(default=[3, 1, 0])
+    remind_time: time = time(9, 0)
+    late_to_centre_after_working_days: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> MonthlyReportPolicy:
+        if isinstance(self.due_day, int) and not 1 <= self.due_day <= 28:
+            raise ValueError("due_day must be 1..28 or \"last\"")
+        if any(d < 0 for d in self.reminder_days_before):
+            raise ValueError("reminder_days_before must not be negative")
+        return self
+
+
+class WeeklyUpdatePolicy(_Section):
+    ask_weekday: int = Field(default=5, ge=1, le=7)
+    ask_time: time = time(9, 0)
+    nudge_weekday: int = Field(default=1, ge=1, le=7)
+    nudge_time: time = time(9, 0)
+
+
+class IssueClockPolicy(_Section):
+    acknowledge_working_days: int = Field(default=1, ge=1)
+    plan_working_days: int = Field(default=3, ge=1)
+    resolve_working_days: int = Field(default=7, ge=1)
+    major_resolve_months: int = Field(default=1, ge=1)
+    warn_working_days_before: int = Field(default=1, ge=0)
+    auto_close_working_days: int = Field(default=3, ge=1)
+
+
+class FlagPolicy(_Section):
+    yellow_behind_points: float = Field(default=10, gt=0, le=100)
+    red_behind_points: float = Field(default=30, gt=0, le=100)
+    milestone_late_days: int = Field(default=15, ge=0)
+    names: dict[Literal["green", "yellow", "red"], str] = Field(
+        default={"green": "绿牌", "yellow": "黄牌", "red": "红牌"}
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FlagPolicy:
+        if self.red_behind_points <= self.yellow_behind_points:
+            raise ValueError("red_behind_points must be greater than yellow_behind_points")
+        return self
+
+
+class BulletinPolicy(_Section):
+    weekly_digest_weekday: int = Field(default=1, ge=1, le=7)
+    weekly_digest_time: time = time(9, 0)
+    monthly_day: int = Field(default=5, ge=1, le=28)
+    monthly_time: time = time(9, 0)
+    quarterly_day: int = Field(default=10, ge=1, le=28)  # of the month after the quarter
+    quarterly_time: time = time(9, 0)
+    leader_digest_time: time = time(8, 30)
+
+
+class DeliveryPolicy(_Section):
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    missed_run_grace_hours: int = Field(default=24, ge=0)
+
+
+class Policy(_Section):
+    issue_categories: list[str] = Field(default=DEFAULT_CATEGORIES, min_length=1)
+    monthly_report: MonthlyReportPolicy = MonthlyReportPolicy()
+    weekly_update: WeeklyUpdatePolicy = WeeklyUpdatePolicy()
+    issue_clocks: IssueClockPolicy = IssueClockPolicy()
+    flags: FlagPolicy = FlagPolicy()
+    bulletins: BulletinPolicy = BulletinPolicy()
+    delivery: DeliveryPolicy = DeliveryPolicy()
+    invite_valid_days: int = Field(default=7, ge=1, le=90)
+    invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)
+
+
+def load_policy(path: Path | None) -> Policy:
+    """Built-in defaults when `path` is None; otherwise the file, validated."""
+    if path is None:
+        return Policy()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("LIAISONBOT_POLICY", f"file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError("LIAISONBOT_POLICY", f"{path} is not valid TOML: {exc}") from None
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "policy"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"LIAISONBOT_POLICY {where}", message) from None

@@ -1,0 +1,82 @@
+"""Process settings from the environment and `.env`, all prefixed LIAISONBOT_."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.errors import ConfigError
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+LOCALES = ("zh", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LIAISONBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    api_base_url: str = TELEGRAM_API
+    api_file_url: str = TELEGRAM_FILES
+    db: Path = Path("liaisonbot.db")
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh"
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    policy: Path | None = None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        ids = set()
+        for part in value.replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
+            ids.add(int(part))
+        return frozenset(ids)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"'{value}' is not one of {', '.join(LOCALES)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token_value(self) -> str:
+        if self.token is None or not self.token.get_secret_value().strip():
+            raise ConfigError("LIAISONBOT_TOKEN", "not set; get one from @BotFather (or run `liaisonbot demo`)")
+        return self.token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning the first validation problem into a ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"LIAISONBOT_{field.upper()}", message) from None

@@ -1,0 +1,50 @@
+"""Where each project stands at a moment: its newest report of the year, year-to-date investment,
+completion rate and flag. One computation shared by the flag watch, the bulletin, the quarterly
+analysis and the progress ledger, so they can never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TypeVar
+
+from bot.domain.flags import Flag, project_flag
+from bot.domain.models import Issue, Milestone, MonthlyReport, Project
+from bot.domain.periods import completion_rate
+from bot.domain.policy import Policy
+
+T = TypeVar("T", Issue, Milestone, MonthlyReport)
+
+
+@dataclass(frozen=True, slots=True)  # internal and made by the thousand: no validation needed
+class ProjectStatus:
+    project: Project
+    latest: MonthlyReport | None
+    ytd: int
+    rate: float | None
+    flag: Flag
+
+
+def by_project(items: Iterable[T]) -> dict[int, list[T]]:
+    grouped: dict[int, list[T]] = {}
+    for item in items:
+        grouped.setdefault(item.project_id, []).append(item)
+    return grouped
+
+
+def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
+             issues: list[Issue], policy: Policy, today: date, now: datetime) -> list[ProjectStatus]:
+    """`latest`: each project's newest revision of its newest month of `period`'s year up to
+    `period` (storage.reports.latest_per_project); judged as of `today` / `now`."""
+    newest = {r.project_id: r for r in latest}
+    milestones_of, issues_of = by_project(milestones), by_project(issues)
+    found = []
+    for project in projects:
+        report = newest.get(project.id)
+        this_year = report if report and report.period[:4] == period[:4] and report.period <= period else None
+        ytd = this_year.ytd_completed if this_year else 0
+        flag = project_flag(project, [this_year] if this_year else [], milestones_of.get(project.id, []),
+                            issues_of.get(project.id, []), policy, period, today, now)
+        found.append(ProjectStatus(project, this_year, ytd, completion_rate(ytd, project.annual_plan), flag))
+    return found

@@ -1,0 +1,410 @@
+"""Reading a project sheet (.xlsx or .csv) into validated rows, with every problem located.
+
+Pure: bytes in, rows and cell errors out. Applying the rows to the database is the registry
+service's job. Both the CLI and the bot's document upload come through here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+import messages
+from bot.domain.models import Level, ProjectFields, Stage, Tier
+from bot.domain.money import MoneyError, parse_wan
+from bot.formats.ledgers import Column, Sheet, workbook
+from bot.formats.sheet_limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    SheetError,
+    check_rows,
+    check_size,
+    check_xlsx,
+)
+
+PROJECT_HEADERS = {
+    "code": "项目编号", "name": "项目名称", "tier": "项目类别", "level": "项目级别",
+    "stage": "建设阶段", "industry": "行业领域", "location": "建设地点", "owner": "项目业主",
+    "lead_unit": "牵头单位", "responsible_units": "责任单位", "lead_leader": "包联领导",
+    "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
+    "planned_start": "计划开工", "planned_end": "计划竣工",
+}
+REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
+MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期"}
+MILESTONE_SHEET = "节点"
+MAX_TEXT = 200
+MAX_QUOTED = 30  # characters of a bad cell's value repeated in an error report
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SPLIT_UNITS = re.compile(r"[、,，;；/]+")
+
+
+class CellError(BaseModel):
+    sheet: str | None = None  # None for the projects sheet
+    row: int
+    column: str
+    kind: str
+    value: str = ""
+    other_row: int | None = None
+
+
+# -- value parsers (each raises PydanticCustomError with a message key) -------------------------
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _fail(kind: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, kind, {"value": quoted(value)})
+
+
+def quoted(value: Any) -> str:
+    """A cell's value as an error report repeats it: the start of it, however long it was."""
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…"
+
+
+def parse_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # an Excel serial day (1954 … 2119)
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise _fail("bad_date", value)
+    text = str(value).strip()
+    if text.isdigit() and 20000 <= int(text) <= 80000:
+        return _EXCEL_EPOCH + timedelta(days=int(text))
+    text = text.split(" ")[0].split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(*(int(g) for g in match.groups()))
+            except ValueError:
+                break
+    raise _fail("bad_date", value)
+
+
+def _money(value: Any) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _fail("required", value)
+    try:
+        return parse_wan(value)
+    except MoneyError as exc:
+        raise _fail(exc.kind, value) from None
+
+
+def _choice(enum: type, value: Any) -> Any:
+    text = _text(value)
+    if text is None:
+        raise _fail("required", value)
+    wanted = text.lower().removesuffix("项目")
+    for member in enum:
+        names = {member.value}
+        for locale in messages.LOCALES:
+            names.add(messages.label(locale, f"{enum.__name__.lower()}.{member.value}").lower())
+        if wanted in names or text.lower() in names:
+            return member
+    raise _fail("bad_choice", value)
+
+
+class ProjectRow(ProjectFields):
+    """One row of a project sheet: the fields, parsed from what people type, and where it was."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    row: int
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> str:
+        text = _text(value)
+        if text is None:
+            raise _fail("required", value)
+        if not _CODE.match(text.upper()):
+            raise _fail("bad_code", value)
+        return text.upper()
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        text = _text(value)
+        if text is None:
+            raise _fail("required", value)
+        return text
+
+    @field_validator("name", "industry", "location", "owner", "lead_unit", "lead_leader", "liaison", mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        text = _text(value)
+        if text is not None and len(text) > MAX_TEXT:
+            raise _fail("too_long", text[:20] + "…")
+        return text
+
+    @field_validator("tier", mode="before")
+    @classmethod
+    def _tier(cls, value: Any) -> Tier:
+        return _choice(Tier, value)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Level:
+        return _choice(Level, value)
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, value: Any) -> Stage:
+        return _choice(Stage, value)
+
+    @field_validator("responsible_units", mode="before")
+    @classmethod
+    def _units(cls, value: Any) -> tuple[str, ...]:
+        text = _text(value)
+        if text is None:
+            return ()
+        return tuple(dict.fromkeys(u.strip() for u in _SPLIT_UNITS.split(text) if u.strip()))
+
+    @field_validator("total_investment", "annual_plan", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> int:
+        return _money(value)
+
+    @field_validator("planned_start", "planned_end", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> date | None:
+        return parse_date(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProjectRow:
+        if self.annual_plan > self.total_investment:
+            raise PydanticCustomError("plan_over_total", "plan_over_total",
+                                      {"field": "annual_plan", "value": str(self.annual_plan // 10000)})
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise PydanticCustomError("end_before_start", "end_before_start",
+                                      {"field": "planned_end", "value": self.planned_end.isoformat()})
+        return self
+
+
+class MilestoneRow(BaseModel):
+    row: int
+    code: str
+    name: str
+    due_date: date
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> str:
+        return ProjectRow._code(value)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        return ProjectRow._name(value)
+
+    @field_validator("due_date", mode="before")
+    @classmethod
+    def _due(cls, value: Any) -> date:
+        parsed = parse_date(value)
+        if parsed is None:
+            raise _fail("required", value)
+        return parsed
+
+
+class ParsedSheet(BaseModel):
+    projects: list[ProjectRow]
+    milestones: list[MilestoneRow] | None  # None: the file had no milestone sheet
+    errors: list[CellError]
+    rows_read: int
+
+
+# -- reading files -----------------------------------------------------------------------------
+def _normalise_header(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")
+
+
+def _table(rows: list[tuple], headers: dict[str, str], sheet: str | None) -> tuple[list[dict], list[str]]:
+    """Rows as dicts keyed by field, with their sheet row number; missing required headers."""
+    while rows and all(_text(c) is None for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise SheetError("empty", sheet=sheet)
+    wanted = {_normalise_header(h): f for f, h in headers.items()} | {f: f for f in headers}
+    columns = {i: wanted[_normalise_header(h)] for i, h in enumerate(rows[0]) if _normalise_header(h) in wanted}
+    required = REQUIRED if headers is PROJECT_HEADERS else tuple(MILESTONE_HEADERS)
+    missing = [headers[f] for f in required if f not in columns.values()]
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if all(_text(c) is None for c in cells):
+            continue
+        record: dict[str, Any] = {"row": number}
+        for index, field in columns.items():
+            record[field] = cells[index] if index < len(cells) else None
+        records.append(record)
+    if not records and not missing:
+        raise SheetError("empty", sheet=sheet)
+    return records, missing
+
+
+def _read_xlsx(data: bytes) -> tuple[list[tuple], list[tuple] | None]:
+    stream = io.BytesIO(data)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetError("not_spreadsheet") from exc
+    with archive:
+        check_xlsx(archive)
+        try:
+            book = load_workbook(stream, read_only=True, data_only=True)
+        except (KeyError, OSError, TypeError, InvalidFileException, zipfile.BadZipFile, RuntimeError) as exc:
+            raise SheetError("not_spreadsheet") from exc  # a zip that is no workbook, or encrypted
+        except Exception as exc:  # its parts are there but broken
+            raise SheetError("damaged", sheet=None, row=None) from exc
+        try:
+            sheets = book.worksheets
+            if not sheets:
+                raise SheetError("empty", sheet=None)
+            projects = _rows(sheets[0], None)
+            milestones = None
+            for sheet in sheets[1:]:
+                if _normalise_header(sheet.title) in (MILESTONE_SHEET, "milestones"):
+                    milestones = _rows(sheet, MILESTONE_SHEET)
+            return projects, milestones
+        finally:
+            book.close()
+
+
+def _rows(sheet, title: str | None) -> list[tuple]:
+    """Every row (to the limits), or where reading broke off: a damaged cell names its row."""
+    rows: list[tuple] = []
+    try:
+        for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS):
+            rows.append(tuple(row))
+    except Exception as exc:  # openpyxl meets XML it cannot make sense of
+        raise SheetError("damaged", sheet=title, row=len(rows) + 1) from exc
+    return rows
+
+
+def _read_csv(data: bytes) -> list[tuple]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError("not_spreadsheet")
+    if "\x00" in text:
+        raise SheetError("not_spreadsheet")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple] = []
+    try:
+        for row in reader:
+            rows.append(tuple(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:  # a field past the csv module's own limit, a stray quote, …
+        raise SheetError("damaged", sheet=None, row=reader.line_num) from exc
+    check_rows(rows, None)
+    return rows
+
+
+def read_sheet(data: bytes, filename: str) -> ParsedSheet:
+    check_size(len(data))
+    name = filename.lower()
+    if name.endswith(".csv"):
+        project_rows, milestone_rows = _read_csv(data), None
+    elif name.endswith((".xlsx", ".xlsm")):
+        project_rows, milestone_rows = _read_xlsx(data)
+    else:
+        raise SheetError("not_spreadsheet")
+    records, missing = _table(project_rows, PROJECT_HEADERS, None)
+    if missing:
+        raise SheetError("missing_headers", headers="、".join(missing), sheet=None)
+    errors: list[CellError] = []
+    projects: list[ProjectRow] = []
+    first_row_of: dict[str, int] = {}
+    for record in records:
+        row = _validate(ProjectRow, record, PROJECT_HEADERS, None, errors)
+        if row is None:
+            continue
+        if row.code in first_row_of:
+            errors.append(CellError(row=row.row, column=PROJECT_HEADERS["code"], kind="duplicate_code",
+                                    value=row.code, other_row=first_row_of[row.code]))
+            continue
+        first_row_of[row.code] = row.row
+        projects.append(row)
+    milestones = None
+    if milestone_rows is not None and any(any(_text(c) for c in r) for r in milestone_rows):
+        m_records, m_missing = _table(milestone_rows, MILESTONE_HEADERS, MILESTONE_SHEET)
+        if m_missing:
+            raise SheetError("missing_headers", headers="、".join(m_missing), sheet=MILESTONE_SHEET)
+        milestones = [m for r in m_records
+                      if (m := _validate(MilestoneRow, r, MILESTONE_HEADERS, MILESTONE_SHEET, errors))]
+    return ParsedSheet(projects=projects, milestones=milestones, errors=errors, rows_read=len(records))
+
+
+def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], sheet: str | None,
+              errors: list[CellError]) -> Any:
+    try:
+        return model.model_validate(record)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else str(error.get("ctx", {}).get("field", ""))
+            kind = error["type"] if error["type"] in KNOWN_KINDS else "invalid"
+            if kind == "missing":
+                kind = "required"
+            value = (error.get("ctx") or {}).get("value", "")
+            errors.append(CellError(sheet=sheet, row=record["row"], column=headers.get(field, field),
+                                    kind=kind, value=str(value)))
+        return None
+
+
+KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "bad_date", "bad_choice", "bad_code",
+               "too_long", "plan_over_total", "end_before_start"}
+
+
+# -- the template --------------------------------------------------------------------------------
+def template() -> bytes:
+    """The empty import workbook: the project sheet, the 节点 sheet and notes on what to fill in."""
+
+    def headers(title: str, names: dict[str, str]) -> Sheet:
+        return Sheet(title, [Column(f, max(12, len(h) * 2 + 4)) for f, h in names.items()], list(names.values()),
+                     [], freeze=(1, 0))
+
+    values = [(header, "、".join(messages.label("zh", f"{enum.__name__.lower()}.{m.value}") for m in enum))
+              for enum, header in ((Tier, "项目类别"), (Level, "项目级别"), (Stage, "建设阶段"))]
+    notes = [*values,
+             ("总投资(万元) / 年度计划投资(万元)", "数字，单位万元，如 1200 或 1,200.5；也可写 1.2亿"),
+             ("计划开工 / 计划竣工 / 计划完成日期", "2026-03-01、2026/3/1、2026年3月1日、2026.3.1 或 Excel 日期"),
+             ("责任单位", "多个单位用、或逗号分隔"),
+             ("必填列", "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
+    return workbook([
+        headers("项目", PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),
+        Sheet("说明", [Column("column", 36), Column("values", 70)], ["列", "可填的值 / 格式"], notes, freeze=(1, 0)),
+    ])
