@@ -7,7 +7,6 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import buttons
-from bot.flows import issue_work, monthly_report, raise_issue, weekly_update  # noqa: F401 (register)
 from bot.flows.engine import Engine
 from bot.flows.session import Session
 from bot.services import issues as issue_service

@@ -8,7 +8,6 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
 from bot.domain.errors import Refused
-from bot.flows import bind_group  # noqa: F401 (registers the flow)
 from bot.flows.engine import Engine
 from bot.services import groups as service
 from bot.services import reach

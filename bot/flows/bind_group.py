@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.models import SUBSCRIPTIONS, Level, Tier
-from bot.flows.engine import Choice, Flow, Step, register
 from bot.flows.session import Session
+from bot.flows.steps import Choice, Flow, Step
 from bot.services import groups as service
 
 
@@ -46,7 +46,7 @@ async def _commit(s: Session) -> None:
     await s.say("group.bound", group=group, scope=await service.describe(s.tx, group, s.locale))
 
 
-FLOW = register(Flow(
+FLOW = Flow(
     name="bind_group",
     commit=_commit,
     steps=[
@@ -55,4 +55,4 @@ FLOW = register(Flow(
         Step("subscriptions", "multi", "group.ask_subscriptions", choices=_subscriptions,
              show=_show_subscriptions),
     ],
-))
+)

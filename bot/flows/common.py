@@ -7,8 +7,8 @@ from datetime import date
 
 from bot.domain import inputs
 from bot.domain.models import Project
-from bot.flows.engine import Choice, InputError, Step
 from bot.flows.session import Session
+from bot.flows.steps import Choice, InputError, Step
 from bot.services import registry
 
 MAX_BUTTONS = 24

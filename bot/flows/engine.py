@@ -10,14 +10,14 @@ the newest is stale too: 提交 on it cannot store what that card never showed.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
 from bot.domain.buttons import FlowButton, encode
 from bot.domain.errors import Refused
+from bot.flows.catalog import FLOWS
 from bot.flows.session import Session
+from bot.flows.steps import Flow, InputError, NeedsConfirmation, Step
 from bot.services.delivery import inline_keyboard
 from storage import conversations
 
@@ -25,80 +25,6 @@ IDLE_LIMIT = timedelta(hours=24)
 SUMMARY = "S"
 MAX_TEXT = 1000
 MAX_PHOTOS = 9
-
-
-class InputError(Exception):
-    """The answer is not acceptable; `key` is the message that says why."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-
-class NeedsConfirmation(Exception):
-    """The answer is unusual (a YTD below last month's): ask before taking it."""
-
-    def __init__(self, key: str, answer: Any, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.answer = answer
-        self.values = values
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Shortcut:
-    """A one-tap answer offered with a step: "same as last month", "the default deadline"."""
-
-    value: Any
-    label: str
-
-
-Parser = Callable[[str, Session], Awaitable[Any]]
-Chooser = Callable[[Session], Awaitable[list[Choice]]]
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    kind: Literal["text", "choice", "multi", "photos"]
-    prompt: str
-    parse: Parser | None = None
-    choices: Chooser | None = None
-    optional: bool = False
-    shortcut: Callable[[Session], Awaitable[Shortcut | None]] | None = None
-    skip: Callable[[Session], Awaitable[bool]] | None = None
-    show: Callable[[Any, Session], Awaitable[str]] | None = None
-    preselected: Callable[[Session], Awaitable[str | None]] | None = None
-    editable: bool = True
-    resets: tuple[str, ...] = ()  # later steps whose answers no longer hold when this one changes
-
-
-@dataclass(frozen=True)
-class Flow:
-    name: str
-    steps: list[Step]
-    commit: Callable[[Session], Awaitable[None]]
-    summary: bool = True
-    prefill: Callable[[Session], Awaitable[None]] | None = None
-    index: dict[str, int] = field(default_factory=dict, compare=False)
-
-    def __post_init__(self) -> None:
-        self.index.update({s.name: i for i, s in enumerate(self.steps)})
-
-
-REGISTRY: dict[str, Flow] = {}
-
-
-def register(flow: Flow) -> Flow:
-    REGISTRY[flow.name] = flow
-    return flow
 
 
 def _data(nonce: str, step: str, action: str, value: str = "") -> str:
@@ -116,7 +42,7 @@ class Engine:
         current = await conversations.get(self.s.tx, self.s.person.id)
         if current is not None:
             await self.s.say("flow.replaced", flow=self.s.label(f"flow.{current.flow}"))
-        flow = REGISTRY[name]
+        flow = FLOWS[name]
         self.s.draft = dict(draft or {})
         if flow.prefill:
             await flow.prefill(self.s)
@@ -135,7 +61,7 @@ class Engine:
             return None
         self.s.draft = current.draft
         self._nonce = current.nonce
-        return REGISTRY[current.flow], current.step
+        return FLOWS[current.flow], current.step
 
     async def cancel(self) -> str | None:
         current = await conversations.get(self.s.tx, self.s.person.id)
@@ -298,12 +224,15 @@ class Engine:
             await self._commit(flow)
 
     async def _commit(self, flow: Flow) -> None:
-        """The flow ends before its commit runs, so a commit may start the next flow."""
+        """The flow ends before its commit runs, so the commit may name the next flow to start."""
         await conversations.clear(self.s.tx, self.s.person.id)
         try:
-            await flow.commit(self.s)
+            then = await flow.commit(self.s)
         except Refused as exc:
             await self.s.say(exc.key, **exc.values)
+            return
+        if then is not None:
+            await self.start(then.flow, then.draft)
 
     def _prompt_values(self, step: Step) -> dict:
         current = self.s.draft.get(step.name)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.flows.common import future_date, required_text, show_yes_no, yes_no
-from bot.flows.engine import Choice, Flow, Shortcut, Step, register
 from bot.flows.session import Session
+from bot.flows.steps import Choice, Flow, Shortcut, Step
 from bot.services import issues as service
 
 
@@ -94,7 +94,7 @@ async def _extend(s: Session) -> None:
     await _acted(s, issue, "extend", f"{until.isoformat()} {s.draft['reason']}")
 
 
-ASSIGN = register(Flow(
+ASSIGN = Flow(
     name="assign_issue",
     commit=_assign,
     steps=[
@@ -106,16 +106,16 @@ ASSIGN = register(Flow(
         Step("major", "choice", "issue.ask_major", choices=yes_no, show=show_yes_no),
         Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline),
     ],
-))
-PROGRESS = register(Flow(name="issue_progress", commit=_progress, summary=False,
-                         steps=[Step("note", "text", "issue.ask_note", parse=required_text)]))
-SOLVE = register(Flow(name="issue_solve", commit=_solve, summary=False,
-                      steps=[Step("solution", "text", "issue.ask_solution", parse=required_text)]))
-REJECT = register(Flow(name="issue_reject", commit=_reject, summary=False,
-                       steps=[Step("reason", "text", "issue.ask_reason", parse=required_text)]))
-INSTRUCT = register(Flow(name="issue_instruct", commit=_instruct, summary=False,
-                         steps=[Step("text", "text", "issue.ask_instruction", parse=required_text)]))
-EXTEND = register(Flow(name="issue_extend", commit=_extend, summary=False, steps=[
+)
+PROGRESS = Flow(name="issue_progress", commit=_progress, summary=False,
+                         steps=[Step("note", "text", "issue.ask_note", parse=required_text)])
+SOLVE = Flow(name="issue_solve", commit=_solve, summary=False,
+                      steps=[Step("solution", "text", "issue.ask_solution", parse=required_text)])
+REJECT = Flow(name="issue_reject", commit=_reject, summary=False,
+                       steps=[Step("reason", "text", "issue.ask_reason", parse=required_text)])
+INSTRUCT = Flow(name="issue_instruct", commit=_instruct, summary=False,
+                         steps=[Step("text", "text", "issue.ask_instruction", parse=required_text)])
+EXTEND = Flow(name="issue_extend", commit=_extend, summary=False, steps=[
     Step("until", "text", "issue.ask_extend_until", parse=future_date),
     Step("reason", "text", "issue.ask_extend_reason", parse=required_text),
-]))
+])

@@ -7,8 +7,8 @@ from bot.domain.models import Project, Stage
 from bot.domain.money import MoneyError, parse_wan, wan
 from bot.domain.periods import report_period
 from bot.flows.common import project_step, required_text, show_photos, single_project
-from bot.flows.engine import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step, register
 from bot.flows.session import Session
+from bot.flows.steps import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step
 from bot.services import registry
 from bot.services import reports as service
 
@@ -96,7 +96,7 @@ async def _commit(s: Session) -> None:
     await s.say("report.submitted", report=report, project=project, **figures)
 
 
-FLOW = register(Flow(
+FLOW = Flow(
     name="monthly_report",
     prefill=_prefill,
     commit=_commit,
@@ -111,4 +111,4 @@ FLOW = register(Flow(
              skip=_no_open_milestones, show=_show_milestones),
         Step("next_plan", "text", "report.ask_next_plan", parse=required_text),
     ],
-))
+)

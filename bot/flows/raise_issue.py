@@ -11,8 +11,8 @@ from bot.flows.common import (
     show_photos,
     single_project,
 )
-from bot.flows.engine import Choice, Flow, Step, register
 from bot.flows.session import Session
+from bot.flows.steps import Choice, Flow, Step
 from bot.services import issues as service
 
 
@@ -37,7 +37,7 @@ async def _commit(s: Session) -> None:
     await s.say("issue.raised", issue=issue)
 
 
-FLOW = register(Flow(
+FLOW = Flow(
     name="raise_issue",
     prefill=single_project(_allowed),
     commit=_commit,
@@ -49,4 +49,4 @@ FLOW = register(Flow(
         Step("need_by", "text", "issue.ask_need_by", parse=future_date, optional=True),
         Step("photos", "photos", "issue.ask_photos", optional=True, show=show_photos),
     ],
-))
+)

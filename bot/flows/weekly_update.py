@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.domain.models import Project
 from bot.flows.common import project_step, required_text, single_project, yes_no
-from bot.flows.engine import Engine, Flow, Step, register
 from bot.flows.session import Session
+from bot.flows.steps import Flow, Step, Then
 from bot.services import reports as service
 
 
@@ -13,17 +13,16 @@ async def _mine(s: Session) -> list[Project]:
     return await service.reportable_projects(s.tx, s.person)
 
 
-async def _commit(s: Session) -> None:
+async def _commit(s: Session) -> Then | None:
     problem = s.draft["problem"] == "yes"
     week, replaced = await service.save_weekly(
         s.tx, s.clock, s.tz, s.person, project_id=int(s.draft["project"]), done=s.draft["done"],
         plan=s.draft["plan"], has_problem=problem)
     await s.say("weekly.saved", week=week, replaced=replaced, problem=problem)
-    if problem:
-        await Engine(s).start("raise_issue", {"project": s.draft["project"], "_single": True})
+    return Then("raise_issue", {"project": s.draft["project"], "_single": True}) if problem else None
 
 
-FLOW = register(Flow(
+FLOW = Flow(
     name="weekly_update",
     prefill=single_project(_mine),
     commit=_commit,
@@ -34,4 +33,4 @@ FLOW = register(Flow(
         Step("plan", "text", "weekly.ask_plan", parse=required_text),
         Step("problem", "choice", "weekly.ask_problem", choices=yes_no),
     ],
-))
+)
