@@ -154,7 +154,8 @@ def table(results: list[dict]) -> str:
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['projects']:,} | {r['reports']:,} | {r['issues']:,} | {r['import_s']:.2f} s |"
-                     f" {r['bulletin_s']:.2f} s | {r['ledger_s']:.2f} s ({r['ledger_kb']:,} KB) | {r['rss_mb']:.0f} MB |")
+                     f" {r['bulletin_s']:.2f} s | {r['ledger_s']:.2f} s ({r['ledger_kb']:,} KB) |"
+                     f" {r['rss_mb']:.0f} MB |")
     lines.append(f"| target at 10,000 | | | < {TARGETS['import_s']:.0f} s | < {TARGETS['bulletin_s']:.0f} s |"
                  f" < {TARGETS['ledger_s']:.0f} s | < {TARGETS['rss_mb']:.0f} MB |")
     if len(results) >= 2:

@@ -69,7 +69,8 @@ async def template(update: Update, ctx: BotContext) -> None:
     if await _refused(update, ctx, Action.import_projects):
         return
     data = await asyncio.to_thread(project_sheet.template)
-    await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", "项目导入模板.xlsx", data)
+    await delivery.send_file(ctx.tx, ctx.now, update.effective_chat.id, "document", ctx.label("import.template_file"),
+                             data)
 
 
 HANDLERS = [

@@ -80,7 +80,8 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
     else:
         issue = await service.set_flag(ctx.tx, clock, ctx.person, issue.id, action == "flag")
         text = ctx.t("issue.acted", issue=issue, actor=ctx.person.name, action=action, text=None)
-    await ctx.edit(update, text, service.keyboard(ctx.locale, issue, await service.actions_for(ctx.tx, ctx.person, issue)))
+    actions = await service.actions_for(ctx.tx, ctx.person, issue)
+    await ctx.edit(update, text, service.keyboard(ctx.locale, issue, actions))
     await ctx.answer(update)
 
 

@@ -50,7 +50,7 @@ def test_a_bad_import_exits_1_and_lists_every_problem(tmp_path):
     count = sqlite3.connect(tmp_path / "cli.db").execute("SELECT COUNT(*) FROM projects").fetchone()[0]
     assert count == 0
     missing = _cli("import", "projects", "nope.xlsx", cwd=tmp_path)
-    assert missing.returncode == 1 and "cannot read nope.xlsx" in missing.stdout
+    assert missing.returncode == 1 and "无法读取 nope.xlsx" in missing.stdout
 
 
 def test_invite_without_a_token_prints_the_start_command(tmp_path):
@@ -64,9 +64,9 @@ def test_invite_without_a_token_prints_the_start_command(tmp_path):
 
 def test_migrate_records_versions_and_is_idempotent(tmp_path):
     first = _cli("migrate", cwd=tmp_path)
-    assert "applied: 0001_foundation.sql" in first.stdout
+    assert "已应用：0001_foundation.sql" in first.stdout
     again = _cli("migrate", cwd=tmp_path)
-    assert "up to date" in again.stdout
+    assert "数据库已是最新" in again.stdout
     rows = sqlite3.connect(tmp_path / "cli.db").execute("SELECT version, name FROM schema_version").fetchall()
     assert rows[0] == (1, "0001_foundation.sql")
     mode = sqlite3.connect(tmp_path / "cli.db").execute("PRAGMA journal_mode").fetchone()[0]
@@ -121,11 +121,11 @@ def test_jobs_list_and_run_once_per_period(tmp_path):
     for name in ("weekly-update-request", "monthly-report-countdown", "issue-clocks"):
         assert name in listing.stdout
     dry = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:00", "--dry-run", cwd=tmp_path)
-    assert "dry run, would send 0 messages" in dry.stdout
+    assert "试运行，将发送 0 条" in dry.stdout
     first = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:00", cwd=tmp_path)
-    assert "issue-clocks for 2026-12-01T09:00: queued 0 messages" in first.stdout
+    assert "issue-clocks（2026-12-01T09:00）：已排入 0 条" in first.stdout
     again = _cli("jobs", "run", "issue-clocks", "--at", "2026-12-01T09:10", cwd=tmp_path)
-    assert "already ran" in again.stdout
+    assert "本期已运行过" in again.stdout
     assert _cli("jobs", "run", "nope", "--at", "2026-12-01T09:00", cwd=tmp_path).returncode == 1
     assert _cli("jobs", "run", "issue-clocks", "--at", "tomorrow", cwd=tmp_path).returncode == 1
 
@@ -139,4 +139,4 @@ def test_bulletin_preview_writes_text_and_chart(tmp_path):
     assert "投资快讯 · 2026-10（牵头单位 县水利局）" in text and "共 1 个项目" in text and "<b>" not in text
     assert (tmp_path / "out" / "chart.png").read_bytes().startswith(b"\x89PNG")
     bad = _cli("bulletin", "--month", "2026-10", "--scope", "unit:无此单位", "--preview", "out", cwd=tmp_path)
-    assert bad.returncode == 1 and "no unit" in bad.stdout
+    assert bad.returncode == 1 and "没有名为 无此单位 的单位" in bad.stdout

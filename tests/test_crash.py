@@ -173,7 +173,7 @@ async def test_kills_around_the_scheduled_bulletin_leave_each_group_one_bulletin
         await run.wait()
     run = await _cli(settings, "jobs", "run", "monthly-bulletin", "--at", "2026-12-05T09:00")
     out = (await run.communicate())[0].decode()
-    assert run.returncode == 0 and ("queued" in out or "already ran" in out)
+    assert run.returncode == 0 and ("已排入" in out or "本期已运行过" in out)
     queued = {chat: await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE chat_id = ?", (chat,)) for chat in chats}
     assert all(n >= 2 for n in queued.values()) and len(set(queued.values())) == 1  # one bulletin each
 

@@ -93,10 +93,10 @@ def test_the_command_line_writes_the_ledgers(settings, tmp_path, monkeypatch, ca
         assert done.value.code == 0 and load_workbook(tmp_path / "ledger.xlsx").sheetnames == sheets
     with pytest.raises(SystemExit) as done:
         main(["export", "progress", "--month", "2026-13", str(tmp_path / "x.xlsx")])
-    assert done.value.code == 1 and "not a month" in capsys.readouterr().out
+    assert done.value.code == 1 and "不是 2026-10 这样的月份" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
         main(["export", "issues", str(tmp_path / "missing-folder" / "x.xlsx")])
-    assert done.value.code == 1 and "cannot write" in capsys.readouterr().out
+    assert done.value.code == 1 and "无法写入" in capsys.readouterr().out
 
 
 async def test_a_leader_gets_the_ledger_as_a_document(sandbox, bot, team):

@@ -81,7 +81,8 @@ def test_issues_overdue_at_level_three(issue, colour):
     flag = _flag(issues=[issue])
     assert flag.colour == colour
     if colour == "red":
-        assert messages.render("zh", "flag.reason.issue_overdue", **flag.reasons[0].values) == "问题 Q-2026-0042 在第 3 级超期"
+        said = messages.render("zh", "flag.reason.issue_overdue", **flag.reasons[0].values)
+        assert said == "问题 Q-2026-0042 在第 3 级超期"
 
 
 def test_a_late_report_is_yellow_only_after_the_due_day():

@@ -39,7 +39,8 @@ async def test_others_in_the_group_are_refused_or_ignored(sandbox, db, team, bot
     assert "只有项目中心管理员" in (await stranger.ask("/bind", chat_id=GROUP)).text
     await admin.ask("/bind", chat_id=GROUP)
     prompt = admin.last(GROUP)
-    assert await liaison.answered(await liaison.press("全部项目", GROUP, prompt)) == "这个按钮已过期，请使用最新的消息。"
+    stale = "这个按钮已过期，请使用最新的消息。"
+    assert await liaison.answered(await liaison.press("全部项目", GROUP, prompt)) == stale
     assert "邀请链接" in await stranger.answered(await stranger.press("全部项目", GROUP, prompt))
     before = len(sandbox.messages(GROUP))
     await liaison.send("大家好，今天开会吗", chat_id=GROUP)

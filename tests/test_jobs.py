@@ -207,8 +207,9 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
             liaison = (await people.by_name(tx, "李娜"))[0]
             project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
             await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), TZ, liaison,
-                                                period="2026-11", project_id=project_id, ytd=ytd_wan * 10_000, stage="continuing",
-                                                progress="x", photos=[], milestone_ids=[], next_plan="y")
+                                                period="2026-11", project_id=project_id, ytd=ytd_wan * 10_000,
+                                                stage="continuing", progress="x", photos=[], milestone_ids=[],
+                                                next_plan="y")
 
     await report(4400, 21)
     assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 22, 7, 30))) == {}  # turned green
@@ -234,8 +235,8 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
     await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all red
     async with db.transaction() as tx:
         await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), TZ, liaison,
-                                            period="2026-11", project_id=first, ytd=44_000_000, stage="continuing", progress="x",
-                                            photos=[], milestone_ids=[], next_plan="y")
+                                            period="2026-11", project_id=first, ytd=44_000_000, stage="continuing",
+                                            progress="x", photos=[], milestone_ids=[], next_plan="y")
     await run_at(db, "flag-watch", local(2026, 11, 26, 7, 30))  # JC-2026-001 turns green
     await assigned_issue(db, local(2026, 11, 27, 10, 0))
     sent = by_chat(await run_at(db, "weekly-digest", local(2026, 11, 30, 9, 0)))

@@ -27,7 +27,7 @@ def test_long_texts_split_on_lines_into_as_few_messages_as_fit():
     parts = split_text("\n".join(lines))
     assert all(visible_length(p) <= 4096 for p in parts)
     assert "\n".join(parts) == "\n".join(lines)  # nothing lost, nothing cut
-    for part, following in zip(parts, parts[1:]):  # as few as fit: no two neighbours would merge
+    for part, following in zip(parts, parts[1:], strict=False):  # as few as fit: no two neighbours would merge
         assert visible_length(part) + 1 + visible_length(following.split("\n")[0]) > 4096
 
 
@@ -64,7 +64,7 @@ def test_every_message_key_named_in_the_code_exists():
 
     root = Path(__file__).parents[1]
     sections = sorted({key.split(".")[0] for key in messages.catalog("zh")})
-    literal = re.compile(r"""["']((?:%s)\.[a-z_]+(?:\.[a-z_]+)*)["']""" % "|".join(sections))
+    literal = re.compile(r"""["']((?:{})\.[a-z_]+(?:\.[a-z_]+)*)["']""".format("|".join(sections)))
     found = set()
     for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/*.py")]:
         found.update(literal.findall(path.read_text(encoding="utf-8")))

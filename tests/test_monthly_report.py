@@ -127,14 +127,16 @@ async def test_typing_where_a_button_is_expected_gets_a_hint(sandbox, projects, 
 
 async def test_restart_mid_report_resumes_at_the_same_step(sandbox, projects, settings, db, clock):
     user = await _liaison(sandbox, db)
-    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5, schedule=False).start()
+    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5,
+                               schedule=False).start()
     try:
         await _to_ytd(user)
         await user.ask("900")
         await user.tap("✅ 续建")
     finally:
         await process.stop()
-    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5, schedule=False).start()
+    process = await BotProcess(settings, clock=clock, db=db, limits=fast_limits(), poll_timeout=5,
+                               schedule=False).start()
     try:
         await user.ask("进展顺利")
         await user.tap("跳过")

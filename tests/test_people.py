@@ -5,6 +5,7 @@ deactivate people, and every change is recorded with who made it."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from bot.app.process import BotProcess
@@ -111,9 +112,9 @@ async def test_namesakes_are_told_apart_by_number(sandbox, bot, admin, team, db)
     async with db.transaction() as tx:
         await people.create(tx, "李娜", local(2026, 11, 1))
     reply = (await admin.ask("/person 李娜")).text
-    numbers = [int(n) for n in __import__("re").findall(r"#(\d+)", reply)]
+    numbers = [int(n) for n in re.findall(r"#(\d+)", reply)]
     assert "有 2 位“李娜”" in reply and len(numbers) == 2
-    assert "#%d" % numbers[0] in (await admin.ask(f"/person #{numbers[0]}")).text
+    assert f"#{numbers[0]}" in (await admin.ask(f"/person #{numbers[0]}")).text
     assert "没有找到“#99999999999999999999”" in (await admin.ask("/person #99999999999999999999")).text
 
 

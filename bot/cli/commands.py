@@ -63,9 +63,14 @@ async def demo() -> int:
     return 0
 
 
-def template(path: Path) -> int:
+def _say(locale: str | None, key: str, **values: object) -> None:
+    """Every line the command prints comes from the message catalogue (cli.*), in the locale."""
+    print(render_plain(locale, f"cli.{key}", **values))
+
+
+def template(settings: Settings, path: Path) -> int:
     path.write_bytes(project_sheet.template())
-    print(f"wrote {path}")
+    _say(settings.locale, "wrote", paths=[path])
     return 0
 
 
@@ -75,7 +80,7 @@ async def import_projects(settings: Settings, policy: Policy, args: argparse.Nam
         check_size(args.file.stat().st_size)  # before reading it into memory
         sheet = await asyncio.to_thread(project_sheet.read_sheet, args.file.read_bytes(), args.file.name)
     except OSError as exc:
-        print(f"liaisonbot: cannot read {args.file}: {exc.strerror}")
+        _say(locale, "cannot_read", path=args.file, reason=exc.strerror)
         return 1
     except project_sheet.SheetError as exc:
         print(sheet_error(locale, exc, plain=True))
@@ -124,8 +129,7 @@ async def migrate(settings: Settings, policy: Policy, args: argparse.Namespace) 
     db = await Database.open(settings.db, migrate=False)
     try:
         applied = await db.migrate()
-        print("applied: " + ", ".join(applied) if applied else "database is up to date")
-        print(f"schema version {await db.schema_version()}")
+        _say(settings.locale, "migrated", applied=applied, version=await db.schema_version())
     finally:
         await db.close()
     return 0
@@ -133,14 +137,14 @@ async def migrate(settings: Settings, policy: Policy, args: argparse.Namespace) 
 
 async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     if not Path(settings.db).exists():
-        print(f"liaisonbot: no database at {settings.db}")
+        _say(settings.locale, "no_database", path=settings.db)
         return 1
     db = await Database.open(settings.db, migrate=False)
     try:
         await db.backup(args.file)
     finally:
         await db.close()
-    print(f"backed up {settings.db} to {args.file}")
+    _say(settings.locale, "backed_up", source=settings.db, target=args.file)
     return 0
 
 
@@ -181,51 +185,50 @@ async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> 
     try:
         if args.what == "list":
             now = SystemClock().now()
-            print(f"{'job':28} {'schedule':48} {'last run':26} next run")
+            _say(settings.locale, "jobs_header")
             for name, job in JOBS.items():
                 last = await job_runs.last_run(db.read, name)
                 upcoming = job.trigger(policy, tz).get_next_fire_time(None, now)
-                print(f"{name:28} {job.trigger(policy, tz)!s:48} "
-                      f"{(last[0] if last else '—'):26} {upcoming.isoformat(timespec='minutes')}")
+                _say(settings.locale, "job_line", name=name, schedule=job.trigger(policy, tz),
+                     last=last[0] if last else None, next=upcoming.isoformat(timespec="minutes"))
             return 0
         job = JOBS.get(args.name)
         if job is None:
-            print(f"liaisonbot: no job named {args.name!r}; see `liaisonbot jobs list`")
+            _say(settings.locale, "no_job", name=args.name)
             return 1
         try:
             instant = datetime.fromisoformat(args.at)
         except ValueError:
-            print(f"liaisonbot: --at {args.at!r} is not a time like 2026-12-01T09:00")
+            _say(settings.locale, "bad_instant", value=args.at)
             return 1
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=tz)
         outcome = await run_job(db, job, instant, policy, tz, dry_run=args.dry_run)
     finally:
         await db.close()
-    summary = outcome.reason if outcome.reason else f"queued {len(outcome.messages)} messages"
-    if outcome.reason == "dry run":
-        summary = f"dry run, would send {len(outcome.messages)} messages"
-    print(f"{outcome.job} for {outcome.period}: {summary}")
+    _say(settings.locale, "job_outcome", job=outcome.job, period=outcome.period, reason=outcome.reason,
+         count=len(outcome.messages))
     for chat_id, method, params in outcome.messages:
-        print(f"--- {method} to {chat_id}\n{params.get('text', params.get('caption', ''))}")
+        _say(settings.locale, "job_message", method=method, chat_id=chat_id,
+             text=params.get("text", params.get("caption", "")))
     return 0
 
 
 async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     kind, _, value = args.scope.partition(":")
     if kind not in ("all", "unit", "tier", "level") or (kind != "all" and not value):
-        print(f"liaisonbot: --scope {args.scope!r}: use all, unit:NAME, tier:VALUE or level:VALUE")
+        _say(settings.locale, "bad_scope", value=args.scope)
         return 1
     period = inputs.month(args.month) if args.month else inputs.quarter(args.quarter)
     if period is None:
-        print(f"liaisonbot: {args.month or args.quarter!r} is not a month like 2026-10 or a quarter like 2026-Q3")
+        _say(settings.locale, "bad_period", value=args.month or args.quarter)
         return 1
     db = await Database.open(settings.db)
     try:
         if kind == "unit":
             units = {u.name: u.id for u in await people_store.units(db.read)}
             if value not in units:
-                print(f"liaisonbot: no unit called {value!r}")
+                _say(settings.locale, "no_unit", value=value)
                 return 1
             value = str(units[value])
         group = None if kind == "all" else GroupChat(chat_id=0, title="preview", scope_kind=kind, scope_value=value)
@@ -245,14 +248,14 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
     if post.chart is not None:
         written.append(args.preview / "chart.png")
         written[1].write_bytes(post.chart)
-    print("wrote " + " and ".join(str(path) for path in written))
+    _say(settings.locale, "wrote", paths=written)
     return 0
 
 
 async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     month = getattr(args, "month", None)
     if month is not None and inputs.month(month) is None:
-        print(f"liaisonbot: --month {month!r} is not a month like 2026-10")
+        _say(settings.locale, "bad_month", value=month)
         return 1
     db = await Database.open(settings.db)
     try:
@@ -266,7 +269,7 @@ async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -
     try:
         args.file.write_bytes(data)
     except OSError as exc:
-        print(f"liaisonbot: cannot write {args.file}: {exc.strerror}")
+        _say(settings.locale, "cannot_write", path=args.file, reason=exc.strerror)
         return 1
-    print(f"wrote {args.file}")
+    _say(settings.locale, "wrote", paths=[args.file])
     return 0

@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     projects = imp_sub.add_parser("projects", help="import or update projects by 项目编号",
                                   description="Import projects by 项目编号 (code). Any invalid row "
                                               "means nothing is imported unless --skip-invalid.")
-    projects.add_argument("file", type=Path, help=".xlsx (with an optional 节点 milestone sheet) or .csv (UTF-8 or GB18030)")
+    projects.add_argument("file", type=Path,
+                          help=".xlsx (with an optional 节点 milestone sheet) or .csv (UTF-8 or GB18030)")
     projects.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the others")
     projects.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: LIAISONBOT_LOCALE)")
     tpl = sub.add_parser("template", help="write an empty import template")
@@ -40,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     tpl_projects = tpl_sub.add_parser("projects", help="the project sheet with Chinese headers and a 节点 sheet")
     tpl_projects.add_argument("file", type=Path, help="where to write the .xlsx")
     inv = sub.add_parser("invite", help="create a one-time invite (邀请) link for a person",
-                         description="Create a single-use invite code (valid 7 days by default) and print its deep link.")
+                         description="Create a single-use invite code (valid 7 days by default) "
+                                     "and print its deep link.")
     inv.add_argument("--name", required=True, help="the person's name (姓名)")
     inv.add_argument("--role", required=True, choices=ROLES,
                      help="leader 包联领导, unit_head 单位负责人, liaison 联络员, member 责任单位人员"
@@ -62,18 +64,21 @@ def _parser() -> argparse.ArgumentParser:
     jobs_sub.add_parser("list", help="name, schedule, last run, next run")
     run_one = jobs_sub.add_parser("run", help="run a job as if at --at (once per period: a second run sends nothing)")
     run_one.add_argument("name", help="the job's name, as `jobs list` shows it")
-    run_one.add_argument("--at", required=True, help="the instant, e.g. 2026-12-01T09:00 (LIAISONBOT_TIMEZONE unless it has an offset)")
+    run_one.add_argument("--at", required=True,
+                         help="the instant, e.g. 2026-12-01T09:00 (LIAISONBOT_TIMEZONE unless it has an offset)")
     run_one.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
     bulletin = sub.add_parser("bulletin", help="write the monthly bulletin (投资快讯) or the quarterly analysis "
                                                "(季度分析) to files, without sending")
     period = bulletin.add_mutually_exclusive_group(required=True)
     period.add_argument("--month", help="the monthly bulletin of this month, e.g. 2026-10 (text and chart.png)")
     period.add_argument("--quarter", help="the quarterly analysis of this quarter, e.g. 2026-Q3 (text)")
-    bulletin.add_argument("--scope", default="all", help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
+    bulletin.add_argument("--scope", default="all",
+                          help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
     bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write the files into")
     export = sub.add_parser("export", help="write a ledger (台账) as an Excel workbook")
     export_sub = export.add_subparsers(dest="what", required=True, metavar="WHAT")
-    for name, text in (("progress", "进度台账: one row per project for --month (plan, year to date, rate, flag, progress)"),
+    for name, text in (("progress", "进度台账: one row per project for --month "
+                                    "(plan, year to date, rate, flag, progress)"),
                        ("issues", "问题台账: every issue with its five fields, days open and history"),
                        ("bulletin", "the monthly bulletin's figures for --month (summary, ranking, flags, missing)")):
         ledger = export_sub.add_parser(name, help=text)
@@ -90,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     quiet = args.command in ("demo", "template", "import", "invite", "person", "jobs", "bulletin", "export")
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         code = asyncio.run(_dispatch(args))
@@ -116,7 +122,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
         settings.token_value()
         return await commands.run(settings, policy)
     if args.command == "template":
-        return commands.template(args.file)
+        return commands.template(settings, args.file)
     handler = {"import": commands.import_projects, "invite": commands.invite, "person": commands.person,
                "jobs": commands.jobs,
                "bulletin": commands.bulletin, "export": commands.export,

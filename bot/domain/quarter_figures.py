@@ -133,8 +133,8 @@ def _focus(focus: str, found: list[ProjectStatus], starts: list[ProjectStatus], 
     elif focus == "starts":
         chosen = [s for s in starts if s.project.stage not in STARTED]
     elif focus == "investment":
-        chosen = sorted((s for s in found if s.rate is not None and share - s.rate >= policy.flags.yellow_behind_points),
-                        key=lambda s: (s.rate, s.project.code))
+        behind = [s for s in found if s.rate is not None and share - s.rate >= policy.flags.yellow_behind_points]
+        chosen = sorted(behind, key=lambda s: (s.rate, s.project.code))
     else:
         chosen = []
     return [_line(s, share) for s in chosen]

@@ -147,7 +147,8 @@ class Engine:
             if chosen is None:
                 return self.s.label("flow.not_allowed")
             if message_id:
-                await self.s.edit(message_id, self.s.t("flow.chosen", prompt=self.s.t(step.prompt, **self._prompt_values(step)), choice=chosen.label))
+                prompt = self.s.t(step.prompt, **self._prompt_values(step))
+                await self.s.edit(message_id, self.s.t("flow.chosen", prompt=prompt, choice=chosen.label))
             await self._accept(flow, step, value)
             return None
         if action == "t" and step.kind == "multi":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.errors import Refused
 from bot.domain.models import Project, Stage
-from bot.domain.money import MoneyError, parse_wan, wan
+from bot.domain.money import MoneyError, parse_wan
 from bot.domain.periods import report_period
 from bot.flows.common import project_step, required_text, show_photos, single_project
 from bot.flows.session import Session
@@ -52,7 +52,7 @@ async def _same_ytd(s: Session) -> Shortcut | None:
 
 
 async def _show_money(value: int, s: Session) -> str:
-    return f"{wan(value)} 万元"
+    return s.t("report.money", value=value)
 
 
 async def _stages(s: Session) -> list[Choice]:

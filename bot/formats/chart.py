@@ -49,7 +49,8 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     colours = []
     for unit in units:
         behind = data.time_share - unit.rate
-        colour = "red" if behind > flags.red_behind_points else "yellow" if behind >= flags.yellow_behind_points else "green"
+        colour = ("red" if behind > flags.red_behind_points
+                  else "yellow" if behind >= flags.yellow_behind_points else "green")
         colours.append(COLOURS[colour])
     ax.barh([u.unit for u in units], [u.rate for u in units], color=colours)
     ax.axvline(data.time_share, color="#555555", linestyle="--", label=f"{plan_label} {data.time_share:.1f}%")

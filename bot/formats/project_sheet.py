@@ -397,14 +397,19 @@ def template() -> bytes:
         return Sheet(title, [Column(f, max(12, len(h) * 2 + 4)) for f, h in names.items()], list(names.values()),
                      [], freeze=(1, 0))
 
-    values = [(header, "、".join(messages.label("zh", f"{enum.__name__.lower()}.{m.value}") for m in enum))
-              for enum, header in ((Tier, "项目类别"), (Level, "项目级别"), (Stage, "建设阶段"))]
+    def label(key: str) -> str:
+        return messages.label("zh", f"import.template.{key}")  # the sheet's headers are Chinese: so are its notes
+
+    values = [(PROJECT_HEADERS[field], "、".join(messages.label("zh", f"{field}.{m.value}") for m in enum))
+              for enum, field in ((Tier, "tier"), (Level, "level"), (Stage, "stage"))]
     notes = [*values,
-             ("总投资(万元) / 年度计划投资(万元)", "数字，单位万元，如 1200 或 1,200.5；也可写 1.2亿"),
-             ("计划开工 / 计划竣工 / 计划完成日期", "2026-03-01、2026/3/1、2026年3月1日、2026.3.1 或 Excel 日期"),
-             ("责任单位", "多个单位用、或逗号分隔"),
-             ("必填列", "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
+             (f"{PROJECT_HEADERS['total_investment']} / {PROJECT_HEADERS['annual_plan']}", label("money")),
+             (" / ".join((PROJECT_HEADERS["planned_start"], PROJECT_HEADERS["planned_end"],
+                         MILESTONE_HEADERS["due_date"])), label("dates")),
+             (PROJECT_HEADERS["responsible_units"], label("units")),
+             (label("required"), "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
     return workbook([
-        headers("项目", PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),
-        Sheet("说明", [Column("column", 36), Column("values", 70)], ["列", "可填的值 / 格式"], notes, freeze=(1, 0)),
+        headers(label("projects_sheet"), PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),
+        Sheet(label("notes_sheet"), [Column("column", 36), Column("values", 70)],
+              [label("column"), label("values")], notes, freeze=(1, 0)),
     ])

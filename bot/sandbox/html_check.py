@@ -30,10 +30,13 @@ def visible_text(source: str) -> str:
                 raise ParseError(f"Can't parse entities: unexpected character '<' at byte offset {_byte(source, i)}")
             closing, name = match.group(1) == "/", match.group(2).lower()
             if name not in ALLOWED:
-                raise ParseError(f"Can't parse entities: unsupported start tag \"{name}\" at byte offset {_byte(source, i)}")
+                raise ParseError(f"Can't parse entities: unsupported start tag \"{name}\" "
+                                 f"at byte offset {_byte(source, i)}")
             if closing:
                 if not stack or stack[-1] != name:
-                    raise ParseError(f"Can't parse entities: unmatched end tag at byte offset {_byte(source, i)}, expected \"</{stack[-1] if stack else ''}>\", found \"</{name}>\"")
+                    expected = stack[-1] if stack else ""
+                    raise ParseError(f"Can't parse entities: unmatched end tag at byte offset {_byte(source, i)}, "
+                                     f"expected \"</{expected}>\", found \"</{name}>\"")
                 stack.pop()
             else:
                 stack.append(name)

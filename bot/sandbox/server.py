@@ -232,7 +232,8 @@ class Sandbox:
             if method == "answerCallbackQuery":
                 query = world.callbacks.get(str(p.get("callback_query_id")))
                 if query is None or query.get("answered"):
-                    raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+                    raise ApiError(400, "Bad Request: query is too old and response timeout expired"
+                                        " or query ID is invalid")
                 query.update(answered=True, answer=p.get("text"))
                 return True
             if method == "getFile":
@@ -292,7 +293,8 @@ class Sandbox:
         update_id = self.world.push_update("my_chat_member", {
             "chat": chat.as_json(), "from": by.info.as_json(), "date": int(time.time()),
             "old_chat_member": {"user": bot_user, "status": old},
-            "new_chat_member": {"user": bot_user, "status": status, **({"until_date": 0} if status == "kicked" else {})},
+            "new_chat_member": {"user": bot_user, "status": status,
+                                **({"until_date": 0} if status == "kicked" else {})},
         })
         await self.notify()
         return update_id

@@ -65,8 +65,9 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
     urgent = level == TOP_LEVEL
     later = None if urgent else quiet_until(now, policy.delivery, tz)
     for person in await level_leaders(tx, issue, level):
-        await tell(tx, now, person, "clock.escalated", keyboard(person.locale, issue, await actions_for(tx, person, issue)),
-                   issue=issue, reason=reason, urgent=urgent, deliver_after=later)
+        buttons = keyboard(person.locale, issue, await actions_for(tx, person, issue))
+        await tell(tx, now, person, "clock.escalated", buttons, issue=issue, reason=reason, urgent=urgent,
+                   deliver_after=later)
     await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.escalated_assignee", issue=issue,
                urgent=urgent, deliver_after=later)
     await tell_overdue(tx, now, issue, "escalated", later)

@@ -27,8 +27,9 @@ KINDS = ("progress", "issues", "bulletin")
 
 async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
     _, end, last_day = month_bounds(month, tz)
-    found = statuses(month, await projects.all_active(conn), await reports.latest_per_project(conn, int(month[:4]), month),
-                     await projects.all_milestones(conn), await issues.unfinished(conn), policy, last_day, end)
+    latest = await reports.latest_per_project(conn, int(month[:4]), month)
+    found = statuses(month, await projects.all_active(conn), latest, await projects.all_milestones(conn),
+                     await issues.unfinished(conn), policy, last_day, end)
     reason = _reasons(locale)
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),

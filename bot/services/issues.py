@@ -74,7 +74,8 @@ async def actions_for(conn: Conn, person: Person, issue: Issue) -> list[str]:
 def keyboard(locale: str | None, issue: Issue, actions: list[str]) -> dict | None:
     if not actions:
         return None
-    buttons = [(messages.label(locale, f"issue.button.{a}"), encode(IssueButton(issue.id, BUTTON_CODES[a]))) for a in actions]
+    buttons = [(messages.label(locale, f"issue.button.{a}"), encode(IssueButton(issue.id, BUTTON_CODES[a])))
+               for a in actions]
     return inline_keyboard([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
 

@@ -60,8 +60,8 @@ async def check_ytd(conn: Conn, project_id: int, period: str, ytd: int) -> int |
     return await last_ytd(conn, project_id, period)
 
 
-async def submit_monthly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, period: str, project_id: int, ytd: int,
-                         stage: str, progress: str, photos: list[str], milestone_ids: list[int],
+async def submit_monthly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, period: str, project_id: int,
+                         ytd: int, stage: str, progress: str, photos: list[str], milestone_ids: list[int],
                          next_plan: str) -> tuple[MonthlyReport, Project, dict]:
     """`period` is the month the report was started for (periods.report_period at that instant)."""
     project = await projects.get(tx, project_id)
