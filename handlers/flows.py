@@ -22,15 +22,18 @@ def session(update: Update, ctx: BotContext) -> Session:
     return Session(ctx.services, person=ctx.person, locale=ctx.locale, chat_id=update.effective_chat.id)
 
 
-async def _start(update: Update, ctx: BotContext, flow: str, allowed, nothing_key: str) -> None:
+async def _start(update: Update, ctx: BotContext, flow: str, allowed, nothing_key: str,
+                 draft: dict | None = None) -> None:
     if not await allowed(ctx.tx, ctx.person):
         await ctx.reply(update, nothing_key)
         return
-    await Engine(session(update, ctx)).start(flow)
+    await Engine(session(update, ctx)).start(flow, draft)
 
 
-async def start_monthly(update: Update, ctx: BotContext) -> None:
-    await _start(update, ctx, "monthly_report", report_service.reportable_projects, "report.no_projects")
+async def start_monthly(update: Update, ctx: BotContext, month: str | None = None) -> None:
+    """`month`: the month a late notice's button names; offered first when still open."""
+    await _start(update, ctx, "monthly_report", report_service.reportable_projects, "report.no_projects",
+                 {"wanted": month} if month else None)
 
 
 async def start_weekly(update: Update, ctx: BotContext) -> None:
@@ -92,7 +95,10 @@ async def go(update: Update, ctx: BotContext) -> None:
     if start is None:
         await ctx.answer(update, ctx.label("flow.stale_button"), alert=True)
         return
-    await start(update, ctx)
+    if pressed.month:
+        await start_monthly(update, ctx, pressed.month)
+    else:
+        await start(update, ctx)
     await ctx.answer(update)
 
 

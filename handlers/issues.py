@@ -48,9 +48,9 @@ async def list_issues(update: Update, ctx: BotContext) -> None:
 async def todo(update: Update, ctx: BotContext) -> None:
     """Issues waiting for this person's action, and this month's missing reports."""
     waiting = await service.waiting_for(ctx.tx, ctx.person)
-    period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
-    missing = await report_service.missing(ctx.tx, ctx.person, period)
-    await ctx.reply(update, "todo.list", waiting=waiting, missing=missing, period=period)
+    owed = await report_service.owed(ctx.services, ctx.person)
+    await ctx.reply(update, "todo.list", waiting=waiting, owed=owed,
+                    current=report_period(ctx.services.today, ctx.env.policy.monthly_report))
 
 
 async def issue_button(update: Update, ctx: BotContext) -> None:

@@ -66,7 +66,8 @@ async def card(update: Update, ctx: BotContext) -> None:
     period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
     env = ctx.env
     facts = await report_service.overview(ctx.tx, project, period, env.policy, ctx.now, env.settings.tz)
-    await ctx.reply(update, "projects.card", project=project, period=period, **facts)
+    owed = await report_service.owed_months(ctx.services, project.id)
+    await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, **facts)
 
 
 async def history(update: Update, ctx: BotContext) -> None:

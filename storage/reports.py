@@ -19,23 +19,23 @@ def _report(r: Row) -> MonthlyReport:
         reporter_id=r["reporter_id"], ytd_completed=r["ytd_completed"], stage=r["stage"],
         progress=r["progress"], photos=_list(r["photos"]),
         milestones_reached=_list(r["milestones_reached"]), next_plan=r["next_plan"],
-        submitted_at=parse_utc(r["submitted_at"]),
+        submitted_at=parse_utc(r["submitted_at"]), late=bool(r["late"]),
     )
 
 
 async def add_revision(conn: Conn, *, project_id: int, period: str, reporter_id: int,
                        ytd_completed: int, stage: str, progress: str, photos: list[str],
-                       milestones_reached: list[int], next_plan: str, now: datetime) -> MonthlyReport:
+                       milestones_reached: list[int], next_plan: str, now: datetime, late: bool) -> MonthlyReport:
     revision = await conn.scalar(
         "SELECT COALESCE(MAX(revision), 0) + 1 FROM monthly_reports WHERE project_id = ? AND period = ?",
         (project_id, period),
     )
     row_id = await conn.execute(
         "INSERT INTO monthly_reports (project_id, period, revision, reporter_id, ytd_completed, stage,"
-        " progress, photos, milestones_reached, next_plan, submitted_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " progress, photos, milestones_reached, next_plan, submitted_at, late)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (project_id, period, revision, reporter_id, ytd_completed, stage, progress,
-         json.dumps(photos), json.dumps(milestones_reached), next_plan, utc_text(now)),
+         json.dumps(photos), json.dumps(milestones_reached), next_plan, utc_text(now), int(late)),
     )
     return _report(await conn.one("SELECT * FROM monthly_reports WHERE id = ?", (row_id,)))
 
@@ -48,6 +48,12 @@ async def latest(conn: Conn, project_id: int, before_period: str | None = None) 
         (project_id, before_period, before_period),
     )
     return _report(row) if row else None
+
+
+async def periods_of(conn: Conn, project_id: int) -> set[str]:
+    """Every month the project has a report for."""
+    return {r["period"] for r in await conn.all("SELECT DISTINCT period FROM monthly_reports WHERE project_id = ?",
+                                                (project_id,))}
 
 
 async def for_period(conn: Conn, project_id: int, period: str) -> list[MonthlyReport]:

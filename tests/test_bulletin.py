@@ -22,7 +22,7 @@ async def _report(db, name: str, code: str, ytd_wan: int) -> None:
     async with db.transaction() as tx:
         person = (await people.by_name(tx, name))[0]
         project_id = await tx.scalar("SELECT id FROM projects WHERE code = ?", (code,))
-        await report_service.submit_monthly(tx, FixedClock(clock_at), TZ, person, period="2026-10",
+        await report_service.submit_monthly(tx, FixedClock(clock_at), POLICY, TZ, person, period="2026-10",
                                             project_id=project_id, ytd=ytd_wan * 10_000, stage="continuing",
                                             progress="x", photos=[], milestone_ids=[], next_plan="y")
 

@@ -206,7 +206,7 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
         async with db.transaction() as tx:
             liaison = (await people.by_name(tx, "李娜"))[0]
             project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-            await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), TZ, liaison,
+            await report_service.submit_monthly(tx, FixedClock(local(2026, 11, day, 10, 0)), POLICY, TZ, liaison,
                                                 period="2026-11", project_id=project_id, ytd=ytd_wan * 10_000,
                                                 stage="continuing", progress="x", photos=[], milestone_ids=[],
                                                 next_plan="y")
@@ -234,7 +234,7 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
                                        plan="y", has_problem=False, now=datetime.now(UTC))
     await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all red
     async with db.transaction() as tx:
-        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), TZ, liaison,
+        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), POLICY, TZ, liaison,
                                             period="2026-11", project_id=first, ytd=44_000_000, stage="continuing",
                                             progress="x", photos=[], milestone_ids=[], next_plan="y")
     await run_at(db, "flag-watch", local(2026, 11, 26, 7, 30))  # JC-2026-001 turns green

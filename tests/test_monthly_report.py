@@ -158,7 +158,7 @@ async def test_cancel_says_what_was_discarded(sandbox, projects, bot, db):
     await _to_ytd(user)
     await user.ask("1000")
     cancelled = await user.ask("/cancel")
-    assert "已取消《月报》" in cancelled.text and "项目、本年累计完成投资" in cancelled.text
+    assert "已取消《月报》" in cancelled.text and "项目、月份、本年累计完成投资" in cancelled.text
     assert "当前没有进行中的填报" in (await user.ask("/cancel")).text
 
 

@@ -105,7 +105,7 @@ async def test_the_job_posts_the_analysis_once_to_a_subscribed_group(db, team):
         project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
         await reports.add_revision(tx, project_id=project_id, period="2026-09", reporter_id=1,
                                    ytd_completed=36_000_000, stage="continuing", progress="", photos=[],
-                                   milestones_reached=[], next_plan="", now=AT)
+                                   milestones_reached=[], next_plan="", now=AT, late=False)
         await groups.bind(tx, -3001, "全县群", "all", None, 1, ["quarterly_analysis"], datetime.now(UTC))
     await _bind(db, -3002, "all", None)  # monthly bulletin only
     outcome = await run_at(db, "quarterly-analysis", local(2026, 10, 10, 9, 0))

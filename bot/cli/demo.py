@@ -12,8 +12,7 @@ from bot.app.process import BotProcess
 from bot.app.sender import Limits
 from bot.cli.demo_data import sample_workbook
 from bot.domain.clock import SystemClock
-from bot.domain.periods import report_period
-from bot.domain.policy import Policy
+from bot.domain.periods import previous_month
 from bot.domain.settings import Settings
 from bot.formats import project_sheet
 from bot.jobs.catalog import JOBS
@@ -119,7 +118,8 @@ async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
 
 
 async def bulletin_scene(sandbox: Sandbox, process: BotProcess, out: Callable[[str], None]) -> None:
-    """The administrator binds the county's group; on the 5th the month's bulletin arrives there."""
+    """The administrator binds the county's group; the bulletin the monthly job publishes this month
+    (on the 5th, for the month before) arrives there, whatever day the demo is run."""
     admin = sandbox.user(ADMIN_ID, "王主任（项目中心）")
     sandbox.group(GROUP_ID, "青山县重点项目调度群")
     await admin.ask("/bind", chat_id=GROUP_ID)
@@ -128,8 +128,7 @@ async def bulletin_scene(sandbox: Sandbox, process: BotProcess, out: Callable[[s
     await admin.tap("完成", chat_id=GROUP_ID)
     await admin.tap("✅ 提交", chat_id=GROUP_ID)
     local = process.clock.now().astimezone(process.settings.tz)
-    year, month = (local.year + local.month // 12, local.month % 12 + 1)
-    fifth = datetime(year, month, 5, 9, 0, tzinfo=process.settings.tz)
+    fifth = datetime(local.year, local.month, process.policy.bulletins.monthly_day, 9, 0, tzinfo=process.settings.tz)
     await run_job(process.db, JOBS["monthly-bulletin"], fifth, process.policy, process.settings.tz)
     process.sender.wake()
     await sandbox.wait_for(lambda: any("未报送月报" in (m.text or "") for m in sandbox.messages(GROUP_ID)), 60)
@@ -139,9 +138,9 @@ async def bulletin_scene(sandbox: Sandbox, process: BotProcess, out: Callable[[s
 
 
 async def sample_reports(tx, clock: SystemClock, settings: Settings) -> int:
-    """This month's reports for most projects, some on pace and some behind, so the bulletin has
-    greens, yellows and reds. Filed in the liaisons' names, as if they had used the bot."""
-    period = report_period(clock.now().astimezone(settings.tz).date(), Policy().monthly_report)
+    """Last month's reports for most projects, some on pace and some behind, so the bulletin (which
+    is about last month) has greens, yellows and reds. Filed in the liaisons' names, on time."""
+    period = previous_month(clock.now().astimezone(settings.tz).date())
     filed = 0
     for n, project in enumerate(await projects.all_active(tx)):
         if n % 6 == 5 or project.liaison_id is None or project.code == "QS-2026-001":
@@ -152,7 +151,8 @@ async def sample_reports(tx, clock: SystemClock, settings: Settings) -> int:
         reached = [] if n % 7 == 3 else [m.id for m in await projects.milestones(tx, project.id) if m.due_date <= today]
         await reports.add_revision(tx, project_id=project.id, period=period, reporter_id=project.liaison_id,
                                    ytd_completed=ytd, stage=project.stage.value, progress="按计划推进",
-                                   photos=[], milestones_reached=reached, next_plan="继续施工", now=clock.now())
+                                   photos=[], milestones_reached=reached, next_plan="继续施工", now=clock.now(),
+                                   late=False)
         await projects.mark_milestones_reached(tx, project.id, reached, today)
         filed += 1
     return filed

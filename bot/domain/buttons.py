@@ -42,10 +42,11 @@ class PageButton:
 
 @dataclass(frozen=True)
 class StartButton:
-    """Start a flow from a reminder: 填报月报, 周报."""
+    """Start a flow from a reminder: 填报月报 (for a month, from a late notice), 周报."""
 
     PREFIX: ClassVar[str] = "go"
     flow: str
+    month: str | None = None
 
 
 @dataclass(frozen=True)

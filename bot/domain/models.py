@@ -130,6 +130,7 @@ class MonthlyReport(_Model):
     milestones_reached: tuple[int, ...] = ()
     next_plan: str
     submitted_at: datetime
+    late: bool = False  # 补报: made after its month's due day
 
 
 class WeeklyUpdate(_Model):

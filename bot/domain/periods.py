@@ -1,4 +1,5 @@
-"""Reporting periods: which month a report is for, ISO weeks, and 序时进度."""
+"""Reporting periods: which month a report is for (and which ones are still open to a liaison),
+ISO weeks, and 序时进度 — all the calendar arithmetic of reports in one place."""
 
 from __future__ import annotations
 
@@ -14,26 +15,62 @@ def month_key(day: date) -> str:
 
 
 def due_date(period: str, policy: MonthlyReportPolicy) -> date:
-    return _due_date(period, policy.due_day)
+    return _due_date(period, policy.due_day, policy.due_next_month)
 
 
 @cache  # asked once per project when thousands are judged for one month
-def _due_date(period: str, due_day: int | str) -> date:
+def _due_date(period: str, due_day: int | str, next_month: bool) -> date:
     year, month = (int(p) for p in period.split("-"))
+    if next_month:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     last = calendar.monthrange(year, month)[1]
     return date(year, month, last if due_day == "last" else due_day)
 
 
+def shift(period: str, months: int) -> str:
+    year, month = (int(p) for p in period.split("-"))
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def report_period(today: date, policy: MonthlyReportPolicy) -> str:
-    """The month being reported: this month until its due day has passed, then the next one."""
-    period = month_key(today)
-    if today > due_date(period, policy):
-        period = month_key(date(today.year + today.month // 12, today.month % 12 + 1, 1))
+    """The month reported on time at `today`: the oldest month whose due day has not passed."""
+    period = shift(month_key(today), -1)
+    while today > due_date(period, policy):
+        period = shift(period, 1)
     return period
 
 
+def open_months(today: date, policy: MonthlyReportPolicy, reported: set[str]) -> list[str]:
+    """The months a liaison may report at `today`, the one they most likely mean first: each month
+    already due and not reported (oldest first, within `late_months` — 补报), then the current one.
+    A month before the project's first report is never owed: it may not have been ours to follow."""
+    current = report_period(today, policy)
+    first = min(reported, default=current)
+    late = [shift(current, -k) for k in range(policy.late_months, 0, -1)]
+    return [m for m in late if m > first and m not in reported] + [current]
+
+
+def correctable(period: str, today: date, policy: MonthlyReportPolicy, bulletin_day: int) -> bool:
+    """Whether a month already reported may still be revised at `today`: until its bulletin is out
+    (the `bulletin_day` of the month after its due date's month), or within the year."""
+    current = report_period(today, policy)
+    if period >= current:
+        return True
+    if policy.corrections_until == "year":
+        return period[:4] == current[:4]
+    due = due_date(period, policy)
+    out = date(due.year + due.month // 12, due.month % 12 + 1, 1) if due.day > bulletin_day else due
+    return today < out.replace(day=bulletin_day)
+
+
+def is_late(period: str, day: date, policy: MonthlyReportPolicy) -> bool:
+    """A report for `period` made on `day` is 补报 when its due day had passed."""
+    return day > due_date(period, policy)
+
+
 def previous_month(day: date) -> str:
-    return month_key(date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1))
+    return shift(month_key(day), -1)
 
 
 def iso_week(day: date) -> str:

@@ -21,6 +21,12 @@ class _Section(BaseModel):
 class MonthlyReportPolicy(_Section):
     due_day: int | Literal["last"] = "last"
     """Calendar day of the month the report is due, or the month's last day."""
+    due_next_month: bool = False
+    """True: due_day is a day of the following month (次月5日前报上月)."""
+    late_months: int = Field(default=3, ge=0, le=12)
+    """How many months before the one being reported stay open for 补报 while unreported."""
+    corrections_until: Literal["bulletin", "year"] = "bulletin"
+    """A reported month may be revised until its bulletin is out, or for the rest of the year."""
     reminder_days_before: list[int] = Field(default=[3, 1, 0])
     remind_time: time = time(9, 0)
     late_to_centre_after_working_days: int = Field(default=3, ge=0)
@@ -29,6 +35,8 @@ class MonthlyReportPolicy(_Section):
     def _check(self) -> MonthlyReportPolicy:
         if isinstance(self.due_day, int) and not 1 <= self.due_day <= 28:
             raise ValueError("due_day must be 1..28 or \"last\"")
+        if self.due_next_month and not isinstance(self.due_day, int):
+            raise ValueError("due_next_month needs a due_day of 1..28")
         if any(d < 0 for d in self.reminder_days_before):
             raise ValueError("reminder_days_before must not be negative")
         return self

@@ -17,7 +17,7 @@ MAX_BUTTONS = 24
 Allowed = Callable[[Session], Awaitable[list[Project]]]
 
 
-def project_step(prompt: str, allowed: Allowed) -> Step:
+def project_step(prompt: str, allowed: Allowed, resets: tuple[str, ...] = ()) -> Step:
     """Choose one of the `allowed` projects by button or by typing its code; skipped when the
     flow was started with the project already known (see `single_project`)."""
 
@@ -34,7 +34,8 @@ def project_step(prompt: str, allowed: Allowed) -> Step:
     async def known(s: Session) -> bool:
         return bool(s.draft.get("_single"))
 
-    return Step("project", "choice", prompt, choices=choices, parse=typed, skip=known, show=show_project)
+    return Step("project", "choice", prompt, choices=choices, parse=typed, skip=known, show=show_project,
+                resets=resets)
 
 
 def single_project(allowed: Allowed) -> Callable[[Session], Awaitable[None]]:

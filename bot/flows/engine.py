@@ -215,6 +215,8 @@ class Engine:
     async def _advance(self, flow: Flow, after: int) -> None:
         for step in flow.steps[after + 1:]:
             if step.skip and await step.skip(self.s):
+                if step.default is not None:
+                    self.s.draft[step.name] = await step.default(self.s)
                 continue
             await self._save(flow, step.name)
             await self._prompt(flow, step)

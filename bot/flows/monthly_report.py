@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.domain.errors import Refused
 from bot.domain.models import Project, Stage
 from bot.domain.money import MoneyError, parse_wan
-from bot.domain.periods import report_period
 from bot.flows.common import project_step, required_text, show_photos, single_project
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step
@@ -25,11 +24,26 @@ async def _mine(s: Session) -> list[Project]:
     return await service.reportable_projects(s.tx, s.person)
 
 
-async def _prefill(s: Session) -> None:
-    """The month is fixed when the report is started: a report begun on the 30th and sent on the
-    1st is compared with, and stored under, the same month."""
-    s.draft.setdefault("period", report_period(s.today, s.policy.monthly_report))
-    await single_project(_mine)(s)
+async def _months(s: Session) -> list[Choice]:
+    """The months open for this project, the one meant first (a late notice's month, if it named one).
+    Chosen once, when the report is started: a report begun on the 30th and sent on the 1st is
+    compared with, and stored under, the month it was begun for."""
+    found = await service.months(s.services, _project_id(s))
+    wanted = s.draft.get("wanted")
+    found.sort(key=lambda m: m.period != wanted)  # stable: otherwise the service's order
+    return [Choice(m.period, s.t("report.month_choice", period=m.period, kind=m.kind)) for m in found]
+
+
+async def _one_month(s: Session) -> bool:
+    return len(await _months(s)) == 1
+
+
+async def _first_month(s: Session) -> str:
+    return (await _months(s))[0].value
+
+
+async def _show_month(value: str, s: Session) -> str:
+    return value
 
 
 async def _parse_ytd(text: str, s: Session) -> int:
@@ -90,7 +104,7 @@ async def _show_milestones(value: list, s: Session) -> str:
 
 async def _commit(s: Session) -> None:
     report, project, figures = await service.submit_monthly(
-        s.tx, s.clock, s.tz, s.person, period=_period(s), project_id=_project_id(s), ytd=s.draft["ytd"],
+        s.tx, s.clock, s.policy, s.tz, s.person, period=_period(s), project_id=_project_id(s), ytd=s.draft["ytd"],
         stage=s.draft["stage"], progress=s.draft["progress"], photos=s.draft.get("photos") or [],
         milestone_ids=[int(m) for m in s.draft.get("milestones") or []], next_plan=s.draft["next_plan"])
     await s.say("report.submitted", report=report, project=project, **figures)
@@ -98,10 +112,12 @@ async def _commit(s: Session) -> None:
 
 FLOW = Flow(
     name="monthly_report",
-    prefill=_prefill,
+    prefill=single_project(_mine),
     commit=_commit,
     steps=[
-        project_step("report.ask_project", _mine),
+        project_step("report.ask_project", _mine, resets=("period",)),
+        Step("period", "choice", "report.ask_period", choices=_months, skip=_one_month, default=_first_month,
+             preselected=_first_month, show=_show_month, resets=("ytd",)),
         Step("ytd", "text", "report.ask_ytd", parse=_parse_ytd, shortcut=_same_ytd, show=_show_money),
         Step("stage", "choice", "report.ask_stage", choices=_stages, preselected=_current_stage,
              show=_show_stage),

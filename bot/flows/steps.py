@@ -58,6 +58,7 @@ class Step:
     optional: bool = False
     shortcut: Callable[[Session], Awaitable[Shortcut | None]] | None = None
     skip: Callable[[Session], Awaitable[bool]] | None = None
+    default: Callable[[Session], Awaitable[Any]] | None = None  # the answer when the step is skipped
     show: Callable[[Any, Session], Awaitable[str]] | None = None
     preselected: Callable[[Session], Awaitable[str | None]] | None = None
     editable: bool = True

@@ -42,7 +42,7 @@ PROGRESS = (Column("code", 15), Column("name", 30), Column("lead_unit", 14), Col
             Column("level", 8), Column("stage", 8), Column("annual_plan", 15, "money"),
             Column("ytd", 17, "money"), Column("rate", 10, "pct"), Column("time_share", 10, "pct"),
             Column("flag", 8, "flag"), Column("reasons", 60), Column("progress", 40),
-            Column("reported_at", 17, "datetime"), Column("liaison", 10))
+            Column("reported_at", 17, "datetime"), Column("on_time", 9), Column("liaison", 10))
 ISSUES = (Column("number", 13), Column("project_code", 15), Column("project_name", 28), Column("category", 12),
           Column("issue_level", 8, "int"), Column("status", 12), Column("description", 40),
           Column("unit", 14), Column("leader", 10), Column("assignee", 10), Column("plan", 30),

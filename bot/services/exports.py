@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import messages
 from bot.domain.bulletin_figures import BulletinData, month_bounds
 from bot.domain.flags import Reason
+from bot.domain.models import MonthlyReport
 from bot.domain.money import WAN
 from bot.domain.periods import time_share
 from bot.domain.policy import Policy
@@ -35,8 +36,16 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
              s.project.annual_plan, s.ytd, s.rate, time_share(month), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
-             s.latest.submitted_at if s.latest else None, s.project.liaison) for s in found)  # streamed
+             s.latest.submitted_at if s.latest else None, _on_time(s.latest, month, locale),
+             s.project.liaison) for s in found)  # streamed
     return await _book([ledger_sheet("progress", ledgers.PROGRESS, rows, locale, freeze=(1, 2))], policy, tz)
+
+
+def _on_time(report: MonthlyReport | None, month: str, locale: str | None) -> str:
+    """报送: on time, 补报 (after the due day), or not reported for the month."""
+    if report is None or report.period != month:
+        return messages.label(locale, "ledger.not_reported")
+    return messages.label(locale, "ledger.late" if report.late else "ledger.on_time")
 
 
 async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:

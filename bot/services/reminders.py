@@ -17,8 +17,8 @@ from bot.services.notify import tell
 from storage import people, projects, reports
 
 
-def _button(person: Person, flow: str) -> dict:
-    return inline_keyboard([[(messages.label(person.locale, f"menu.{flow}"), encode(StartButton(flow)))]])
+def _button(person: Person, flow: str, month: str | None = None) -> dict:
+    return inline_keyboard([[(messages.label(person.locale, f"menu.{flow}"), encode(StartButton(flow, month)))]])
 
 
 async def _liaisons_with_projects(ctx: Context) -> list[tuple[Person, list[Project]]]:
@@ -86,7 +86,7 @@ async def _late_notices(ctx: Context, period: str) -> None:
         by_liaison[project.liaison_id].append(project)
     for person_id, owed in by_liaison.items():
         person = await people.get(ctx.tx, person_id)
-        await tell(ctx.tx, ctx.now, person, "reminder.monthly_late", _button(person, "report"),
+        await tell(ctx.tx, ctx.now, person, "reminder.monthly_late", _button(person, "report", period),
                    projects=owed, period=period, skip_if_away=True)
     heads: dict[int, tuple[Person, list[Project]]] = {}
     for project in late:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.models import Milestone, MonthlyReport, Person, Project, WeeklyUpdate
-from bot.domain.periods import completion_rate, iso_week, time_share
+from bot.domain.periods import completion_rate, correctable, is_late, iso_week, open_months, shift, time_share
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
+from bot.services.context import Context
 from bot.services.permissions import Action, may
 from storage import issues as issue_store
 from storage import projects, reports
@@ -22,9 +24,40 @@ async def reportable_projects(conn: Conn, person: Person) -> list[Project]:
             if await may(conn, person, Action.report, project=p)]
 
 
-async def missing(conn: Conn, person: Person, period: str) -> list[Project]:
-    """The person's projects with no report for `period` yet."""
-    return [p for p in await reportable_projects(conn, person) if not await reports.for_period(conn, p.id, period)]
+@dataclass(frozen=True)
+class MonthChoice:
+    period: str
+    kind: str  # late (补报), current, or correction (a new revision of a month already reported)
+
+
+async def months(ctx: Context, project_id: int) -> list[MonthChoice]:
+    """The months the project's report may be for at this instant, the one meant first: the unreported
+    ones already due (补报, oldest first), then the current one, then reported ones still correctable."""
+    policy = ctx.policy.monthly_report
+    reported = await reports.periods_of(ctx.tx, project_id)
+    found = open_months(ctx.today, policy, reported)
+    current = found[-1]
+    choices = [MonthChoice(m, "current" if m == current else "late") for m in found]
+    for back in range(1, policy.late_months + 1):
+        period = shift(current, -back)
+        if period in reported and correctable(period, ctx.today, policy, ctx.policy.bulletins.monthly_day):
+            choices.append(MonthChoice(period, "correction"))
+    return choices
+
+
+async def owed_months(ctx: Context, project_id: int) -> list[str]:
+    """The months the project's report is owed for: those late (补报), then the current one."""
+    reported = await reports.periods_of(ctx.tx, project_id)
+    return [m for m in open_months(ctx.today, ctx.policy.monthly_report, reported) if m not in reported]
+
+
+async def owed(ctx: Context, person: Person) -> list[tuple[Project, list[str]]]:
+    """The person's projects with months owed, and those months."""
+    found = []
+    for project in await reportable_projects(ctx.tx, person):
+        if months_owed := await owed_months(ctx, project.id):
+            found.append((project, months_owed))
+    return found
 
 
 async def history(conn: Conn, project: Project) -> tuple[list[MonthlyReport], list[WeeklyUpdate]]:
@@ -60,20 +93,24 @@ async def check_ytd(conn: Conn, project_id: int, period: str, ytd: int) -> int |
     return await last_ytd(conn, project_id, period)
 
 
-async def submit_monthly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, period: str, project_id: int,
+async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, person: Person, *, period: str,
+                         project_id: int,
                          ytd: int, stage: str, progress: str, photos: list[str], milestone_ids: list[int],
                          next_plan: str) -> tuple[MonthlyReport, Project, dict]:
-    """`period` is the month the report was started for (periods.report_period at that instant)."""
+    """`period` is the month chosen when the report was started; it must still be open (`months`)."""
     project = await projects.get(tx, project_id)
     if project is None or not await may(tx, person, Action.report, project=project):
         raise Refused("report.not_allowed")
+    ctx = Context(tx, clock, policy, tz)
+    if period not in {m.period for m in await months(ctx, project_id)}:
+        raise Refused("report.month_closed", period=period)
     await check_ytd(tx, project_id, period, ytd)
     now = clock.now()
     today = now.astimezone(tz).date()
     report = await reports.add_revision(
         tx, project_id=project.id, period=period, reporter_id=person.id, ytd_completed=ytd,
         stage=stage, progress=progress, photos=photos, milestones_reached=milestone_ids,
-        next_plan=next_plan, now=now)
+        next_plan=next_plan, now=now, late=is_late(period, today, policy.monthly_report))
     await projects.set_stage(tx, project.id, stage, now)
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
     figures = {"rate": completion_rate(ytd, project.annual_plan), "time_share": time_share(period)}
@@ -105,7 +142,6 @@ async def overview(conn: Conn, project: Project, period: str, policy: Policy, no
                         now.astimezone(tz).date(), now)[0]
     return {
         "latest": latest, "ytd": standing.ytd, "rate": standing.rate, "time_share": time_share(period),
-        "reported_this_period": bool(latest and latest.period == period),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
         "flag_name": policy.flags.names[standing.flag.colour],
     }
