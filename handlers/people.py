@@ -46,46 +46,43 @@ async def show(update: Update, ctx: BotContext) -> None:
     await ctx.reply(update, "people.card", c=card, roles=[r.value for r in card.person.role_list])
 
 
+async def _act(update: Update, ctx: BotContext, needs_role: bool, act) -> None:
+    """Find the person (and role) the arguments name, do `act`, say what it returns (or the refusal)."""
+    if (target := await _target(update, ctx, needs_role)) is None:
+        return
+    try:
+        key, values = await act(*target)
+    except Refused as refused:
+        key, values = refused.key, refused.values
+    await ctx.reply(update, key, **values)
+
+
 async def revoke(update: Update, ctx: BotContext) -> None:
-    await _change(update, ctx, personnel.revoke, "people.revoked")
+    async def act(person: Person, role: Role) -> tuple[str, dict]:
+        changed = await personnel.revoke(ctx.tx, ctx.now, _actor(ctx), person, role)
+        return "people.revoked", {"person": changed, "role": role.value}
+    await _act(update, ctx, True, act)
 
 
 async def set_role(update: Update, ctx: BotContext) -> None:
-    await _change(update, ctx, personnel.set_role, "people.role_set")
-
-
-async def _change(update: Update, ctx: BotContext, change, done: str) -> None:
-    if (target := await _target(update, ctx, needs_role=True)) is None:
-        return
-    person, role = target
-    try:
-        person = await change(ctx.tx, ctx.now, _actor(ctx), person, role)
-    except Refused as refused:
-        await ctx.reply(update, refused.key, **refused.values)
-        return
-    await ctx.reply(update, done, person=person, role=role.value)
+    async def act(person: Person, role: Role) -> tuple[str, dict]:
+        changed = await personnel.set_role(ctx.tx, ctx.now, _actor(ctx), person, role)
+        return "people.role_set", {"person": changed, "role": role.value}
+    await _act(update, ctx, True, act)
 
 
 async def unlink(update: Update, ctx: BotContext) -> None:
-    if (target := await _target(update, ctx, needs_role=False)) is None:
-        return
-    try:
-        person = await personnel.unlink(ctx.tx, ctx.now, _actor(ctx), ctx.env.settings.admin_ids, target[0])
-    except Refused as refused:
-        await ctx.reply(update, refused.key, **refused.values)
-        return
-    await ctx.reply(update, "people.unlinked", person=person)
+    async def act(person: Person, _: None) -> tuple[str, dict]:
+        changed = await personnel.unlink(ctx.tx, ctx.now, _actor(ctx), ctx.env.settings.admin_ids, person)
+        return "people.unlinked", {"person": changed}
+    await _act(update, ctx, False, act)
 
 
 async def deactivate(update: Update, ctx: BotContext) -> None:
-    if (target := await _target(update, ctx, needs_role=False)) is None:
-        return
-    try:
-        work = await personnel.deactivate(ctx.tx, ctx.now, _actor(ctx), ctx.env.settings.admin_ids, target[0])
-    except Refused as refused:
-        await ctx.reply(update, refused.key, **refused.values)
-        return
-    await ctx.reply(update, "people.deactivated", name=target[0].name, work=work)
+    async def act(person: Person, _: None) -> tuple[str, dict]:
+        work = await personnel.deactivate(ctx.tx, ctx.now, _actor(ctx), ctx.env.settings.admin_ids, person)
+        return "people.deactivated", {"name": person.name, "work": work}
+    await _act(update, ctx, False, act)
 
 
 HANDLERS = [

@@ -63,6 +63,14 @@ async def outbox_settled(db, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
+async def bind_group(admin, chat_id: int) -> None:
+    """An administrator binds a group to all projects, with no subscriptions, by its buttons."""
+    await admin.ask("/bind", chat_id=chat_id)
+    await admin.tap("全部项目", chat_id=chat_id)
+    await admin.tap("完成", chat_id=chat_id)
+    await admin.tap("✅ 提交", chat_id=chat_id)
+
+
 async def bind(db, name: str, telegram_id: int, *, role=None, unit: str | None = None) -> int:
     """Bind a person named in the data to a Telegram account (as an invite would), optionally
     giving them a role and a unit; returns the person's id."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import groups
-from tests.helpers import ADMIN, LIAISON
+from tests.helpers import ADMIN, LIAISON, bind_group
 
 GROUP = -1001
 
@@ -51,10 +51,7 @@ async def test_others_in_the_group_are_refused_or_ignored(sandbox, db, team, bot
 async def test_the_bot_removed_from_a_group_is_recorded(sandbox, db, team, bot):
     admin = sandbox.user(ADMIN, "王主任")
     sandbox.group(GROUP, "项目群")
-    await admin.ask("/bind", chat_id=GROUP)
-    await admin.tap("全部项目", chat_id=GROUP)
-    await admin.tap("完成", chat_id=GROUP)
-    await admin.tap("✅ 提交", chat_id=GROUP)
+    await bind_group(admin, GROUP)
     before = admin.replies_so_far()
     await sandbox.bot_membership(admin, GROUP, "kicked")
     assert "无法送达群“项目群”" in (await admin.reply(before)).text  # the administrators are told

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.services.delivery import send_text
 from storage import groups, people
-from tests.helpers import ADMIN, LIAISON
+from tests.helpers import ADMIN, LIAISON, bind_group
 
 GROUP = -1002
 
@@ -40,10 +40,7 @@ async def test_a_person_who_blocks_the_bot_is_reported_once_with_what_waited(san
 async def test_a_group_that_removes_the_bot_is_reported_once(sandbox, db, team, bot):
     admin = sandbox.user(ADMIN, "王主任")
     sandbox.group(GROUP, "交通局项目群")
-    await admin.ask("/bind", chat_id=GROUP)
-    await admin.tap("全部项目", chat_id=GROUP)
-    await admin.tap("完成", chat_id=GROUP)
-    await admin.tap("✅ 提交", chat_id=GROUP)
+    await bind_group(admin, GROUP)
     before = admin.replies_so_far()
     await sandbox.bot_membership(admin, GROUP, "kicked")
     notice = await admin.reply(before)
