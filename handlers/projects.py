@@ -63,10 +63,9 @@ async def card(update: Update, ctx: BotContext) -> None:
     project = await _project_from_args(update, ctx, "projects.card_usage")
     if project is None:
         return
-    period = report_period(ctx.now.astimezone(ctx.env.settings.tz).date(), ctx.env.policy.monthly_report)
-    env = ctx.env
-    facts = await report_service.overview(ctx.tx, project, period, env.policy, ctx.now, env.settings.tz)
+    facts = await report_service.overview(ctx.services, project)
     owed = await report_service.owed_months(ctx.services, project.id)
+    period = report_period(ctx.services.today, ctx.env.policy.monthly_report)
     await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, **facts)
 
 

@@ -44,8 +44,9 @@ async def test_the_figures_match_an_independent_count(db, team):
     assert abs(data.rate - 6000 / 14400 * 100) < 1e-9 and abs(data.time_share - share) < 1e-9
     assert [(u.rank, u.unit, u.ytd) for u in data.ranking] == [(1, "县交通局", 60_000_000), (2, "县水利局", 0)]
     assert abs(data.ranking[0].rate - 6000 / 9600 * 100) < 1e-9
-    # 001: 83.3% vs 83.3% → green; 002: 41.7% → 41.7 behind → red; 003: nothing → red
-    assert [f.code for f in data.red] == ["JC-2026-002", "JC-2026-003"] and data.yellow == []
+    # 001: 83.3% vs 83.3% → green; 002: 41.7% → 41.7 behind → red; 003: no October report → late, yellow
+    assert [f.code for f in data.red] == ["JC-2026-002"] and [f.code for f in data.yellow] == ["JC-2026-003"]
+    assert [r.kind for r in data.yellow[0].reasons] == ["report_late"]
     assert isinstance(data.red[0].reasons[0], Reason)
     assert [p.code for p in data.missing] == ["JC-2026-003"]
 

@@ -41,8 +41,11 @@ async def test_the_progress_ledger_holds_each_project_as_stored(db, team):
     assert first["形象进度"] == "x" and first["联络员"] == "李娜"
     assert first["最近填报时间"] == datetime(2026, 10, 20, 10, 0)  # the county's time, as Excel shows it
     second = rows["JC-2026-002"]
-    assert second["亮牌"] == "红牌" and "落后 63 个百分点" in second["亮牌原因"]
-    assert rows["JC-2026-003"]["本年累计完成（万元）"] == 0 and "落后 83 个百分点" in rows["JC-2026-003"]["亮牌原因"]
+    assert second["亮牌"] == "红牌" and "落后 62.5 个百分点" in second["亮牌原因"]
+    third = rows["JC-2026-003"]  # no October report: late, not "0% done"
+    assert third["本年累计完成（万元）"] == 0 and third["亮牌"] == "黄牌" and third["报送"] == "未报送"
+    assert third["亮牌原因"] == "2026-10 月报未按时报送"
+    assert first["报送"] == "按期"
     # formatted as an office keeps it
     assert sheet.freeze_panes == "C2" and round(sheet.column_dimensions["B"].width) == 31  # 30 characters + padding
     cells = {c.value: c for c in sheet[1]}

@@ -48,9 +48,11 @@ def test_the_latest_revision_of_the_latest_month_counts():
     assert flag.colour == "yellow" and round(flag.reasons[0].values["rate"]) == 20
 
 
-def test_last_years_reports_do_not_count_this_year():
+def test_last_years_reports_do_not_count_and_no_report_is_not_zero_done():
     flag = _flag([_report(900_000, "2025-12")])  # 90% of last year's plan, nothing this year
-    assert flag.colour == "red" and flag.reasons[0].values["rate"] == 0
+    assert (flag.colour, flag.reasons) == ("green", [])  # nothing to judge yet: never "0% done"
+    late = _flag([_report(900_000, "2025-12")], today=date(2026, 7, 1))  # June's due day has passed
+    assert late.colour == "yellow" and [r.kind for r in late.reasons] == ["report_late"]
 
 
 @pytest.mark.parametrize(("late_days", "reached", "colour"), [(15, None, "green"), (16, None, "red"),
@@ -97,7 +99,7 @@ def test_the_worst_reason_sets_the_colour_and_all_reasons_are_kept():
     flag = _flag([_report(300_000)], milestones=[milestone])
     assert flag.colour == "red" and [r.kind for r in flag.reasons] == ["behind", "milestone_late"]
     text = messages.render("zh", "flag.reason.behind", **flag.reasons[0].values)
-    assert text == "年度投资完成 30%，序时进度 50%，落后 20 个百分点"
+    assert text == "2026-06 年度投资完成 30.0%，序时进度 50.0%，落后 20.0 个百分点"
 
 
 def test_a_countys_own_thresholds():
@@ -112,3 +114,51 @@ def test_a_project_without_an_annual_plan_is_judged_on_the_rest():
     empty = PROJECT.model_copy(update={"annual_plan": 0})
     flag = project_flag(empty, [], [], [], Policy(), PERIOD, TODAY, NOW)
     assert flag.colour == "green"
+
+
+BIG = PROJECT.model_copy(update={"annual_plan": 12_000_000, "total_investment": 50_000_000})
+
+
+def _month_flag(month: int, ytd: int, policy: Policy | None = None):
+    period = f"2026-{month:02d}"
+    report = _report(ytd, period)
+    return project_flag(BIG, [report], [], [], policy or Policy(), period, date(2026, month, 2), NOW)
+
+
+@pytest.mark.parametrize("month", range(2, 13))
+def test_exactly_ten_behind_is_yellow_in_every_month(month):
+    ytd = 1_000_000 * month - 1_200_000  # 序时进度 month/12 of 12,000,000 元, less 10 points
+    flag = _month_flag(month, ytd)
+    assert flag.colour == "yellow" and flag.reasons[0].values["behind"] == 10.0
+    assert _month_flag(month, ytd + 1).colour == "green"  # one 元 closer: under 10 points
+
+
+@pytest.mark.parametrize("month", range(4, 13))
+def test_exactly_thirty_behind_is_yellow_in_every_month(month):
+    ytd = 1_000_000 * month - 3_600_000
+    flag = _month_flag(month, ytd)
+    assert flag.colour == "yellow" and flag.reasons[0].values["behind"] == 30.0
+    red = _month_flag(month, ytd - 1)  # one 元 further: past 30 points, and it reads so
+    assert red.colour == "red" and red.reasons[0].values["behind"] == 30.1
+
+
+def test_the_reason_never_reads_across_its_band():
+    just_yellow = _month_flag(11, 7_404_800)  # 29.96 points behind: reads 29.9, not "30.0"
+    assert just_yellow.colour == "yellow" and just_yellow.reasons[0].values["behind"] == 29.9
+    text = messages.render("zh", "flag.reason.behind", rate=50.0, time_share=50.0, behind=0.0)
+    assert text.endswith("与序时进度持平")
+
+
+def test_a_northern_winter_curve_changes_the_judgement():
+    winter = Policy(flags=FlagPolicy(plan_curve=[0, 0, 5, 15, 30, 45, 60, 72, 84, 93, 100, 100]))
+    assert _month_flag(2, 0).colour == "yellow"  # a straight line: 16.7 points behind in February
+    assert _month_flag(2, 0, winter).colour == "green"  # the county's curve: nothing due yet
+    late_spring = _month_flag(5, 1_200_000, winter)  # 10% done when 30% is due
+    assert late_spring.colour == "yellow"
+    assert "本县序时进度 30.0%" in messages.render("zh", "flag.reason.behind", **late_spring.reasons[0].values)
+
+
+@pytest.mark.parametrize("curve", [[10] * 12, [0, 50, 40, 60, 70, 80, 85, 90, 95, 98, 99, 100], [100] * 11])
+def test_a_curve_must_rise_to_one_hundred_in_twelve_steps(curve):
+    with pytest.raises(ValueError):
+        FlagPolicy(plan_curve=curve)

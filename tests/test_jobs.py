@@ -197,10 +197,8 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
     from bot.domain.clock import FixedClock
     from bot.services import reports as report_service
 
-    first = by_chat(await run_at(db, "flag-watch", local(2026, 11, 20, 7, 30)))
-    assert set(first) == {LEADER}  # nothing reported this year: all three red, one alert each
-    assert first[LEADER].count("亮红牌") == 3 and "落后 92 个百分点" in first[LEADER]
-    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 21, 7, 30))) == {}  # still red: quiet
+    # nothing reported this year: the projects are late (yellow), never "0% done" and red: no alert
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 20, 7, 30))) == {}
 
     async def report(ytd_wan: int, day: int) -> None:
         async with db.transaction() as tx:
@@ -211,11 +209,19 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
                                                 stage="continuing", progress="x", photos=[], milestone_ids=[],
                                                 next_plan="y")
 
-    await report(4400, 21)
-    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 22, 7, 30))) == {}  # turned green
-    await report(100, 22)  # a correction: red again
-    again = by_chat(await run_at(db, "flag-watch", local(2026, 11, 23, 7, 30)))
+    await report(100, 21)
+    first = by_chat(await run_at(db, "flag-watch", local(2026, 11, 22, 7, 30)))
+    assert set(first) == {LEADER} and first[LEADER].count("亮红牌") == 1
+    assert "2026-11 年度投资完成 2.1%，序时进度 91.7%，落后 89.6 个百分点" in first[LEADER]
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 23, 7, 30))) == {}  # still red: quiet
+    await report(4400, 23)
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))) == {}  # turned green
+    await report(100, 24)  # a correction: red again
+    again = by_chat(await run_at(db, "flag-watch", local(2026, 11, 25, 7, 30)))
     assert set(again) == {LEADER} and again[LEADER].count("亮红牌") == 1 and "JC-2026-001" in again[LEADER]
+    # no new data across midnight on the 1st: the same colours, no alert
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 30, 23, 59))) == {}
+    assert by_chat(await run_at(db, "flag-watch", local(2026, 12, 1, 0, 1))) == {}
 
 
 async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
@@ -232,7 +238,7 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
         first = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
         await report_store.save_weekly(tx, project_id=first, week="2026-W48", reporter_id=liaison.id, done="x",
                                        plan="y", has_problem=False, now=datetime.now(UTC))
-    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all red
+    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # all late: yellow
     async with db.transaction() as tx:
         await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 25, 10, 0)), POLICY, TZ, liaison,
                                             period="2026-11", project_id=first, ytd=44_000_000, stage="continuing",
@@ -244,12 +250,22 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
     assert "<b>每周汇总 · 2026-W48</b>（牵头单位 县交通局）" in text
     assert "应报 2 个，已报 1 个，未报：JC-2026-002（李娜）" in text
     assert "新反映问题 1 个：Q-2026-0001 用地" in text
-    assert "亮牌变化：JC-2026-001 红牌→绿牌" in text
+    assert "亮牌变化：JC-2026-001 黄牌→绿牌" in text
     assert "JC-2026-003" not in text
 
 
 async def test_the_leader_digest_lists_projects_that_turned_red(db, team):
-    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # the first computation: all red
+    from bot.domain.clock import FixedClock
+    from bot.services import reports as report_service
+
+    async with db.transaction() as tx:  # JC-2026-003 far behind: red
+        liaison = (await people.by_name(tx, "张伟"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-003'")
+        await report_service.submit_monthly(tx, FixedClock(local(2026, 11, 23, 10, 0)), POLICY, TZ, liaison,
+                                            period="2026-11", project_id=project_id, ytd=1_000_000,
+                                            stage="continuing", progress="x", photos=[], milestone_ids=[],
+                                            next_plan="y")
+    await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))  # the first computation
     sent = by_chat(await run_at(db, "leader-daily-digest", local(2026, 11, 24, 8, 30)))
     assert sent == {}  # a first snapshot is not a change
     async with db.transaction() as tx:  # pretend yesterday's snapshot of JC-2026-003 was green

@@ -195,7 +195,7 @@ async def test_the_project_card(sandbox, projects, bot, db):
     await _quick_report(user, "2400")
     card = await user.ask("/project jc-2026-001")
     assert "本年累计完成 2,400 万元，完成 50%，序时进度 91.7%" in card.text
-    assert "红牌：年度投资完成 50%，序时进度 91.7%，落后 42 个百分点" in card.text
+    assert "红牌（按 2026-11 进度）：2026-11 年度投资完成 50.0%，序时进度 91.7%，落后 41.7 个百分点" in card.text
     assert "最近月报：2026-11 第 1 版" in card.text
     assert "没有找到您可以查看的项目 JC-2026-003" in (await user.ask("/project JC-2026-003")).text
 

@@ -24,7 +24,7 @@ from bot.domain.models import (
     Project,
     Stage,
 )
-from bot.domain.periods import completion_rate, time_share
+from bot.domain.periods import completion_exact, completion_rate, read_after_due, time_share
 from bot.domain.policy import Policy
 from bot.domain.standing import ProjectStatus, statuses
 
@@ -92,11 +92,13 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
 
 def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
             issues: list[Issue], policy: Policy, tz: ZoneInfo) -> BulletinData:
-    """Everything is judged as at the end of `month`; `latest` as bot.status.statuses takes it."""
+    """Figures as at the end of `month`; flags as the bulletin reads them, once the month's report
+    was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it."""
     start, end, last_day = month_bounds(month, tz)
     ids = {p.id for p in projects}
     scoped = [i for i in issues if i.project_id in ids]
-    found = statuses(month, projects, latest, milestones, scoped, policy, last_day, end)
+    found = statuses(month, projects, latest, milestones, scoped, policy,
+                     read_after_due(month, policy.monthly_report, last_day), end)
 
     units: dict[str, list[ProjectStatus]] = {}
     for status in found:
@@ -118,7 +120,8 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
     return BulletinData(
         month=month, projects=len(projects),
         by_tier=dict(Counter(p.tier.value for p in projects)), by_stage=dict(Counter(p.stage.value for p in projects)),
-        annual_plan=plan, ytd=ytd, rate=completion_rate(ytd, plan), time_share=time_share(month),
+        annual_plan=plan, ytd=ytd, rate=completion_rate(ytd, plan),
+        time_share=time_share(month, policy.flags.plan_curve),
         starts_due=len(starts), starts_made=sum(p.stage in STARTED for p in starts),
         completions_due=len(ends), completions_made=sum(p.stage in FINISHED for p in ends),
         ranking=ranking, red=red, yellow=yellow,
@@ -137,9 +140,9 @@ def _unit(unit: str, members: list[ProjectStatus]) -> UnitRank:
 
 def _rank(units: list[UnitRank]) -> list[UnitRank]:
     """Highest rate first; equal rates share a rank (1, 1, 3); units with no plan come last, unranked."""
-    rated = sorted((u for u in units if u.rate is not None), key=lambda u: (-u.rate, u.unit))
-    ranked = []
+    rated = sorted((u for u in units if u.rate is not None), key=lambda u: (-completion_exact(u.ytd, u.plan), u.unit))
+    ranked: list[UnitRank] = []
     for position, unit in enumerate(rated, start=1):
-        tied = ranked and abs(ranked[-1].rate - unit.rate) < 1e-9
+        tied = ranked and completion_exact(ranked[-1].ytd, ranked[-1].plan) == completion_exact(unit.ytd, unit.plan)
         ranked.append(replace(unit, rank=ranked[-1].rank if tied else position))
     return ranked + sorted((u for u in units if u.rate is None), key=lambda u: u.unit)

@@ -1,20 +1,27 @@
 """红黄绿牌: one pure function from a project's facts and the policy to its flag with every reason.
 
-Defaults (DESIGN.md §3): green when less than 10 points behind the time-proportional plan (or
-ahead), yellow from 10 to 30 points behind, red beyond 30; red too when a milestone is more than
-15 days late or an issue of the project sits at level 3 past its deadline; yellow when the
-monthly report is late. The worst reason sets the colour.
+Defaults (DESIGN.md §3): green when less than 10 points behind 序时进度 (or ahead), yellow from 10
+to 30 points behind, red beyond 30; red too when a milestone is more than 15 days late or an issue
+of the project sits at the top level past its deadline; at least yellow when the judged month's
+report is late. The worst reason sets the colour.
+
+The gap is decided in exact arithmetic (money is integer 元, 序时进度 a fraction), so exactly 10 or
+30 points behind is the same colour in every month. It is measured for the month of the newest
+report up to the judged month — its figure against that month's 序时进度 — so a month without a
+report shows as late, never as "0% done".
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Literal
 
 from bot.domain.models import TOP_LEVEL, Issue, Milestone, MonthlyReport, Project
-from bot.domain.periods import completion_rate, due_date, time_share
-from bot.domain.policy import Policy
+from bot.domain.periods import completion_exact, due_date, time_share_exact
+from bot.domain.policy import FlagPolicy, Policy
 
 Colour = Literal["green", "yellow", "red"]
 _ORDER = {"green": 0, "yellow": 1, "red": 2}
@@ -33,6 +40,20 @@ class Flag:
     reasons: list[Reason]
 
 
+def behind_colour(gap: Fraction, rules: FlagPolicy) -> Colour:
+    """The colour of being `gap` points behind 序时进度 (negative: ahead), exactly."""
+    if gap > Fraction(str(rules.red_behind_points)):
+        return "red"
+    return "yellow" if gap >= Fraction(str(rules.yellow_behind_points)) else "green"
+
+
+def shown_gap(gap: Fraction, colour: Colour) -> float:
+    """The gap to one decimal, rounded into its band: a red gap never reads as the yellow edge
+    (30.04 → 30.1), a yellow or green one never reads past its edge (29.96 → 29.9)."""
+    tenths = math.ceil(gap * 10) if colour == "red" else math.floor(gap * 10)
+    return tenths / 10
+
+
 def project_flag(project: Project, reports: list[MonthlyReport], milestones: list[Milestone],
                  issues: list[Issue], policy: Policy, period: str, today: date, now: datetime) -> Flag:
     """`reports`: the project's reports (any months, any revisions); `period`: the month judged."""
@@ -40,15 +61,15 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
     reasons: list[Reason] = []
     this_year = [r for r in reports if r.period[:4] == period[:4] and r.period <= period]
     latest = max(this_year, key=lambda r: (r.period, r.revision), default=None)
-    rate = completion_rate(latest.ytd_completed if latest else 0, project.annual_plan)
-    if rate is not None:
-        share = time_share(period)
-        behind = share - rate
-        colour: Colour = ("red" if behind > rules.red_behind_points
-                          else "yellow" if behind >= rules.yellow_behind_points else "green")
+    rate = completion_exact(latest.ytd_completed, project.annual_plan) if latest else None
+    if latest is not None and rate is not None:
+        share = time_share_exact(latest.period, rules.plan_curve)
+        colour = behind_colour(share - rate, rules)
         if colour != "green":
             reasons.append(Reason(kind="behind", colour=colour,
-                                  values={"rate": rate, "time_share": share, "behind": behind}))
+                                  values={"rate": float(rate), "time_share": float(share),
+                                          "behind": shown_gap(share - rate, colour), "month": latest.period,
+                                          "curve": rules.plan_curve is not None}))
     for milestone in milestones:
         late = (today - milestone.due_date).days
         if milestone.reached_on is None and late > rules.milestone_late_days:

@@ -4,7 +4,9 @@ ISO weeks, and 序时进度 — all the calendar arithmetic of reports in one pl
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
+from fractions import Fraction
 from functools import cache
 
 from bot.domain.policy import MonthlyReportPolicy
@@ -64,6 +66,12 @@ def correctable(period: str, today: date, policy: MonthlyReportPolicy, bulletin_
     return today < out.replace(day=bulletin_day)
 
 
+def read_after_due(period: str, policy: MonthlyReportPolicy, last_day: date) -> date:
+    """The day a month's figures are read for its bulletin and ledger: once its report was due, so a
+    project that did not report shows as late."""
+    return max(last_day, due_date(period, policy) + timedelta(days=1))
+
+
 def is_late(period: str, day: date, policy: MonthlyReportPolicy) -> bool:
     """A report for `period` made on `day` is 补报 when its due day had passed."""
     return day > due_date(period, policy)
@@ -78,10 +86,39 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def time_share(period: str) -> float:
-    """序时进度: the share of the year's plan that should be done by the end of `period`, in %."""
-    return int(period.split("-")[1]) / 12 * 100
+def time_share_exact(period: str, curve: Sequence[float] | None = None) -> Fraction:
+    """序时进度 in %, exactly: the share of the year's plan due by the end of `period` — the county's
+    curve (12 cumulative percentages) or a straight line (month/12)."""
+    month = int(period.split("-")[1])
+    return Fraction(str(curve[month - 1])) if curve else Fraction(month * 100, 12)
+
+
+def time_share(period: str, curve: Sequence[float] | None = None) -> float:
+    """序时进度 in %, for showing (decisions use time_share_exact)."""
+    return float(time_share_exact(period, curve))
+
+
+def completion_exact(ytd: int, annual_plan: int) -> Fraction | None:
+    """The year-to-date investment as % of the annual plan, exactly (money is integer 元)."""
+    return None if annual_plan <= 0 else Fraction(ytd * 100, annual_plan)
 
 
 def completion_rate(ytd: int, annual_plan: int) -> float | None:
-    return None if annual_plan <= 0 else ytd / annual_plan * 100
+    """The same, for showing."""
+    exact = completion_exact(ytd, annual_plan)
+    return None if exact is None else float(exact)
+
+
+def last_due_month(today: date, policy: MonthlyReportPolicy) -> str:
+    """The newest month whose report's due day has passed at `today`."""
+    return shift(report_period(today, policy), -1)
+
+
+def judged_period(today: date, policy: MonthlyReportPolicy, latest_reported: str | None) -> str:
+    """The month a project is judged on at `today`: the last month whose report is due, or a later
+    month it has already reported. Neither moves at midnight on the 1st by itself: only a due day
+    passing or a report does."""
+    due = last_due_month(today, policy)
+    if latest_reported is not None and due < latest_reported <= report_period(today, policy):
+        return latest_reported
+    return due

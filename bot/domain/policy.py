@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,9 @@ class IssueClockPolicy(_Section):
 class FlagPolicy(_Section):
     yellow_behind_points: float = Field(default=10, gt=0, le=100)
     red_behind_points: float = Field(default=30, gt=0, le=100)
+    plan_curve: list[float] | None = None
+    """序时进度: the cumulative % of the annual plan due by the end of each month, January to December
+    (12 numbers, not decreasing, ending at 100); none: a straight line, month/12."""
     milestone_late_days: int = Field(default=15, ge=0)
     names: dict[Literal["green", "yellow", "red"], str] = Field(
         default={"green": "绿牌", "yellow": "黄牌", "red": "红牌"}
@@ -70,6 +74,10 @@ class FlagPolicy(_Section):
     def _ordered(self) -> FlagPolicy:
         if self.red_behind_points <= self.yellow_behind_points:
             raise ValueError("red_behind_points must be greater than yellow_behind_points")
+        curve = self.plan_curve
+        if curve is not None and (len(curve) != 12 or curve[-1] != 100 or any(a > b for a, b in pairwise(curve))
+                                  or curve[0] < 0):
+            raise ValueError("plan_curve must be 12 cumulative percentages, not decreasing, ending at 100")
         return self
 
 

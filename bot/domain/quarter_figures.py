@@ -97,7 +97,7 @@ def compute(quarter: str, projects: list[Project], latest: list[MonthlyReport], 
     ids = {p.id for p in projects}
     scoped = [i for i in issues if i.project_id in ids]
     found = statuses(last, projects, latest, milestones, scoped, policy, last_day, end)
-    share = time_share(last)
+    share = time_share(last, policy.flags.plan_curve)
     earlier = {r.project_id: r.ytd_completed for r in latest_before if r.project_id in ids}
     rated = [s for s in found if s.rate is not None]
     by_rate = sorted(rated, key=lambda s: (-s.rate, s.project.code))

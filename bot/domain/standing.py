@@ -4,7 +4,7 @@ analysis and the progress ledger, so they can never disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -19,6 +19,7 @@ T = TypeVar("T", Issue, Milestone, MonthlyReport)
 
 @dataclass(frozen=True, slots=True)  # internal and made by the thousand: no validation needed
 class ProjectStatus:
+    period: str  # the month judged
     project: Project
     latest: MonthlyReport | None
     ytd: int
@@ -34,17 +35,20 @@ def by_project(items: Iterable[T]) -> dict[int, list[T]]:
 
 
 def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
-             issues: list[Issue], policy: Policy, today: date, now: datetime) -> list[ProjectStatus]:
+             issues: list[Issue], policy: Policy, today: date, now: datetime,
+             judge: Callable[[str | None], str] | None = None) -> list[ProjectStatus]:
     """`latest`: each project's newest revision of its newest month of `period`'s year up to
-    `period` (storage.reports.latest_per_project); judged as of `today` / `now`."""
+    `period` (storage.reports.latest_per_project); judged as of `today` / `now`, on `period` or, with
+    `judge`, on the month it names for the project's newest reported month (periods.judged_period)."""
     newest = {r.project_id: r for r in latest}
     milestones_of, issues_of = by_project(milestones), by_project(issues)
     found = []
     for project in projects:
         report = newest.get(project.id)
-        this_year = report if report and report.period[:4] == period[:4] and report.period <= period else None
+        month = judge(report.period if report else None) if judge else period
+        this_year = report if report and report.period[:4] == month[:4] and report.period <= month else None
         ytd = this_year.ytd_completed if this_year else 0
         flag = project_flag(project, [this_year] if this_year else [], milestones_of.get(project.id, []),
-                            issues_of.get(project.id, []), policy, period, today, now)
-        found.append(ProjectStatus(project, this_year, ytd, completion_rate(ytd, project.annual_plan), flag))
+                            issues_of.get(project.id, []), policy, month, today, now)
+        found.append(ProjectStatus(month, project, this_year, ytd, completion_rate(ytd, project.annual_plan), flag))
     return found

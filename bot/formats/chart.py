@@ -19,6 +19,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from bot.domain.bulletin_figures import BulletinData
+from bot.domain.flags import behind_colour
+from bot.domain.periods import completion_exact, time_share_exact
 from bot.domain.policy import FlagPolicy
 
 COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
@@ -47,11 +49,9 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     ax = figure.subplots()
     family = _font()
     colours = []
+    share = time_share_exact(data.month, flags.plan_curve)
     for unit in units:
-        behind = data.time_share - unit.rate
-        colour = ("red" if behind > flags.red_behind_points
-                  else "yellow" if behind >= flags.yellow_behind_points else "green")
-        colours.append(COLOURS[colour])
+        colours.append(COLOURS[behind_colour(share - completion_exact(unit.ytd, unit.plan), flags)])
     ax.barh([u.unit for u in units], [u.rate for u in units], color=colours)
     ax.axvline(data.time_share, color="#555555", linestyle="--", label=f"{plan_label} {data.time_share:.1f}%")
     ax.set_title(title, fontfamily=family)

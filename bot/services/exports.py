@@ -14,7 +14,7 @@ from bot.domain.bulletin_figures import BulletinData, month_bounds
 from bot.domain.flags import Reason
 from bot.domain.models import MonthlyReport
 from bot.domain.money import WAN
-from bot.domain.periods import time_share
+from bot.domain.periods import read_after_due, time_share
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
 from bot.formats import ledgers
@@ -30,11 +30,11 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     _, end, last_day = month_bounds(month, tz)
     latest = await reports.latest_per_project(conn, int(month[:4]), month)
     found = statuses(month, await projects.all_active(conn), latest, await projects.all_milestones(conn),
-                     await issues.unfinished(conn), policy, last_day, end)
+                     await issues.unfinished(conn), policy, read_after_due(month, policy.monthly_report, last_day), end)
     reason = _reasons(locale)
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
-             s.project.annual_plan, s.ytd, s.rate, time_share(month), s.flag.colour,
+             s.project.annual_plan, s.ytd, s.rate, time_share(month, policy.flags.plan_curve), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
              s.latest.submitted_at if s.latest else None, _on_time(s.latest, month, locale),
              s.project.liaison) for s in found)  # streamed

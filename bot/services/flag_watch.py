@@ -3,23 +3,31 @@ told once when a project turns red (with the reasons)."""
 
 from __future__ import annotations
 
-from bot.domain.periods import report_period
+from collections.abc import Callable
+
+from bot.domain.periods import judged_period, last_due_month, report_period
 from bot.domain.standing import statuses
 from bot.services.context import Context
 from bot.services.notify import quiet_until, tell
 from storage import flags, issues, people, projects, reports
 
 
+def judge(ctx: Context) -> Callable[[str | None], str]:
+    """The month each project is judged on now, from its newest reported month (one rule)."""
+    return lambda reported: judged_period(ctx.today, ctx.policy.monthly_report, reported)
+
+
 async def watch(ctx: Context) -> None:
     period = report_period(ctx.today, ctx.policy.monthly_report)
-    before = await flags.latest_colours(ctx.tx, period)
-    latest = await reports.latest_per_project(ctx.tx, int(period[:4]), period)
+    before = await flags.latest_colours(ctx.tx, period)  # each project's newest colour, whatever month
+    year = int(last_due_month(ctx.today, ctx.policy.monthly_report)[:4])  # December's, on 1 January
+    latest = await reports.latest_per_project(ctx.tx, year, period)
     found = statuses(period, await projects.all_active(ctx.tx), latest, await projects.all_milestones(ctx.tx),
-                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now)
+                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now, judge(ctx))
     later = quiet_until(ctx.now, ctx.policy.delivery, ctx.tz)
     for status in found:
         project, flag = status.project, status.flag
-        await flags.record(ctx.tx, project.id, period, flag.colour, before.get(project.id), ctx.now)
+        await flags.record(ctx.tx, project.id, status.period, flag.colour, before.get(project.id), ctx.now)
         if flag.colour == "red" and before.get(project.id) != "red":
             for leader in await people.lead_leaders_of(ctx.tx, project.id):
                 await tell(ctx.tx, ctx.now, leader, "flag.turned_red", project=project, flag=flag,

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.models import Milestone, MonthlyReport, Person, Project, WeeklyUpdate
-from bot.domain.periods import completion_rate, correctable, is_late, iso_week, open_months, shift, time_share
+from bot.domain.periods import (
+    completion_rate,
+    correctable,
+    is_late,
+    iso_week,
+    judged_period,
+    open_months,
+    report_period,
+    shift,
+    time_share,
+)
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
 from bot.services.context import Context
@@ -113,7 +122,8 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
         next_plan=next_plan, now=now, late=is_late(period, today, policy.monthly_report))
     await projects.set_stage(tx, project.id, stage, now)
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
-    figures = {"rate": completion_rate(ytd, project.annual_plan), "time_share": time_share(period)}
+    figures = {"rate": completion_rate(ytd, project.annual_plan),
+               "time_share": time_share(period, policy.flags.plan_curve)}
     return report, project, figures
 
 
@@ -129,19 +139,22 @@ async def save_weekly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, p
     return week, replaced
 
 
-async def overview(conn: Conn, project: Project, period: str, policy: Policy, now: datetime,
-                   tz: ZoneInfo) -> dict:
-    """What a project card shows: the latest report this year, rates, its flag with the reasons,
-    open issues, milestones."""
-    history = await reports.history(conn, project.id)  # newest first
+async def overview(ctx: Context, project: Project) -> dict:
+    """What a project card shows: the latest report, rates and its flag with the reasons for the month
+    it is judged on (the same rule as the flag watch), open issues, milestones."""
+    history = await reports.history(ctx.tx, project.id)  # newest first
     latest = history[0] if history else None
-    judged = next((r for r in history if r.period <= period), None)
-    open_issues = await issue_store.of_project(conn, project.id)
-    milestones = await projects.milestones(conn, project.id)
-    standing = statuses(period, [project], [judged] if judged else [], milestones, open_issues, policy,
-                        now.astimezone(tz).date(), now)[0]
+    current = report_period(ctx.today, ctx.policy.monthly_report)
+    newest = next((r for r in history if r.period <= current), None)
+    month = judged_period(ctx.today, ctx.policy.monthly_report, newest.period if newest else None)
+    judged = next((r for r in history if r.period <= month), None)
+    open_issues = await issue_store.of_project(ctx.tx, project.id)
+    milestones = await projects.milestones(ctx.tx, project.id)
+    standing = statuses(month, [project], [judged] if judged else [], milestones, open_issues, ctx.policy,
+                        ctx.today, ctx.now)[0]
     return {
-        "latest": latest, "ytd": standing.ytd, "rate": standing.rate, "time_share": time_share(period),
+        "latest": latest, "judged": month, "ytd": standing.ytd, "rate": standing.rate,
+        "time_share": time_share(month, ctx.policy.flags.plan_curve),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
-        "flag_name": policy.flags.names[standing.flag.colour],
+        "flag_name": ctx.policy.flags.names[standing.flag.colour],
     }
