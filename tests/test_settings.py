@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,16 @@ def test_the_example_policy_file_is_the_defaults():
 
     example = Path(__file__).parents[1] / "docs" / "policy.example.toml"
     assert load_policy(example) == Policy()
+
+
+@pytest.mark.parametrize("county", sorted((Path(__file__).parents[1] / "docs" / "policies").glob("*.toml")),
+                         ids=lambda p: p.stem)
+def test_each_seed_countys_policy_file_loads(county):
+    assert isinstance(load_policy(county), Policy)  # valid: an unknown setting or a bad value stops this
+
+
+def test_puyangs_curve_reaches_the_plan_in_november():
+    from bot.domain.periods import time_share
+
+    policy = load_policy(Path(__file__).parents[1] / "docs" / "policies" / "002_puyang.toml")
+    assert time_share("2026-11", policy.flags.plan_curve) == 100 and time_share("2026-06", None) == 50
