@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import buttons
+from bot.domain.errors import Refused
 from bot.domain.periods import report_period
 from bot.services import registry
 from bot.services import reports as report_service
@@ -64,9 +65,10 @@ async def card(update: Update, ctx: BotContext) -> None:
     if project is None:
         return
     facts = await report_service.overview(ctx.services, project)
-    owed = await report_service.owed_months(ctx.services, project.id)
+    owed = await report_service.owed_months(ctx.services, project.id) if project.active else []
     period = report_period(ctx.services.today, ctx.env.policy.monthly_report)
-    await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, **facts)
+    change = None if project.active else await registry.list_change(ctx.tx, project)
+    await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, delisted=change, **facts)
 
 
 async def history(update: Update, ctx: BotContext) -> None:
@@ -78,7 +80,31 @@ async def history(update: Update, ctx: BotContext) -> None:
 
 
 
+async def _set_listed(update: Update, ctx: BotContext, listed: bool) -> None:
+    if len(ctx.args) < 2:
+        await ctx.reply(update, "projects.list_usage")
+        return
+    try:
+        project = await registry.set_listed(ctx.services, ctx.person, ctx.args[0], listed, " ".join(ctx.args[1:]))
+    except Refused as refused:
+        await ctx.reply(update, refused.key, **refused.values)
+        return
+    await ctx.reply(update, "projects.listed" if listed else "projects.delisted", project=project)
+
+
+async def delist(update: Update, ctx: BotContext) -> None:
+    """调出: /delist CODE 原因 — the project leaves bulletins, rankings and reminders; history stays."""
+    await _set_listed(update, ctx, False)
+
+
+async def relist(update: Update, ctx: BotContext) -> None:
+    """调入: /relist CODE 原因."""
+    await _set_listed(update, ctx, True)
+
+
 HANDLERS = [
+    CommandHandler("delist", delist, filters=private),
+    CommandHandler("relist", relist, filters=private),
     CommandHandler("projects", list_projects, filters=private),
     CommandHandler("project", card, filters=private),
     CommandHandler("history", history, filters=private),

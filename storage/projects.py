@@ -36,6 +36,7 @@ def _project(row: Row) -> Project:
         planned_end=_date(row["planned_end"]), lead_unit=row["lead_unit"],
         responsible_units=tuple((row["responsible_units"] or "").split("、")) if row["responsible_units"] else (),
         lead_leader=row["lead_leader"], liaison=row["liaison"], liaison_id=row["liaison_id"],
+        active=bool(row["active"]),
     )
 
 
@@ -187,3 +188,20 @@ async def all_milestones(conn: Conn) -> list[Milestone]:
     return [Milestone(id=r["id"], project_id=r["project_id"], name=r["name"],
                       due_date=date.fromisoformat(r["due_date"]), reached_on=_date(r["reached_on"]))
             for r in rows]
+
+
+async def set_listed(conn: Conn, project_id: int, listed: bool, on: date, reason: str, actor_id: int | None,
+                     source: str, now: datetime) -> None:
+    """调出 (listed False) or 调入 a project, recorded with the date, the reason and who did it."""
+    await conn.execute("UPDATE projects SET active = ? WHERE id = ?", (int(listed), project_id))
+    await conn.execute(
+        "INSERT INTO project_list_changes (project_id, change, on_date, reason, actor_id, source, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (project_id, "in" if listed else "out", on.isoformat(), reason, actor_id, source, utc_text(now)))
+
+
+async def last_list_change(conn: Conn, project_id: int) -> tuple[str, date, str] | None:
+    """(change, date, reason) of the project's newest 调出 / 调入."""
+    row = await conn.one("SELECT change, on_date, reason FROM project_list_changes WHERE project_id = ?"
+                         " ORDER BY id DESC LIMIT 1", (project_id,))
+    return (row["change"], date.fromisoformat(row["on_date"]), row["reason"]) if row else None

@@ -27,6 +27,7 @@ from bot.formats.sheet_limits import check_size
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import bulletins, exports, people, personnel, registry
+from bot.services.context import Context
 from bot.services.groups import describe
 from messages import render_plain
 from messages.imports import import_report, sheet_error
@@ -176,6 +177,23 @@ async def person(settings: Settings, policy: Policy, args: argparse.Namespace) -
     finally:
         await db.close()
     print(text)
+    return 0
+
+
+async def project(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    """`liaisonbot project out|in CODE --reason …`: 调出 / 调入, recorded as the command line's."""
+    db = await Database.open(settings.db)
+    try:
+        async with db.transaction() as tx:
+            ctx = Context(tx, SystemClock(), policy, settings.tz)
+            changed = await registry.set_listed(ctx, None, args.code, args.what == "in", args.reason)
+    except Refused as refused:
+        print(render_plain(settings.locale, refused.key, **refused.values))
+        return 1
+    finally:
+        await db.close()
+    print(render_plain(settings.locale, "projects.listed" if args.what == "in" else "projects.delisted",
+                       project=changed))
     return 0
 
 

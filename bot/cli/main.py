@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("name", help="姓名, or #id where names are shared")
         if name in ("revoke", "role"):
             action.add_argument("role", choices=ROLES)
+    project = sub.add_parser("project", help="take a project off the county's list (调出) or put it back (调入)")
+    project_sub = project.add_subparsers(dest="what", required=True, metavar="WHAT")
+    for name, text in (("out", "调出: it leaves bulletins, rankings and reminders; its history stays"),
+                       ("in", "调入: back on the list")):
+        change = project_sub.add_parser(name, help=text)
+        change.add_argument("code", help="项目编号")
+        change.add_argument("--reason", required=True, help="why (原因), recorded with the date")
     jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one for an explicit instant")
     jobs_sub = jobs.add_subparsers(dest="what", required=True, metavar="WHAT")
     jobs_sub.add_parser("list", help="name, schedule, last run, next run")
@@ -94,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "template", "import", "invite", "person", "jobs", "bulletin", "export")
+    quiet = args.command in ("demo", "template", "import", "invite", "person", "project", "jobs", "bulletin",
+                             "export")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -124,6 +132,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "template":
         return commands.template(settings, args.file)
     handler = {"import": commands.import_projects, "invite": commands.invite, "person": commands.person,
+               "project": commands.project,
                "jobs": commands.jobs,
                "bulletin": commands.bulletin, "export": commands.export,
                "migrate": commands.migrate, "backup": commands.backup}[args.command]

@@ -108,6 +108,7 @@ class ProjectFields(_Model):
 class Project(ProjectFields):
     id: int
     liaison_id: int | None = None
+    active: bool = True  # False: 调出, taken off the county's list
 
 
 class Invite(_Model):

@@ -1,13 +1,18 @@
-"""The project registry: applying an imported sheet, and which projects a person sees."""
+"""The project registry: applying an imported sheet, which projects a person sees, and the county's
+list through the year (调出 / 调入)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from pydantic import BaseModel
 
 from bot.domain.clock import Clock
+from bot.domain.errors import Refused
 from bot.domain.models import Person, Project, Role
 from bot.domain.standing import by_project
 from bot.formats.project_sheet import MILESTONE_SHEET, CellError, ParsedSheet, ProjectRow
+from bot.services.context import Context
 from bot.services.permissions import ANYWHERE, Action, allowed, may
 from storage import people, projects
 from storage.db import Conn
@@ -106,3 +111,24 @@ async def visible_by_code(conn: Conn, person: Person, code: str) -> Project | No
 
 def sees_everything(person: Person) -> bool:
     return allowed(person, Action.see_everything, ANYWHERE)
+
+
+async def set_listed(ctx: Context, actor: Person | None, code: str, listed: bool, reason: str) -> Project:
+    """调出 (listed False) or 调入 a project today, with a reason; `actor` None: the command line."""
+    if actor is not None and not allowed(actor, Action.import_projects, ANYWHERE):
+        raise Refused("refuse.not_admin")
+    project = await projects.by_code(ctx.tx, code.strip().upper()[:40])
+    if project is None:
+        raise Refused("projects.not_found", code=code.strip().upper()[:40])
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 200:
+        raise Refused("projects.list_reason")
+    if project.active == listed:
+        raise Refused("projects.already_listed" if listed else "projects.already_off", code=project.code)
+    await projects.set_listed(ctx.tx, project.id, listed, ctx.today, reason, actor.id if actor else None,
+                              "bot" if actor else "cli", ctx.now)
+    return await projects.get(ctx.tx, project.id)
+
+
+async def list_change(conn: Conn, project: Project) -> tuple[str, date, str] | None:
+    return await projects.last_list_change(conn, project.id)
