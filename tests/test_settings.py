@@ -94,5 +94,5 @@ def test_each_seed_countys_policy_file_loads(county):
 def test_puyangs_curve_reaches_the_plan_in_november():
     from bot.domain.periods import time_share
 
-    policy = load_policy(Path(__file__).parents[1] / "docs" / "policies" / "002_puyang.toml")
+    policy = load_policy(Path(__file__).parents[1] / "docs" / "policies" / "puyang.toml")
     assert time_share("2026-11", policy.flags.plan_curve) == 100 and time_share("2026-06", None) == 50
