@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.clock import FixedClock
+from bot.domain.models import Role
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import last_fire
 from bot.services import issues as issue_service
@@ -22,6 +23,7 @@ from tests.helpers import (
     TZ,
     WORKER,
     assigned_issue,
+    bind,
     by_chat,
     local,
     run_at,
@@ -134,6 +136,19 @@ async def test_a_warning_comes_one_working_day_before_the_deadline(db, team):
     sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
     assert set(sent) == {WORKER} and "将于 2026-12-01 23:59 到期" in sent[WORKER]
     assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 15))) == {}  # once
+
+
+async def test_the_warning_for_someone_away_without_a_delegate_goes_to_their_unit_head(db, team):
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))  # 钱工 of 县住建局, due 2026-12-01
+    head_of_housing = 6401
+    await bind(db, "孙局长", head_of_housing, role=Role.unit_head, unit="县住建局")
+    async with db.transaction() as tx:
+        await issues.update(tx, issue_id, datetime.now(UTC), status="acknowledged")
+        worker = (await people.by_name(tx, "钱工"))[0]
+        await people.set_away(tx, worker.id, local(2026, 12, 5, 23, 59), None)  # on leave, nobody named
+    sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
+    assert set(sent) == {head_of_housing}  # not the person on leave
+    assert "钱工 不在岗，由您关注" in sent[head_of_housing] and "2026-12-01 23:59 到期" in sent[head_of_housing]
 
 
 async def test_a_solved_issue_closes_by_default_after_three_working_days(db, team):

@@ -4,6 +4,7 @@ overdue at L3, and close a solved issue whose raiser has not answered in time.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
@@ -49,8 +50,19 @@ async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Is
     stamp = due_day.isoformat()
     if is_working_day(today) and warn_from >= due_day and not await store.has_event(tx, issue.id, "warn", stamp):
         await store.add_event(tx, issue.id, now, None, "warn", text=stamp)
-        await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.warning", issue=issue,
-                   deliver_after=quiet_until(now, policy.delivery, tz))
+        await _warn(tx, now, await people.get(tx, issue.assignee_id), issue, quiet_until(now, policy.delivery, tz))
+
+
+async def _warn(tx: Conn, now: datetime, assignee: Person | None, issue: Issue, later: datetime | None) -> None:
+    """The deadline warning goes to the assignee, or their delegate; someone away with no delegate is
+    not disturbed, and their unit's heads hear it instead (the centre, if the unit has none)."""
+    if await tell(tx, now, assignee, "clock.warning", issue=issue, deliver_after=later, skip_if_away=True):
+        return
+    standing_in = await people.heads_of_unit(tx, issue.unit_id) if issue.unit_id else []
+    for person in [p for p in standing_in if p.id != (assignee.id if assignee else None)] or \
+            await people.with_role(tx, Role.admin):
+        await tell(tx, now, person, "clock.warning_for", issue=issue, name=assignee.name if assignee else "—",
+                   deliver_after=later)
 
 
 async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue, reason: str) -> None:
