@@ -50,3 +50,16 @@ async def test_forged_buttons_and_arguments_get_plain_refusals(sandbox, bot, tea
     assert not any("出错了" in (m.text or "") for chat in (admin.id, LIAISON) for m in sandbox.messages(chat))
     assert [r.getMessage() for r in caplog.records] == []
     assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE error IS NOT NULL") == 0
+
+
+def test_every_kind_of_button_round_trips_and_forgeries_decode_to_nothing():
+    from bot.domain import buttons as b
+
+    for button in (b.FlowButton("a1b2c3", "S2", "v", "12:34"), b.IssueButton(42, "ack"), b.PageButton(3),
+                   b.StartButton("report", "2026-11"), b.StartButton("weekly"), b.ExportButton("issues", None)):
+        assert b.decode(b.encode(button)) == button
+    forged = ["", "i:1", "i:x:ack", f"i:{2**63}:ack", "i:1:", "p:-1", "go", "x:bulletin:0000-01", "zz:1",
+              "f:n:s", "é" * 40]
+    assert [b.decode(data) for data in forged] == [None] * len(forged)
+    with pytest.raises(ValueError):
+        b.encode(b.FlowButton("n", "1", "v", "長" * 30))  # over Telegram's 64 bytes: caught where it is made
