@@ -16,6 +16,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from bot.domain.money import wan, yi
+from bot.domain.policy import DEFAULT_LEVELS
 
 LOCALES = ("zh", "en")
 DEFAULT_LOCALE = "zh"
@@ -51,6 +52,21 @@ def set_timezone(name: str) -> None:
     _display_zone = ZoneInfo(name)
 
 
+_level_names = tuple(level.name for level in DEFAULT_LEVELS)
+
+
+def set_level_names(names: list[str]) -> None:
+    """The county's problem levels by name (policy issue_levels): every "level" people read is one."""
+    global _level_names
+    _level_names = tuple(names)
+
+
+def _level(number: int | None) -> str:
+    if number is None:
+        return "—"
+    return _level_names[number - 1] if 1 <= number <= len(_level_names) else str(number)
+
+
 def _when(value: datetime | date | None) -> str:
     if value is None:
         return "—"
@@ -64,7 +80,7 @@ def _environment(locale: str, autoescape: bool) -> Environment:
     """One environment per locale and mode; a template may {% include %} another key."""
     env = Environment(loader=FunctionLoader(catalog(locale).get), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when)
+    env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when, level=_level)
     env.globals["label"] = lambda key: label(locale, key)
 
     def part(key: str, **values: object) -> str:

@@ -151,6 +151,9 @@ class Database:
                 if version <= current:
                     continue
                 stamp = utc_text(datetime.now(UTC))
+                # foreign keys off while a migration rebuilds a table (SQLite's documented way: a
+                # dropped parent would otherwise cascade to its children); back on after
+                await self._writer.raw.execute("PRAGMA foreign_keys=OFF")
                 try:
                     await self._writer.raw.executescript(
                         f"BEGIN IMMEDIATE;\n{sql}\n"
@@ -161,6 +164,8 @@ class Database:
                     if self._writer.raw.in_transaction:
                         await self._writer.raw.execute("ROLLBACK")
                     raise
+                finally:
+                    await self._writer.raw.execute("PRAGMA foreign_keys=ON")
                 applied.append(name)
         return applied
 

@@ -84,7 +84,7 @@ def test_issues_overdue_at_level_three(issue, colour):
     assert flag.colour == colour
     if colour == "red":
         said = messages.render("zh", "flag.reason.issue_overdue", **flag.reasons[0].values)
-        assert said == "问题 Q-2026-0042 在第 3 级超期"
+        assert said == "问题 Q-2026-0042 在「县领导协调」超期"  # the level by its name
 
 
 def test_a_late_report_is_yellow_only_after_the_due_day():

@@ -90,7 +90,7 @@ async def test_an_unacknowledged_issue_escalates_to_the_centre(db, team):
     outcome = await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0))
     sent = by_chat(outcome)
     assert set(sent) == {ADMIN, WORKER}
-    assert "未按时确认收到，已升级到第 2 级" in sent[ADMIN]
+    assert "未按时确认收到，已升级到「项目中心协调」" in sent[ADMIN]
     issue = await issues.get(db.read, issue_id)
     assert issue.level == 2 and issue.ack_due is None
     escalation = [e for e in await issues.events(db.read, issue_id) if e.kind == "escalate"]
@@ -205,7 +205,7 @@ async def test_the_leader_digest_says_something_only_when_there_is_something(db,
     async with db.transaction() as tx:
         await issues.update(tx, issue_id, datetime.now(UTC), level=3, resolve_due=local(2026, 12, 1, 23, 59))
     later = by_chat(await run_at(db, "leader-daily-digest", local(2026, 12, 7, 8, 30)))
-    assert "在您这一级（第 3 级）的问题" in later[LEADER] and "已逾期的问题" in later[LEADER]
+    assert "在您这一级（县领导协调）的问题" in later[LEADER] and "已逾期的问题" in later[LEADER]
 
 
 async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
@@ -303,5 +303,5 @@ async def test_groups_subscribed_to_overdue_notices_in_scope_hear_of_escalations
         await groups.bind(tx, -6003, "快讯群", "all", None, 1, ["monthly_bulletin"], datetime.now(UTC))
     sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0)))
     number = (await issues.get(db.read, issue_id)).number
-    assert f"🔺 问题 {number}" in sent[-6001] and "已升级到第 2 级督办" in sent[-6001]
+    assert f"🔺 问题 {number}" in sent[-6001] and "已升级到「项目中心协调」督办" in sent[-6001]
     assert -6002 not in sent and -6003 not in sent  # another unit's group; a group not subscribed

@@ -31,7 +31,7 @@ async def _alert_at_level_three(sandbox, db, bot):
         await issues.update(tx, issue_id, datetime.now(TZ), level=2)
     await run_job(db, JOBS["issue-clocks"], local(2026, 12, 2, 10, 0), Policy(), TZ)
     bot.sender.wake()
-    await sandbox.wait_for(lambda: any("已升级到第 3 级" in m.text for m in sandbox.messages(LEADER)))
+    await sandbox.wait_for(lambda: any("已升级到「县领导协调」" in m.text for m in sandbox.messages(LEADER)))
     return leader, worker, issue_id, sandbox.messages(LEADER)[-1]
 
 

@@ -121,11 +121,14 @@ async def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "demo":
         return await commands.demo()
+    import messages
     from bot.domain.policy import load_policy
     from bot.domain.settings import load_settings
 
     settings = load_settings()
     policy = load_policy(settings.policy)
+    messages.set_timezone(settings.timezone)
+    messages.set_level_names([level.name for level in policy.issue_levels])
     if args.command == "run":
         settings.token_value()
         return await commands.run(settings, policy)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Literal
 
-from bot.domain.models import TOP_LEVEL, Issue, Milestone, MonthlyReport, Project
+from bot.domain.models import Issue, Milestone, MonthlyReport, Project
 from bot.domain.periods import completion_exact, due_date, time_share_exact
 from bot.domain.policy import FlagPolicy, Policy
 
@@ -76,8 +76,9 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
             reasons.append(Reason(kind="milestone_late", colour="red",
                                   values={"name": milestone.name, "days": late}))
     for issue in issues:
-        if issue.level == TOP_LEVEL and issue.overdue_at(now):
-            reasons.append(Reason(kind="issue_overdue", colour="red", values={"number": issue.number}))
+        if issue.level == policy.top_level and issue.overdue_at(now):
+            reasons.append(Reason(kind="issue_overdue", colour="red",
+                                  values={"number": issue.number, "level": issue.level}))
     if today > due_date(period, policy.monthly_report) and not any(r.period == period for r in reports):
         reasons.append(Reason(kind="report_late", colour="yellow", values={"period": period}))
     colour = max((r.colour for r in reasons), key=_ORDER.__getitem__, default="green")

@@ -156,7 +156,6 @@ class IssueStatus(StrEnum):
 
 WORKED = frozenset({IssueStatus.assigned, IssueStatus.acknowledged, IssueStatus.reopened})
 """Being worked: someone holds the issue and its resolve clock runs."""
-TOP_LEVEL = 3  # the level an issue cannot climb above (L1 unit, L2 project centre, L3 leaders)
 
 
 class Issue(_Model):

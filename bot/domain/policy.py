@@ -59,6 +59,19 @@ class IssueClockPolicy(_Section):
     auto_close_working_days: int = Field(default=3, ge=1)
 
 
+class IssueLevel(_Section):
+    """One level of the problem ladder: the name people read, and who answers at it."""
+
+    name: str = Field(min_length=1, max_length=20)
+    holders: Literal["unit", "centre", "project_leaders", "leaders"] | list[str]
+    """the responsible unit's heads, the project centre's administrators, the project's lead leaders
+    (and the problem's leader), every leader, or the people named"""
+
+
+DEFAULT_LEVELS = [IssueLevel(name="责任单位办理", holders="unit"), IssueLevel(name="项目中心协调", holders="centre"),
+                  IssueLevel(name="县领导协调", holders="project_leaders")]
+
+
 class FlagPolicy(_Section):
     yellow_behind_points: float = Field(default=10, gt=0, le=100)
     red_behind_points: float = Field(default=30, gt=0, le=100)
@@ -103,11 +116,18 @@ class Policy(_Section):
     monthly_report: MonthlyReportPolicy = MonthlyReportPolicy()
     weekly_update: WeeklyUpdatePolicy = WeeklyUpdatePolicy()
     issue_clocks: IssueClockPolicy = IssueClockPolicy()
+    issue_levels: list[IssueLevel] = Field(default=DEFAULT_LEVELS, min_length=2, max_length=6)
+    """The problem ladder, lowest first: a problem goes up one level at a time, never skipping."""
     flags: FlagPolicy = FlagPolicy()
     bulletins: BulletinPolicy = BulletinPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)
+
+
+    @property
+    def top_level(self) -> int:
+        return len(self.issue_levels)
 
 
 def load_policy(path: Path | None) -> Policy:

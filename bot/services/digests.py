@@ -25,14 +25,15 @@ async def leader_digest(ctx: Context) -> None:
         if leader.telegram_id is None:
             continue
         mine = await issues.under_leader(ctx.tx, leader.id)
-        top = [i for i in mine if i.level == 3]
+        top = [i for i in mine if i.level == ctx.policy.top_level]
         overdue = [i for i in mine if i.overdue_at(ctx.now)]
         fresh = await issues.escalated_since(ctx.tx, [i.id for i in mine], ctx.now - timedelta(days=1))
         escalated = [i for i in mine if i.id in fresh]
         red = [active[pid] for pid, (_, now) in changes.items() if now == "red" and pid in active
                and await projects.has_person(ctx.tx, pid, leader.id, "lead_leader")]
         if top or overdue or escalated or red:
-            await tell(ctx.tx, ctx.now, leader, "digest.leader", top=top, overdue=overdue,
+            await tell(ctx.tx, ctx.now, leader, "digest.leader", top=top, top_level=ctx.policy.top_level,
+                       overdue=overdue,
                        escalated=escalated, red=red, red_name=ctx.policy.flags.names["red"], today=ctx.today)
 
 

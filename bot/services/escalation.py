@@ -1,6 +1,6 @@
-"""The issue clocks (DESIGN.md §3, the 13710 rule): warn before a deadline, escalate one level at
-a breach (L1 unit → L2 project centre → L3 government leaders, never skipping), flag an issue still
-overdue at L3, and close a solved issue whose raiser has not answered in time."""
+"""The issue clocks (DESIGN.md §3, the 13710 rule): warn before a deadline, escalate one level at a
+breach (up the county's ladder, policy issue_levels, never skipping), flag an issue still overdue
+at the top level, and close a solved issue whose raiser has not answered in time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
-from bot.domain.models import TOP_LEVEL, WORKED, Issue, IssueStatus, Person, Role
+from bot.domain.models import WORKED, Issue, IssueStatus, Person, Role
 from bot.domain.policy import Policy
 from bot.domain.workdays import add_working_days, end_of_day, is_working_day
 from bot.services.context import Context
@@ -37,10 +37,10 @@ async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Is
     resolve_breached = issue.overdue_at(now)
     if ack_breached or resolve_breached:
         reason = "acknowledge" if ack_breached and not resolve_breached else "resolve"
-        if issue.level < TOP_LEVEL:
+        if issue.level < policy.top_level:
             await _escalate(tx, clock, policy, tz, issue, reason)
         elif not issue.flagged:
-            await _flag(tx, clock, issue)
+            await _flag(tx, clock, policy, issue)
         return
     if issue.resolve_due is None:
         return
@@ -74,9 +74,9 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
     await store.add_event(tx, issue.id, now, None, "escalate", from_level=issue.level, to_level=level,
                           from_status=issue.status.value, to_status=issue.status.value, text=reason)
     issue = await store.get(tx, issue.id)
-    urgent = level == TOP_LEVEL
+    urgent = level == policy.top_level
     later = None if urgent else quiet_until(now, policy.delivery, tz)
-    for person in await level_leaders(tx, issue, level):
+    for person in await level_holders(tx, issue, level, policy):
         buttons = keyboard(person.locale, issue, await actions_for(tx, person, issue))
         await tell(tx, now, person, "clock.escalated", buttons, issue=issue, reason=reason, urgent=urgent,
                    deliver_after=later)
@@ -85,13 +85,13 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
     await tell_overdue(tx, now, issue, "escalated", later)
 
 
-async def _flag(tx: Conn, clock: Clock, issue: Issue) -> None:
+async def _flag(tx: Conn, clock: Clock, policy: Policy, issue: Issue) -> None:
     """Past its deadline at the top level: 挂牌督办, shown in every bulletin until closed."""
     now = clock.now()
     await store.update(tx, issue.id, now, flagged=1)
     await store.add_event(tx, issue.id, now, None, "flag", from_level=issue.level, to_level=issue.level)
     issue = await store.get(tx, issue.id)
-    for person in await level_leaders(tx, issue, TOP_LEVEL):
+    for person in await level_holders(tx, issue, policy.top_level, policy):
         await tell(tx, now, person, "clock.flagged", issue=issue, urgent=True)
     await tell_overdue(tx, now, issue, "flagged", None)
 
@@ -114,12 +114,18 @@ async def _auto_close(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issu
                    deliver_after=later)
 
 
-async def level_leaders(tx: Conn, issue: Issue, level: int) -> list[Person]:
-    """Who answers for an issue at `level`: L2 the project centre's administrators; L3 the
-    project's lead leader and the issue's responsible leader (every leader if neither is set)."""
-    if level == 2:
+async def level_holders(tx: Conn, issue: Issue, level: int, policy: Policy) -> list[Person]:
+    """Who answers for an issue at `level`, as the county's ladder says (policy issue_levels)."""
+    holders = policy.issue_levels[level - 1].holders
+    if isinstance(holders, list):
+        return [p for name in holders for p in await people.by_name(tx, name)]
+    if holders == "unit":
+        return await people.heads_of_unit(tx, issue.unit_id) if issue.unit_id else []
+    if holders == "centre":
         return await people.with_role(tx, Role.admin)
     leaders = await people.with_role(tx, Role.leader)
+    if holders == "leaders":
+        return leaders
     chosen = [p for p in leaders if p.id == issue.leader_id
               or await projects.has_person(tx, issue.project_id, p.id, "lead_leader")]
-    return chosen or leaders
+    return chosen or leaders  # project_leaders: every leader if the project names none
