@@ -17,6 +17,8 @@ async def test_a_project_taken_off_the_list_leaves_the_bulletin_and_keeps_its_hi
     await _report(db, "李娜", "JC-2026-001", 4000)
     await _report(db, "张伟", "JC-2026-003", 1000)
     admin = sandbox.user(ADMIN, "王主任")
+    for user_id, name in ((LIAISON, "李娜"), (OTHER, "张伟")):  # the weekly request reaches them
+        sandbox.user(user_id, name)
     assert "用法" in (await admin.ask("/delist JC-2026-003")).text  # a reason is required
     assert "只有项目中心管理员" in (await sandbox.user(HEAD, "赵科长").ask("/delist JC-2026-003 项目取消")).text
     done = await admin.ask("/delist JC-2026-003 项目取消，资金未落实")
