@@ -18,7 +18,8 @@ from handlers.menus import pressed
 
 private = filters.ChatType.PRIVATE
 _FLOWS = {"assign": "assign_issue", "progress": "issue_progress", "solve": "issue_solve",
-          "reject": "issue_reject", "instruct": "issue_instruct", "extend": "issue_extend"}
+          "reject": "issue_reject", "instruct": "issue_instruct", "extend": "issue_extend",
+          "request": "issue_request"}
 
 
 async def show_issue(update: Update, ctx: BotContext) -> None:
@@ -30,7 +31,7 @@ async def show_issue(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, "issue.not_found_number", number=ctx.args[0][:20])
         return
     issue, events = found
-    actions = await service.actions_for(ctx.tx, ctx.person, issue)
+    actions = await service.actions_for(ctx.tx, ctx.person, issue, ctx.env.policy.top_level)
     await ctx.reply(update, "issue.card", service.keyboard(ctx.locale, issue, actions), issue=issue,
                     events=events)
 
@@ -80,7 +81,7 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
     else:
         issue = await service.set_flag(ctx.tx, clock, ctx.person, issue.id, action == "flag")
         text = ctx.t("issue.acted", issue=issue, actor=ctx.person.name, action=action, text=None)
-    actions = await service.actions_for(ctx.tx, ctx.person, issue)
+    actions = await service.actions_for(ctx.tx, ctx.person, issue, ctx.env.policy.top_level)
     await ctx.edit(update, text, service.keyboard(ctx.locale, issue, actions))
     await ctx.answer(update)
 

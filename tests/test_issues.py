@@ -59,13 +59,13 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
     assert "已交办 Q-2026-0001" in head.last().text
     card = await worker.reply(0)
     assert "交办给您的问题" in card.text and "五到位：县住建局 · 领导 周建国 · 责任人 钱工" in card.text
-    assert card.button_labels == ["确认收到", "更新进展", "已解决"]
+    assert card.button_labels == ["确认收到", "更新进展", "已解决", "提请上级协调"]
     await sandbox.wait_for(lambda: any("已交办" in m.text for m in sandbox.messages(LIAISON)))
 
     ack_data = card.buttons[0]["callback_data"]
     await worker.tap("确认收到", message=card)
     assert "已确认收到 Q-2026-0001" in card.text  # the card is edited in place, with the next steps
-    assert card.button_labels == ["更新进展", "已解决"]
+    assert card.button_labels == ["更新进展", "已解决", "提请上级协调"]
     await sandbox.wait_for(lambda: any("确认收到，正在办理" in m.text for m in sandbox.messages(LIAISON)))
     again = await worker.answered(await worker.press_data(ack_data, card))
     assert again == "问题 Q-2026-0001 当前为“办理中”，这一步已不适用。"
@@ -83,7 +83,7 @@ async def test_the_whole_loop_with_a_rejection(sandbox, projects, bot, db):
     await worker.tap("确认收到", message=card)
 
     await worker.ask("/issue Q-2026-0001")
-    assert worker.last().button_labels == ["更新进展", "已解决"]
+    assert worker.last().button_labels == ["更新进展", "已解决", "提请上级协调"]
     await worker.tap("更新进展")
     await worker.ask("已约谈三户，两户同意")
     await sandbox.wait_for(lambda: any("已约谈三户" in m.text for m in sandbox.messages(LIAISON)))

@@ -1,5 +1,5 @@
 """The flows of working an issue: assign (交办, the five fields), a progress note, the solution,
-and the reason for rejecting a solution."""
+the reason for rejecting a solution, and the reason for asking the next level (提请上级协调)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from bot.flows.common import future_date, required_text, show_yes_no, yes_no
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Shortcut, Step
+from bot.services import escalation
 from bot.services import issues as service
 
 
@@ -94,6 +95,12 @@ async def _extend(s: Session) -> None:
     await _acted(s, issue, "extend", f"{until.isoformat()} {s.draft['reason']}")
 
 
+async def _request(s: Session) -> None:
+    issue = await escalation.request_next(s.services, s.person, _issue_id(s), s.draft["reason"])
+    await s.say("issue.requested", issue=issue)
+    await _acted(s, issue, "request", s.draft["reason"])
+
+
 ASSIGN = Flow(
     name="assign_issue",
     commit=_assign,
@@ -119,3 +126,5 @@ EXTEND = Flow(name="issue_extend", commit=_extend, summary=False, steps=[
     Step("until", "text", "issue.ask_extend_until", parse=future_date),
     Step("reason", "text", "issue.ask_extend_reason", parse=required_text),
 ])
+REQUEST = Flow(name="issue_request", commit=_request, summary=False,
+               steps=[Step("reason", "text", "issue.ask_request_reason", parse=required_text)])

@@ -8,12 +8,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
+from bot.domain.errors import Refused
 from bot.domain.models import WORKED, Issue, IssueStatus, Person, Role
 from bot.domain.policy import Policy
 from bot.domain.workdays import add_working_days, end_of_day, is_working_day
 from bot.services.context import Context
 from bot.services.groups import tell_overdue
-from bot.services.issues import actions_for, default_deadline, keyboard
+from bot.services.issues import actions_for, checked, default_deadline, keyboard
 from bot.services.notify import quiet_until, tell
 from storage import issues as store
 from storage import people, projects
@@ -65,24 +66,41 @@ async def _warn(tx: Conn, now: datetime, assignee: Person | None, issue: Issue, 
                    deliver_after=later)
 
 
-async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue, reason: str) -> None:
+async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue, reason: str,
+                    actor: Person | None = None, text: str | None = None) -> Issue:
+    """One level up, never skipping: for a breached clock (`reason` acknowledge / resolve), or because
+    the level asked (`reason` request, by `actor`, saying why in `text`) — told apart in every notice."""
     now = clock.now()
     today = now.astimezone(tz).date()
     level = issue.level + 1
     due = end_of_day(default_deadline(today, policy, issue.major), tz)
     await store.update(tx, issue.id, now, level=level, resolve_due=due, ack_due=None)
-    await store.add_event(tx, issue.id, now, None, "escalate", from_level=issue.level, to_level=level,
-                          from_status=issue.status.value, to_status=issue.status.value, text=reason)
+    await store.add_event(tx, issue.id, now, actor.id if actor else None,
+                          "request" if reason == "request" else "escalate", from_level=issue.level,
+                          to_level=level, from_status=issue.status.value, to_status=issue.status.value,
+                          text=text if reason == "request" else reason)
     issue = await store.get(tx, issue.id)
     urgent = level == policy.top_level
     later = None if urgent else quiet_until(now, policy.delivery, tz)
     for person in await level_holders(tx, issue, level, policy):
-        buttons = keyboard(person.locale, issue, await actions_for(tx, person, issue))
+        if actor is not None and person.id == actor.id:
+            continue
+        buttons = keyboard(person.locale, issue, await actions_for(tx, person, issue, policy.top_level))
         await tell(tx, now, person, "clock.escalated", buttons, issue=issue, reason=reason, urgent=urgent,
-                   deliver_after=later)
-    await tell(tx, now, await people.get(tx, issue.assignee_id), "clock.escalated_assignee", issue=issue,
-               urgent=urgent, deliver_after=later)
-    await tell_overdue(tx, now, issue, "escalated", later)
+                   deliver_after=later, asker=actor.name if actor else None, text=text)
+    assignee = await people.get(tx, issue.assignee_id)
+    if assignee is not None and (actor is None or assignee.id != actor.id):
+        await tell(tx, now, assignee, "clock.escalated_assignee", issue=issue, urgent=urgent, deliver_after=later)
+    await tell_overdue(tx, now, issue, "requested" if reason == "request" else "escalated", later)
+    return issue
+
+
+async def request_next(ctx: Context, actor: Person, issue_id: int, reason: str) -> Issue:
+    """提请上级协调: the current level asks the next one, with a reason; one level, never past the top."""
+    issue = await checked(ctx.tx, actor, issue_id, "request")
+    if issue.level >= ctx.policy.top_level:
+        raise Refused("issue.at_top", number=issue.number)
+    return await _escalate(ctx.tx, ctx.clock, ctx.policy, ctx.tz, issue, "request", actor, reason)
 
 
 async def _flag(tx: Conn, clock: Clock, policy: Policy, issue: Issue) -> None:

@@ -39,11 +39,12 @@ TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]
     "extend": (frozenset(WORKED), None, Action.extend),
     "flag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
     "unflag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
+    "request": (frozenset(WORKED), None, Action.request_next),  # 提请上级协调 (escalation.request_next)
 }
 # the short names issue buttons carry (domain.buttons.IssueButton)
 BUTTON_CODES = {"assign": "asg", "acknowledge": "ack", "progress": "prg", "solve": "sol",
                 "confirm": "ok", "reject": "no", "instruct": "ins", "extend": "ext", "flag": "flg",
-                "unflag": "ufl"}
+                "unflag": "ufl", "request": "req"}
 ACTIONS_BY_CODE = {code: action for action, code in BUTTON_CODES.items()}
 
 
@@ -60,11 +61,14 @@ async def checked(tx: Conn, actor: Person, issue_id: int, action: str) -> Issue:
     return issue
 
 
-async def actions_for(conn: Conn, person: Person, issue: Issue) -> list[str]:
-    """The transitions `person` may make on `issue` now, for its buttons."""
+async def actions_for(conn: Conn, person: Person, issue: Issue, top_level: int | None = None) -> list[str]:
+    """The transitions `person` may make on `issue` now, for its buttons. Asking the next level is
+    offered only where the ladder's top (`top_level`) is known and not yet reached."""
     found = []
     for action, (starts, _, permission) in TRANSITIONS.items():
         if action == ("unflag" if not issue.flagged else "flag"):
+            continue
+        if action == "request" and (top_level is None or issue.level >= top_level):
             continue
         if issue.status in starts and await may(conn, person, permission, issue=issue):
             found.append(action)
@@ -80,10 +84,10 @@ def keyboard(locale: str | None, issue: Issue, actions: list[str]) -> dict | Non
 
 
 async def _tell_with_buttons(tx: Conn, now: datetime, person: Person | None, issue: Issue, key: str,
-                             **values: object) -> None:
+                             top_level: int | None = None, **values: object) -> None:
     if person is None:
         return
-    actions = await actions_for(tx, person, issue)
+    actions = await actions_for(tx, person, issue, top_level)
     await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, **values)
 
 
@@ -165,7 +169,7 @@ async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) 
     issue = await _move(tx, now, actor, issue, "assign", text=plan, unit_id=unit_id,
                         assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(given.major),
                         ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
-    await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you")
+    await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you", policy.top_level)
     for person in (await people.get(tx, issue.raised_by), leader):
         if person and person.id not in (actor.id, assignee.id):
             await tell(tx, now, person, "issue.assigned_notice", issue=issue)

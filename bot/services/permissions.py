@@ -38,6 +38,7 @@ class Action(StrEnum):
     see_everything = "see_everything"  # every project and issue in lists, not only one's own
     extend_again = "extend_again"      # extend an issue's deadline more than once at a level
     lead_issue = "lead_issue"          # be named an issue's responsible leader (五到位)
+    request_next = "request_next"      # 提请上级协调: ask the next level of the ladder, with a reason
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -65,6 +66,8 @@ RULES: dict[Action, frozenset[str]] = {
     Action.see_everything: frozenset({"admin:any", "leader:any"}),
     Action.extend_again: frozenset({"admin:any"}),
     Action.lead_issue: frozenset({"leader:any", "unit_head:issue_unit"}),
+    Action.request_next: frozenset({"admin:any", "*:assignee", "unit_head:issue_unit", "unit_head:lead_unit",
+                                    "leader:lead_leader", "leader:issue_leader"}),
 }
 # roles an administrator (or the operator) may give; administrators are LIAISONBOT_ADMIN_IDS alone
 GRANTABLE = tuple(role for role in Role if role is not Role.admin)
