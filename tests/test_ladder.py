@@ -12,8 +12,9 @@ from bot.domain.policy import load_policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
+from bot.services.context import Context
 from storage import groups, issues, people
-from tests.helpers import ADMIN, LEADER, TZ, WORKER, assigned_issue, bind, by_chat, local
+from tests.helpers import ADMIN, HEAD, LEADER, POLICY, TZ, WORKER, assigned_issue, bind, by_chat, local
 
 KAIZHOU = load_policy(Path(__file__).parents[1] / "docs" / "policies" / "kaizhou.toml")
 
@@ -83,3 +84,36 @@ async def test_a_level_asks_the_next_one_level_at_a_time(sandbox, bot, team, db)
     assert (await issues.get(db.read, issue_id)).level == 3 and "提请上级协调" not in top_card.button_labels
     events = [e.kind for e in await issues.events(db.read, issue_id)]
     assert events.count("request") == 2 and "escalate" not in events  # asked, not overdue
+
+
+async def test_a_major_problem_reaches_the_lead_leader_at_once(db, team):
+    async with db.transaction() as tx:
+        clock = FixedClock(local(2026, 11, 16, 10, 0))
+        raiser = (await people.by_name(tx, "李娜"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
+                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
+        admin = (await people.by_name(tx, "王主任"))[0]
+        worker = (await people.by_name(tx, "钱工"))[0]
+        leader = (await people.by_name(tx, "周建国"))[0]  # the project's lead leader, and the problem's
+        await tx.execute("DELETE FROM outbox")
+        await issue_service.assign(Context(tx, clock, POLICY, TZ), admin, issue.id, issue_service.Assignment(
+            unit_id=worker.unit_id, assignee_id=worker.id, leader_id=leader.id, plan="协调", major=True,
+            deadline=local(2026, 12, 16).date()))
+        sent = {r["chat_id"]: r["payload"] for r in await tx.all("SELECT chat_id, payload FROM outbox")}
+    assert "重大问题" in sent[LEADER] and "特事特办" in sent[LEADER] and "callback_data" in sent[LEADER]
+    assert "已交办。" not in sent[LEADER]  # one message to them, the one with their buttons
+
+
+async def test_a_problem_waiting_to_be_assigned_reminds_the_centre_and_the_lead_unit_once(db, team):
+    async with db.transaction() as tx:
+        raiser = (await people.by_name(tx, "李娜"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        await issue_service.raise_issue(tx, FixedClock(local(2026, 11, 16, 10, 0)), raiser, project_id=project_id,
+                                        category="用地", description="征地未完成", need=None, need_by=None,
+                                        photos=[], tz=TZ)
+        await tx.execute("DELETE FROM outbox")
+    assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 17, 16, 0), POLICY, TZ)) == {}
+    sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), POLICY, TZ))
+    assert set(sent) == {ADMIN, HEAD} and "仍待交办" in sent[HEAD]  # 1 working day, 17 Nov 23:59, passed
+    assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 15), POLICY, TZ)) == {}

@@ -51,6 +51,8 @@ class WeeklyUpdatePolicy(_Section):
 
 
 class IssueClockPolicy(_Section):
+    assign_working_days: int = Field(default=1, ge=1)
+    """分拣: a problem not assigned within this reminds the centre and the lead unit's heads"""
     acknowledge_working_days: int = Field(default=1, ge=1)
     plan_working_days: int = Field(default=3, ge=1)
     resolve_working_days: int = Field(default=7, ge=1)

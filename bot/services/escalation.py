@@ -30,6 +30,24 @@ async def check_clocks(ctx: Context) -> None:
             await _auto_close(tx, clock, policy, tz, issue)
         elif issue.status in WORKED:
             await _watch(tx, clock, policy, tz, issue)
+        elif issue.status is S.open:
+            await _sort(ctx, issue)
+
+
+async def _sort(ctx: Context, issue: Issue) -> None:
+    """分拣: a problem still waiting to be assigned after `assign_working_days` reminds the centre and
+    the project's lead unit heads, once (003 "分拣、调度、催办")."""
+    created = issue.created_at.astimezone(ctx.tz).date()
+    due = end_of_day(add_working_days(created, ctx.policy.issue_clocks.assign_working_days), ctx.tz)
+    if ctx.now <= due or await store.has_event(ctx.tx, issue.id, "sort_remind"):
+        return
+    await store.add_event(ctx.tx, issue.id, ctx.now, None, "sort_remind")
+    later = quiet_until(ctx.now, ctx.policy.delivery, ctx.tz)
+    heads = await people.unit_heads_of_project(ctx.tx, issue.project_id)
+    for person in {p.id: p for p in [*await people.with_role(ctx.tx, Role.admin), *heads]}.values():
+        buttons = keyboard(person.locale, issue, await actions_for(ctx.tx, person, issue, ctx.policy.top_level))
+        await tell(ctx.tx, ctx.now, person, "clock.sort_remind", buttons, issue=issue,
+                   days=ctx.policy.issue_clocks.assign_working_days, deliver_after=later)
 
 
 async def _watch(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue: Issue) -> None:

@@ -170,8 +170,14 @@ async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) 
                         assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(given.major),
                         ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
     await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you", policy.top_level)
+    told = {actor.id, assignee.id}
+    if given.major:  # 特事特办 (001): the project's lead leaders see a major problem at once, with their buttons
+        for person in await people.lead_leaders_of(tx, issue.project_id):
+            if person.id not in told:
+                await _tell_with_buttons(tx, now, person, issue, "issue.major_notice", policy.top_level)
+                told.add(person.id)
     for person in (await people.get(tx, issue.raised_by), leader):
-        if person and person.id not in (actor.id, assignee.id):
+        if person and person.id not in told:
             await tell(tx, now, person, "issue.assigned_notice", issue=issue)
     return issue
 
