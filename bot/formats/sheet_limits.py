@@ -59,9 +59,7 @@ def check_size(size: int) -> None:
 def check_xlsx(book: zipfile.ZipFile) -> None:
     """The whole workbook: every worksheet part is counted, whichever of them is read later."""
     members = book.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise SheetError("unpacked_too_big", limit_mb=MAX_UNPACKED_BYTES // 2**20)
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise SheetError("unpacked_too_big", limit_mb=MAX_UNPACKED_BYTES // 2**20)
     for member in members:
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
@@ -70,9 +68,9 @@ def check_xlsx(book: zipfile.ZipFile) -> None:
     scan = _Scan()
     for member in members:
         if "/worksheets/" in member.filename and member.filename.endswith(".xml"):
-            scan.sheet(book, member.filename)
+            scan.part(book, member.filename, scan.sheet_start)
         elif member.filename.endswith("sharedStrings.xml"):
-            scan.strings(book, member.filename)
+            scan.part(book, member.filename, scan.string_start)
 
 
 def check_rows(rows: list[tuple], sheet: str | None) -> None:
@@ -102,10 +100,12 @@ class _Scan:
         self.text = 0        # characters in the value being read
         self.in_text = False
 
-    def _parse(self, book: zipfile.ZipFile, name: str, start, end) -> None:
+    def part(self, book: zipfile.ZipFile, name: str, start) -> None:
+        """Stream one part of the workbook, `start` seeing each element as it opens."""
+        self.row, self.column = 0, ""
         parser = expat.ParserCreate()
         parser.StartElementHandler = start
-        parser.EndElementHandler = end
+        parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._characters
         try:
             with book.open(name) as stream:
@@ -117,15 +117,7 @@ class _Scan:
         except Exception as exc:  # not XML, cut off, a broken zip member: all "damaged"
             raise SheetError("damaged", row=self.row or None) from exc
 
-    def sheet(self, book: zipfile.ZipFile, name: str) -> None:
-        self.row, self.column = 0, ""
-        self._parse(book, name, self._sheet_start, self._end)
-
-    def strings(self, book: zipfile.ZipFile, name: str) -> None:
-        self.row, self.column = 0, ""
-        self._parse(book, name, self._string_start, self._end)
-
-    def _sheet_start(self, tag: str, attributes: dict[str, str]) -> None:
+    def sheet_start(self, tag: str, attributes: dict[str, str]) -> None:
         tag = tag.rpartition(":")[2]
         if tag == "dimension":
             self._dimension(attributes.get("ref", ""))
@@ -144,7 +136,7 @@ class _Scan:
         elif tag in ("v", "t"):
             self.in_text, self.text = True, 0
 
-    def _string_start(self, tag: str, attributes: dict[str, str]) -> None:
+    def string_start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag.rpartition(":")[2] == "t":
             self.in_text, self.text = True, 0
 

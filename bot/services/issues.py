@@ -20,7 +20,7 @@ from bot.services.context import Context
 from bot.services.delivery import inline_keyboard
 from bot.services.notify import tell
 from bot.services.permissions import ANYWHERE, Action, allowed, may, may_lead_issue
-from bot.services.registry import visible_projects
+from bot.services.registry import sees_everything, visible_projects
 from storage import issues as store
 from storage import people, projects
 from storage.db import Conn
@@ -238,7 +238,7 @@ async def visible_by_number(conn: Conn, person: Person, number: str) -> tuple[Is
 async def listed(conn: Conn, person: Person, status: IssueStatus | None) -> list[Issue]:
     """The newest issues the person sees: every one for those who see everything, else their own."""
     wanted = status.value if status else None
-    if allowed(person, Action.see_everything, ANYWHERE):
+    if sees_everything(person):
         return await store.all_recent(conn, wanted)
     return await store.involving(conn, person.id, person.unit_id, wanted)
 
