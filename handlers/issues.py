@@ -19,7 +19,7 @@ from handlers.menus import pressed
 private = filters.ChatType.PRIVATE
 _FLOWS = {"assign": "assign_issue", "progress": "issue_progress", "solve": "issue_solve",
           "reject": "issue_reject", "instruct": "issue_instruct", "extend": "issue_extend",
-          "request": "issue_request"}
+          "request": "issue_request", "plan": "issue_plan", "revisit": "issue_revisit"}
 
 
 async def show_issue(update: Update, ctx: BotContext) -> None:
@@ -73,7 +73,7 @@ async def issue_button(update: Update, ctx: BotContext) -> None:
         return
     clock = ctx.env.clock
     if action == "acknowledge":
-        issue = await service.acknowledge(ctx.tx, clock, ctx.person, issue.id)
+        issue = await service.acknowledge(ctx.services, ctx.person, issue.id)
         text = ctx.t("issue.acknowledge_done", issue=issue)
     elif action == "confirm":
         issue = await service.confirm(ctx.tx, clock, ctx.person, issue.id)

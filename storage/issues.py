@@ -21,14 +21,15 @@ LEFT JOIN people a ON a.id = i.assignee_id
 
 # Columns a service may change through `update`; anything else is a programming error.
 MUTABLE = {"status", "level", "major", "unit_id", "leader_id", "assignee_id", "plan", "ack_due",
-           "resolve_due", "solution", "flagged", "acknowledged_at", "solved_at", "closed_at"}
+           "resolve_due", "solution", "flagged", "acknowledged_at", "solved_at", "closed_at", "plan_due",
+           "work_plan", "planned_at", "satisfaction", "confirmed_by"}
 
 
 def _issue(r: Row) -> Issue:
     return Issue(
         id=r["id"], number=r["number"], project_id=r["project_id"], project_code=r["project_code"],
         project_name=r["project_name"], raised_by=r["raised_by"], raiser_name=r["raiser_name"],
-        category=r["category"], description=r["description"], need=r["need"],
+        category=r["category"], category_item=r["category_item"], description=r["description"], need=r["need"],
         need_by=date.fromisoformat(r["need_by"]) if r["need_by"] else None,
         photos=tuple(json.loads(r["photos"])), level=r["level"], status=r["status"],
         major=bool(r["major"]), unit_id=r["unit_id"], unit_name=r["unit_name"],
@@ -36,7 +37,8 @@ def _issue(r: Row) -> Issue:
         assignee_name=r["assignee_name"], plan=r["plan"], ack_due=parse_utc(r["ack_due"]),
         resolve_due=parse_utc(r["resolve_due"]), solution=r["solution"], flagged=bool(r["flagged"]),
         created_at=parse_utc(r["created_at"]), solved_at=parse_utc(r["solved_at"]),
-        closed_at=parse_utc(r["closed_at"]),
+        closed_at=parse_utc(r["closed_at"]), plan_due=parse_utc(r["plan_due"]), work_plan=r["work_plan"],
+        planned_at=parse_utc(r["planned_at"]), satisfaction=r["satisfaction"], confirmed_by=r["confirmed_by"],
     )
 
 
@@ -50,13 +52,13 @@ async def next_number(conn: Conn, year: int) -> str:
 
 
 async def create(conn: Conn, *, number: str, project_id: int, raised_by: int, category: str,
-                 description: str, need: str | None, need_by: date | None, photos: list[str],
-                 now: datetime) -> int:
+                 category_item: str | None, description: str, need: str | None, need_by: date | None,
+                 photos: list[str], now: datetime) -> int:
     stamp = utc_text(now)
     return await conn.execute(
-        "INSERT INTO issues (number, project_id, raised_by, category, description, need, need_by,"
-        " photos, level, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)",
-        (number, project_id, raised_by, category, description, need,
+        "INSERT INTO issues (number, project_id, raised_by, category, category_item, description, need, need_by,"
+        " photos, level, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)",
+        (number, project_id, raised_by, category, category_item, description, need,
          need_by.isoformat() if need_by else None, json.dumps(photos), stamp, stamp),
     )
 
@@ -163,11 +165,24 @@ async def has_event(conn: Conn, issue_id: int, kind: str, text: str | None = Non
 
 
 
+async def set_holders(conn: Conn, issue_id: int, person_ids: list[int]) -> None:
+    """Who holds the issue at its level when the ladder names them (replacing the level below's)."""
+    await conn.execute("DELETE FROM issue_holders WHERE issue_id = ?", (issue_id,))
+    for person_id in dict.fromkeys(person_ids):
+        await conn.execute("INSERT INTO issue_holders (issue_id, person_id) VALUES (?, ?)", (issue_id, person_id))
+
+
+async def holds(conn: Conn, issue_id: int, person_id: int) -> bool:
+    return await conn.scalar("SELECT 1 FROM issue_holders WHERE issue_id = ? AND person_id = ?",
+                             (issue_id, person_id)) is not None
+
+
 async def extended_at_level(conn: Conn, issue_id: int, level: int) -> bool:
     return await conn.scalar(
         "SELECT 1 FROM issue_events e JOIN issues i ON i.id = e.issue_id"
         " WHERE e.issue_id = ? AND e.kind = 'extend' AND i.level = ?"
-        " AND e.id > COALESCE((SELECT MAX(id) FROM issue_events WHERE issue_id = ? AND kind = 'escalate'), 0)",
+        " AND e.id > COALESCE((SELECT MAX(id) FROM issue_events WHERE issue_id = ?"
+        " AND kind IN ('escalate', 'request')), 0)",
         (issue_id, level, issue_id)) is not None
 
 

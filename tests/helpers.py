@@ -121,7 +121,7 @@ async def assigned_issue(db, when: datetime, days: int = 7) -> int:
         unit_id = await people.ensure_unit(tx, "县住建局")
         worker = (await people.by_name(tx, "钱工"))[0]
         leader = (await people.by_name(tx, "周建国"))[0]
-        deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY, False)
+        deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY.issue_clocks, False)
         await issue_service.assign(Context(tx, clock, POLICY, TZ), admin, issue.id, issue_service.Assignment(
             unit_id=unit_id, assignee_id=worker.id, leader_id=leader.id, plan="协调", deadline=deadline, major=False))
         await tx.execute("DELETE FROM outbox")

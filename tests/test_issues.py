@@ -65,7 +65,8 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
     ack_data = card.buttons[0]["callback_data"]
     await worker.tap("确认收到", message=card)
     assert "已确认收到 Q-2026-0001" in card.text  # the card is edited in place, with the next steps
-    assert card.button_labels == ["更新进展", "已解决", "提请上级协调"]
+    assert "请在 2026-11-25 23:59 前提交办理方案" in card.text  # 3 working days after signing on the 20th
+    assert card.button_labels == ["提交办理方案", "更新进展", "已解决", "提请上级协调"]
     await sandbox.wait_for(lambda: any("确认收到，正在办理" in m.text for m in sandbox.messages(LIAISON)))
     again = await worker.answered(await worker.press_data(ack_data, card))
     assert again == "问题 Q-2026-0001 当前为“办理中”，这一步已不适用。"
@@ -73,6 +74,17 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
     issue = await issues.by_number(db.read, "Q-2026-0001")
     assert issue.status == "acknowledged" and issue.five_fields_complete
     assert [e.kind for e in await issues.events(db.read, issue.id)] == ["raise", "assign", "acknowledge"]
+
+    await worker.tap("提交办理方案", message=card)
+    assert "已提交 Q-2026-0001 的办理方案" in (await worker.ask("一、11月25日前约谈三户；二、11月30日前签约")).text
+    await sandbox.wait_for(lambda: "✅ 钱工 提交办理方案：一、11月25日前约谈三户" in card.text)
+    assert card.button_labels == []  # the card shows who did what, and loses its buttons
+    await sandbox.wait_for(lambda: any("办理方案（钱工）" in m.text for m in sandbox.messages(LIAISON)))
+    await worker.ask("/issue Q-2026-0001")
+    assert worker.last().button_labels == ["更新进展", "已解决", "提请上级协调"]  # the plan is in
+    assert "办理方案：一、11月25日前约谈三户" in worker.last().text
+    issue = await issues.by_number(db.read, "Q-2026-0001")
+    assert issue.work_plan.startswith("一、") and issue.planned_at is not None
 
 
 async def test_the_whole_loop_with_a_rejection(sandbox, projects, bot, db):
@@ -83,7 +95,7 @@ async def test_the_whole_loop_with_a_rejection(sandbox, projects, bot, db):
     await worker.tap("确认收到", message=card)
 
     await worker.ask("/issue Q-2026-0001")
-    assert worker.last().button_labels == ["更新进展", "已解决", "提请上级协调"]
+    assert worker.last().button_labels == ["提交办理方案", "更新进展", "已解决", "提请上级协调"]
     await worker.tap("更新进展")
     await worker.ask("已约谈三户，两户同意")
     await sandbox.wait_for(lambda: any("已约谈三户" in m.text for m in sandbox.messages(LIAISON)))

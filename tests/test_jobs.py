@@ -10,7 +10,7 @@ import pytest
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
 from bot.jobs.catalog import JOBS
-from bot.jobs.runner import last_fire
+from bot.jobs.runner import last_fire, run_job
 from bot.services import issues as issue_service
 from storage import issues, people
 from tests.helpers import (
@@ -151,17 +151,39 @@ async def test_the_warning_for_someone_away_without_a_delegate_goes_to_their_uni
     assert "钱工 不在岗，由您关注" in sent[head_of_housing] and "2026-12-01 23:59 到期" in sent[head_of_housing]
 
 
-async def test_a_solved_issue_closes_by_default_after_three_working_days(db, team):
+async def test_with_auto_close_on_a_solved_issue_closes_after_three_silent_working_days(db, team):
+    auto = POLICY.model_copy(update={"issue_clocks": POLICY.issue_clocks.model_copy(update={"auto_close": True})})
+    issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
+    async with db.transaction() as tx:
+        worker = (await people.by_name(tx, "钱工"))[0]
+        await issue_service.solve(tx, FixedClock(local(2026, 11, 23, 10, 0)), worker, issue_id, "已解决")
+    assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 26, 12, 0), auto, TZ)) == {}
+    sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 27, 0, 15), auto, TZ))
+    assert set(sent) == {LIAISON, WORKER} and "3 个工作日内反映人未答复，已按默认满意销号" in sent[LIAISON]
+    issue = await issues.get(db.read, issue_id)
+    assert issue.status == "closed" and issue.satisfaction is None  # closed by default, nobody said so
+    assert (await issues.events(db.read, issue_id))[-1].kind == "auto_close"
+
+
+async def test_by_default_a_silent_raiser_is_reminded_then_the_centre_is_asked_to_call(db, team):
     issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     async with db.transaction() as tx:
         worker = (await people.by_name(tx, "钱工"))[0]
         await issue_service.solve(tx, FixedClock(local(2026, 11, 23, 10, 0)), worker, issue_id, "已解决")
     assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 26, 12, 0))) == {}
-    sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 27, 0, 15)))
-    assert set(sent) == {LIAISON, WORKER} and "默认满意销号" in sent[LIAISON]
+    reminded = await run_at(db, "issue-clocks", local(2026, 11, 27, 9, 0))  # 3 working days after the 23rd
+    sent = by_chat(reminded)
+    assert set(sent) == {LIAISON} and "还在等您确认" in sent[LIAISON]
+    buttons = [b["text"] for row in reminded.messages[0][2]["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["满意销号", "不满意"]
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 9, 0))) == {}  # once, then wait
+    asked = await run_at(db, "issue-clocks", local(2026, 12, 2, 9, 0))  # 2 working days after the reminder
+    sent = by_chat(asked)
+    assert set(sent) == {ADMIN} and "请电话回访" in sent[ADMIN]
+    assert "记录回访" in json.dumps(asked.messages[0][2]["reply_markup"], ensure_ascii=False)
+    assert by_chat(await run_at(db, "issue-clocks", local(2026, 12, 9, 9, 0))) == {}  # asked once
     issue = await issues.get(db.read, issue_id)
-    assert issue.status == "closed"
-    assert (await issues.events(db.read, issue_id))[-1].kind == "auto_close"
+    assert issue.status == "solved" and issue.closed_at is None  # no word from the raiser: it stays open
 
 
 def test_missed_runs_are_found_within_the_grace_only():

@@ -46,13 +46,17 @@ async def test_existing_issues_keep_their_numbers_levels_and_history_through_the
         await issues.update(tx, issue_id, local(2026, 11, 3), level=3)
         clock = FixedClock(local(2026, 11, 4, 10))
         worker = (await people.by_name(tx, "钱工"))[0]
-        await issue_service.acknowledge(tx, clock, worker, issue_id)
+        await issue_service.acknowledge(Context(tx, clock, POLICY, TZ), worker, issue_id)
     before = (await issues.get(db.read, issue_id), await issues.events(db.read, issue_id))
-    async with db.transaction() as tx:
-        await tx.execute("DELETE FROM schema_version WHERE version = 11")
-    assert await db.migrate() == ["0011_issue_levels.sql"]  # the rebuild, run again over the data
+    async with db.transaction() as tx:  # back to the schema before 0011, the data kept
+        for column in ("category_item", "plan_due", "work_plan", "planned_at", "satisfaction", "confirmed_by"):
+            await tx.execute(f"ALTER TABLE issues DROP COLUMN {column}")
+        await tx.execute("DROP TABLE issue_holders")
+        await tx.execute("DELETE FROM schema_version WHERE version >= 11")
+    assert await db.migrate() == ["0011_issue_levels.sql", "0012_issue_close_out.sql"]  # run again over the data
     after = (await issues.get(db.read, issue_id), await issues.events(db.read, issue_id))
-    assert after == before and len(after[1]) >= 2
+    assert after[0] == before[0].model_copy(update={"plan_due": None})  # all but what the older schema lacked
+    assert after[1] == before[1] and len(after[1]) >= 2
     assert await db.read.scalar("PRAGMA foreign_key_check") is None
     async with db.transaction() as tx:  # a fourth level can be stored now
         await tx.execute("UPDATE issues SET level = 4 WHERE id = ?", (issue_id,))

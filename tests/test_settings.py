@@ -55,13 +55,13 @@ def test_policy_defaults_follow_the_design_and_files_override_them(tmp_path):
     defaults = load_policy(None)
     assert defaults == Policy()
     assert (defaults.flags.yellow_behind_points, defaults.flags.red_behind_points) == (10, 30)
-    assert defaults.issue_clocks.resolve_working_days == 7 and defaults.issue_categories[0] == "用地"
+    assert defaults.issue_clocks.resolve_working_days == 7 and defaults.issue_categories[0].name == "用地"
     path = tmp_path / "p.toml"
-    path.write_text('issue_categories = ["用地", "资金"]\n[flags]\nred_behind_points = 50\n'
-                    '[flags.names]\ngreen = "蓝牌"\n', encoding="utf-8")
+    path.write_text('issue_categories = ["用地", {name = "资金", items = ["专项债", "中央预算内"]}]\n'
+                    '[flags]\nred_behind_points = 50\n[flags.names]\ngreen = "蓝牌"\n', encoding="utf-8")
     sanya = load_policy(path)
     assert sanya.flags.red_behind_points == 50 and sanya.flags.names["green"] == "蓝牌"
-    assert sanya.issue_categories == ["用地", "资金"]
+    assert [(c.name, c.items) for c in sanya.issue_categories] == [("用地", []), ("资金", ["专项债", "中央预算内"])]
 
 
 @pytest.mark.parametrize("text", ["not = [toml", "[flags]\nunknown_knob = 1\n", "[monthly_report]\ndue_day = 31\n"])

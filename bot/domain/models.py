@@ -154,6 +154,14 @@ class IssueStatus(StrEnum):
     closed = "closed"
 
 
+class Satisfaction(StrEnum):
+    """How the raiser judged the solution: by confirming it, or through the centre's 回访."""
+
+    satisfied = "satisfied"
+    basic = "basic"
+    unsatisfied = "unsatisfied"
+
+
 WORKED = frozenset({IssueStatus.assigned, IssueStatus.acknowledged, IssueStatus.reopened})
 """Being worked: someone holds the issue and its resolve clock runs."""
 
@@ -167,6 +175,7 @@ class Issue(_Model):
     raised_by: int
     raiser_name: str
     category: str
+    category_item: str | None = None
     description: str
     need: str | None = None
     need_by: date | None = None
@@ -188,6 +197,20 @@ class Issue(_Model):
     created_at: datetime
     solved_at: datetime | None = None
     closed_at: datetime | None = None
+    plan_due: datetime | None = None
+    work_plan: str | None = None  # 办理方案: the assignee's, after signing for it
+    planned_at: datetime | None = None
+    satisfaction: Satisfaction | None = None
+    confirmed_by: str | None = None  # who gave the satisfaction: the raiser, or whom the centre's 回访 reached
+
+    @property
+    def category_label(self) -> str:
+        return f"{self.category}·{self.category_item}" if self.category_item else self.category
+
+    def plan_late_at(self, instant: datetime) -> bool:
+        """Signed for, and no 办理方案 by its plan deadline."""
+        return (self.status is IssueStatus.acknowledged and self.planned_at is None
+                and self.plan_due is not None and self.plan_due < instant)
 
     def overdue_at(self, instant: datetime) -> bool:
         """逾期: past its resolve deadline while being worked — the one reading of it everywhere."""

@@ -19,6 +19,18 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class IssueCategory(_Section):
+    """A kind of problem; with items, the raiser also picks one (003: 8 大类、45 小项)."""
+
+    name: str = Field(min_length=1, max_length=20)
+    items: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: object) -> object:
+        return {"name": value} if isinstance(value, str) else value
+
+
 class MonthlyReportPolicy(_Section):
     due_day: int | Literal["last"] = "last"
     """Calendar day of the month the report is due, or the month's last day."""
@@ -51,14 +63,35 @@ class WeeklyUpdatePolicy(_Section):
 
 
 class IssueClockPolicy(_Section):
+    """The problem clocks (the 13710 reading: sign for it in 1 working day, a plan in 3, solved in 7,
+    a major one in a month); a level of the ladder may set its own (IssueLevel)."""
+
     assign_working_days: int = Field(default=1, ge=1)
     """分拣: a problem not assigned within this reminds the centre and the lead unit's heads"""
+    sort_escalate_working_days: int | None = Field(default=2, ge=1)
+    """…and still unassigned this many working days later, it goes one level up (none: it stays)"""
     acknowledge_working_days: int = Field(default=1, ge=1)
-    plan_working_days: int = Field(default=3, ge=1)
+    plan_working_days: int | None = Field(default=3, ge=1)
+    """办理方案: after signing for a problem its assignee gives the plan within this (none: no plan step)"""
     resolve_working_days: int = Field(default=7, ge=1)
     major_resolve_months: int = Field(default=1, ge=1)
     warn_working_days_before: int = Field(default=1, ge=0)
+    auto_close: bool = False
+    """True: a solved problem its raiser leaves unanswered closes by itself (默认满意); false: the raiser
+    is reminded, then the centre is asked to 回访 and record who confirmed (001 "企业满意方可清零销号")"""
     auto_close_working_days: int = Field(default=3, ge=1)
+    """how long a solved problem waits for its raiser: then it closes (auto_close) or they are reminded"""
+    revisit_working_days: int = Field(default=2, ge=1)
+    """without auto_close: still unanswered this many working days after the reminder, the centre 回访s"""
+
+
+class LevelClocks(_Section):
+    """A level's own pace; what it leaves out is the policy's issue_clocks."""
+
+    acknowledge_working_days: int | None = Field(default=None, ge=1)
+    plan_working_days: int | None = Field(default=None, ge=1)
+    resolve_working_days: int | None = Field(default=None, ge=1)
+    major_resolve_months: int | None = Field(default=None, ge=1)
 
 
 class IssueLevel(_Section):
@@ -68,6 +101,10 @@ class IssueLevel(_Section):
     holders: Literal["unit", "centre", "project_leaders", "leaders"] | list[str]
     """the responsible unit's heads, the project centre's administrators, the project's lead leaders
     (and the problem's leader), every leader, or the people named"""
+    by_category: dict[str, list[str]] = {}
+    """a problem of one of these categories is held at this level by the people named instead
+    (004: the 分管 leaders for funds, land, 施工环境)"""
+    clocks: LevelClocks = LevelClocks()
 
 
 DEFAULT_LEVELS = [IssueLevel(name="责任单位办理", holders="unit"), IssueLevel(name="项目中心协调", holders="centre"),
@@ -114,7 +151,9 @@ class DeliveryPolicy(_Section):
 
 
 class Policy(_Section):
-    issue_categories: list[str] = Field(default=DEFAULT_CATEGORIES, min_length=1)
+    issue_categories: list[IssueCategory] = Field(
+        default=[IssueCategory(name=name) for name in DEFAULT_CATEGORIES], min_length=1)
+    """a name, or a table {name, items} for a category in two levels"""
     monthly_report: MonthlyReportPolicy = MonthlyReportPolicy()
     weekly_update: WeeklyUpdatePolicy = WeeklyUpdatePolicy()
     issue_clocks: IssueClockPolicy = IssueClockPolicy()
@@ -126,10 +165,28 @@ class Policy(_Section):
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)
 
+    @model_validator(mode="after")
+    def _names_unique(self) -> Policy:
+        names = [c.name for c in self.issue_categories]
+        if len(set(names)) != len(names):
+            raise ValueError("issue_categories names a category twice")
+        for level in self.issue_levels:
+            unknown = set(level.by_category) - set(names)
+            if unknown:
+                raise ValueError(f"issue_levels {level.name}: by_category names no category: {sorted(unknown)}")
+        return self
+
+    def category(self, name: str) -> IssueCategory | None:
+        return next((c for c in self.issue_categories if c.name == name), None)
 
     @property
     def top_level(self) -> int:
         return len(self.issue_levels)
+
+    def clocks_at(self, level: int) -> IssueClockPolicy:
+        """The clocks a problem runs on at `level` (1 is the lowest): the level's own, else the policy's."""
+        own = self.issue_levels[min(level, self.top_level) - 1].clocks.model_dump(exclude_none=True)
+        return self.issue_clocks.model_copy(update=own)
 
 
 def load_policy(path: Path | None) -> Policy:

@@ -7,6 +7,7 @@ projects furthest ahead and behind; issues by category with the average days to 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -40,6 +41,7 @@ class CategoryLine:
     closed: int
     still_open: int
     avg_days_to_close: float | None
+    items: tuple[tuple[str, int], ...] = ()  # a two-level category: its items, with the quarter's new problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,7 @@ def compute(quarter: str, projects: list[Project], latest: list[MonthlyReport], 
         completions_due=len(ends), completions_made=sum(p.stage in FINISHED for p in ends),
         reserve=len(reserve), reserve_investment=sum(p.total_investment for p in reserve),
         top=[_line(s, share) for s in top], bottom=[_line(s, share) for s in bottom],
-        categories=_categories(scoped, closed, start, end, policy.issue_categories),
+        categories=_categories(scoped, closed, start, end, [c.name for c in policy.issue_categories]),
         avg_days_to_close=_average_days(closed),
     )
 
@@ -160,10 +162,11 @@ def _categories(issues: list[Issue], closed: list[Issue], start: datetime, end: 
     for category in [c for c in order if c in names] + sorted(names - set(order)):
         mine = [i for i in issues if i.category == category]
         done = [i for i in closed if i.category == category]
+        new = Counter(i.category_item for i in mine if start <= i.created_at <= end and i.category_item)
         line = CategoryLine(category=category, opened=sum(start <= i.created_at <= end for i in mine),
                             closed=len(done), still_open=sum(i.closed_at is None or i.closed_at > end for i in mine
                                                              if i.created_at <= end),
-                            avg_days_to_close=_average_days(done))
+                            avg_days_to_close=_average_days(done), items=tuple(sorted(new.items())))
         if line.opened or line.closed or line.still_open:
             lines.append(line)
     return lines

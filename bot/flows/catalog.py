@@ -8,5 +8,5 @@ from bot.flows.steps import Flow
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     monthly_report.FLOW, weekly_update.FLOW, raise_issue.FLOW, bind_group.FLOW,
     issue_work.ASSIGN, issue_work.PROGRESS, issue_work.SOLVE, issue_work.REJECT, issue_work.INSTRUCT,
-    issue_work.EXTEND, issue_work.REQUEST,
+    issue_work.EXTEND, issue_work.REQUEST, issue_work.PLAN, issue_work.REVISIT,
 )}

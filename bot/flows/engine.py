@@ -202,7 +202,12 @@ class Engine:
                 self.s.draft.pop(name, None)
         self.s.draft[step.name] = value
         if self.s.draft.pop("_editing", False) and flow.summary:
-            again = next((s for s in flow.steps if s.name in step.resets and s.name not in self.s.draft), None)
+            again = None
+            for later in flow.steps:  # the first answer the change voided that still has a question
+                if later.name in step.resets and later.name not in self.s.draft \
+                        and not (later.skip and await later.skip(self.s)):
+                    again = later
+                    break
             if again is None:
                 await self._summarise(flow)
                 return

@@ -1,10 +1,12 @@
-"""The flows of working an issue: assign (交办, the five fields), a progress note, the solution,
-the reason for rejecting a solution, and the reason for asking the next level (提请上级协调)."""
+"""The flows of working an issue: assign (交办, the five fields), the work plan (办理方案), a progress
+note, the solution, the reason for rejecting a solution, the reason for asking the next level
+(提请上级协调), and the centre's 回访 (outcome, who confirmed)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.models import Satisfaction
 from bot.flows.common import future_date, required_text, show_yes_no, yes_no
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Shortcut, Step
@@ -52,7 +54,7 @@ async def _lead_leader(s: Session) -> str | None:
 
 
 async def _default_deadline(s: Session) -> Shortcut:
-    due = service.default_deadline(s.today, s.policy, s.draft.get("major") == "yes")
+    due = await service.offered_deadline(s.tx, s.policy, _issue_id(s), s.today, s.draft.get("major") == "yes")
     return Shortcut(due.isoformat(), s.t("issue.default_deadline", date=due))
 
 
@@ -62,6 +64,27 @@ async def _assign(s: Session) -> None:
         plan=s.draft["plan"], deadline=date.fromisoformat(s.draft["deadline"]), major=s.draft["major"] == "yes"))
     await s.say("issue.assigned", issue=issue)
     await _acted(s, issue, "assign", issue.assignee_name)
+
+
+async def _plan(s: Session) -> None:
+    issue = await service.submit_plan(s.services, s.person, _issue_id(s), s.draft["plan"])
+    await s.say("issue.plan_saved", issue=issue)
+    await _acted(s, issue, "plan", s.draft["plan"])
+
+
+async def _outcomes(s: Session) -> list[Choice]:
+    return [Choice(o.value, s.label(f"satisfaction.{o.value}")) for o in Satisfaction]
+
+
+async def _show_outcome(value: str, s: Session) -> str:
+    return s.label(f"satisfaction.{value}")
+
+
+async def _revisit(s: Session) -> None:
+    issue = await service.revisit(s.services, s.person, _issue_id(s), Satisfaction(s.draft["outcome"]),
+                                  s.draft["confirmer"], s.draft.get("note"))
+    await s.say("issue.revisited", issue=issue)
+    await _acted(s, issue, "revisit", issue.confirmed_by)
 
 
 async def _progress(s: Session) -> None:
@@ -114,6 +137,13 @@ ASSIGN = Flow(
         Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline),
     ],
 )
+PLAN = Flow(name="issue_plan", commit=_plan, summary=False,
+            steps=[Step("plan", "text", "issue.ask_work_plan", parse=required_text)])
+REVISIT = Flow(name="issue_revisit", commit=_revisit, steps=[
+    Step("outcome", "choice", "issue.ask_revisit_outcome", choices=_outcomes, show=_show_outcome),
+    Step("confirmer", "text", "issue.ask_revisit_confirmer", parse=required_text),
+    Step("note", "text", "issue.ask_revisit_note", parse=required_text, optional=True),
+])
 PROGRESS = Flow(name="issue_progress", commit=_progress, summary=False,
                          steps=[Step("note", "text", "issue.ask_note", parse=required_text)])
 SOLVE = Flow(name="issue_solve", commit=_solve, summary=False,

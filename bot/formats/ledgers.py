@@ -44,10 +44,11 @@ PROGRESS = (Column("code", 15), Column("name", 30), Column("lead_unit", 14), Col
             Column("flag", 8, "flag"), Column("reasons", 60), Column("progress", 40),
             Column("reported_at", 17, "datetime"), Column("on_time", 9), Column("liaison", 10))
 ISSUES = (Column("number", 13), Column("project_code", 15), Column("project_name", 28), Column("category", 12),
-          Column("issue_level", 8, "int"), Column("status", 12), Column("description", 40),
-          Column("unit", 14), Column("leader", 10), Column("assignee", 10), Column("plan", 30),
-          Column("deadline", 12, "date"), Column("raiser", 10), Column("raised_at", 17, "datetime"),
-          Column("days_open", 9, "int"), Column("flagged", 8), Column("events", 80))
+          Column("category_item", 14), Column("issue_level", 8, "int"), Column("status", 12),
+          Column("description", 40), Column("unit", 14), Column("leader", 10), Column("assignee", 10),
+          Column("plan", 30), Column("work_plan", 30), Column("deadline", 12, "date"), Column("raiser", 10),
+          Column("raised_at", 17, "datetime"), Column("days_open", 9, "int"), Column("flagged", 8),
+          Column("satisfaction", 10), Column("confirmed_by", 10), Column("events", 80))
 SUMMARY = (Column("item", 26), Column("value", 20))
 RANKING = (Column("rank", 8, "int"), Column("lead_unit", 16), Column("projects", 9, "int"),
            Column("annual_plan", 15, "money"), Column("ytd", 17, "money"), Column("rate", 10, "pct"))

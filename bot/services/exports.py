@@ -53,11 +53,13 @@ async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, 
     rows = []
     for i in await issues.every(conn):
         events = "\n".join(messages.render_plain(locale, "ledger.event", e=e) for e in history.get(i.id, []))
-        rows.append((i.number, i.project_code, i.project_name, i.category, i.level,
+        rows.append((i.number, i.project_code, i.project_name, i.category, i.category_item, i.level,
                      messages.label(locale, f"status.{i.status}"), i.description, i.unit_name, i.leader_name,
-                     i.assignee_name, i.plan, ledgers.as_date(i.resolve_due, tz), i.raiser_name, i.created_at,
-                     ((i.closed_at or now) - i.created_at).days,
-                     messages.label(locale, "ledger.yes") if i.flagged else None, events))
+                     i.assignee_name, i.plan, i.work_plan, ledgers.as_date(i.resolve_due, tz), i.raiser_name,
+                     i.created_at, ((i.closed_at or now) - i.created_at).days,
+                     messages.label(locale, "ledger.yes") if i.flagged else None,
+                     messages.label(locale, f"satisfaction.{i.satisfaction}") if i.satisfaction else None,
+                     i.confirmed_by, events))
     return await _book([ledger_sheet("issues", ledgers.ISSUES, rows, locale)], policy, tz)
 
 

@@ -1,5 +1,5 @@
-"""The blocking issue's life at level 1: raise, assign (五到位), acknowledge, progress, solve,
-confirm or reject. Every transition checks the permission table and the state machine, updates
+"""The blocking issue's life: raise, assign (五到位), acknowledge (签收), its 办理方案, progress, solve,
+confirm or reject, or the centre's 回访. Every transition checks the permission table and the state machine, updates
 the row, writes an event and tells the people concerned through the outbox."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import messages
 from bot.domain.buttons import IssueButton, encode
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
-from bot.domain.models import WORKED, Issue, IssueEvent, IssueStatus, Person, Project, Role, Unit
-from bot.domain.policy import Policy
+from bot.domain.models import WORKED, Issue, IssueEvent, IssueStatus, Person, Project, Role, Satisfaction, Unit
+from bot.domain.policy import IssueClockPolicy, Policy
 from bot.domain.workdays import add_working_days, end_of_day
 from bot.services.context import Context
 from bot.services.delivery import inline_keyboard
@@ -31,6 +31,7 @@ S = IssueStatus
 TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]] = {
     "assign": (frozenset({S.open, *WORKED}), S.assigned, Action.assign),
     "acknowledge": (frozenset({S.assigned, S.reopened}), S.acknowledged, Action.acknowledge),
+    "plan": (frozenset({S.acknowledged}), None, Action.progress),  # 办理方案, while one is awaited
     "progress": (frozenset(WORKED), None, Action.progress),
     "solve": (frozenset(WORKED), S.solved, Action.solve),
     "confirm": (frozenset({S.solved}), S.closed, Action.confirm),
@@ -40,11 +41,12 @@ TRANSITIONS: dict[str, tuple[frozenset[IssueStatus], IssueStatus | None, Action]
     "flag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
     "unflag": (frozenset({S.open, *WORKED, S.solved}), None, Action.flag),
     "request": (frozenset(WORKED), None, Action.request_next),  # 提请上级协调 (escalation.request_next)
+    "revisit": (frozenset({S.solved}), None, Action.revisit),  # 回访: closes or reopens, as the raiser said
 }
 # the short names issue buttons carry (domain.buttons.IssueButton)
 BUTTON_CODES = {"assign": "asg", "acknowledge": "ack", "progress": "prg", "solve": "sol",
                 "confirm": "ok", "reject": "no", "instruct": "ins", "extend": "ext", "flag": "flg",
-                "unflag": "ufl", "request": "req"}
+                "unflag": "ufl", "request": "req", "plan": "pln", "revisit": "rv"}
 ACTIONS_BY_CODE = {code: action for action, code in BUTTON_CODES.items()}
 
 
@@ -70,6 +72,8 @@ async def actions_for(conn: Conn, person: Person, issue: Issue, top_level: int |
             continue
         if action == "request" and (top_level is None or issue.level >= top_level):
             continue
+        if action == "plan" and not awaits_plan(issue):
+            continue
         if issue.status in starts and await may(conn, person, permission, issue=issue):
             found.append(action)
     return found
@@ -91,6 +95,11 @@ async def _tell_with_buttons(tx: Conn, now: datetime, person: Person | None, iss
     await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, **values)
 
 
+def awaits_plan(issue: Issue) -> bool:
+    """Signed for, with the plan clock running and no 办理方案 yet."""
+    return issue.status is S.acknowledged and issue.plan_due is not None and issue.planned_at is None
+
+
 async def _move(tx: Conn, now: datetime, actor: Person | None, issue: Issue, action: str,
                 text: str | None = None, **changes: object) -> Issue:
     _, target, _ = TRANSITIONS[action]
@@ -99,13 +108,13 @@ async def _move(tx: Conn, now: datetime, actor: Person | None, issue: Issue, act
     if changes:
         await store.update(tx, issue.id, now, **changes)
     await store.add_event(tx, issue.id, now, actor.id if actor else None, action,
-                          from_status=issue.status.value, to_status=(target or issue.status).value,
+                          from_status=issue.status.value, to_status=changes.get("status", issue.status.value),
                           text=text)
     return await store.get(tx, issue.id)
 
 
 async def raise_issue(tx: Conn, clock: Clock, raiser: Person, *, project_id: int, category: str,
-                      description: str, need: str | None, need_by: date | None,
+                      description: str, need: str | None, need_by: date | None, category_item: str | None = None,
                       photos: list[str], tz: ZoneInfo) -> Issue:
     project = await projects.get(tx, project_id)
     if project is None or not await may(tx, raiser, Action.raise_issue, project=project):
@@ -113,7 +122,7 @@ async def raise_issue(tx: Conn, clock: Clock, raiser: Person, *, project_id: int
     now = clock.now()
     number = await store.next_number(tx, now.astimezone(tz).year)
     issue_id = await store.create(tx, number=number, project_id=project.id, raised_by=raiser.id,
-                                  category=category, description=description, need=need,
+                                  category=category, category_item=category_item, description=description, need=need,
                                   need_by=need_by, photos=photos, now=now)
     await store.add_event(tx, issue_id, now, raiser.id, "raise", to_status=S.open.value, to_level=1,
                           text=description)
@@ -127,13 +136,19 @@ async def raise_issue(tx: Conn, clock: Clock, raiser: Person, *, project_id: int
     return issue
 
 
-def default_deadline(today: date, policy: Policy, major: bool) -> date:
-    """Solved within 7 working days, or within a month for a major issue (the 13710 rule)."""
+def default_deadline(today: date, clocks: IssueClockPolicy, major: bool) -> date:
+    """Solved within the level's working days, or its months for a major issue (by default 7 and 1: 13710)."""
     if major:
-        months = today.month - 1 + policy.issue_clocks.major_resolve_months
+        months = today.month - 1 + clocks.major_resolve_months
         year, month = today.year + months // 12, months % 12 + 1
         return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
-    return add_working_days(today, policy.issue_clocks.resolve_working_days)
+    return add_working_days(today, clocks.resolve_working_days)
+
+
+async def offered_deadline(conn: Conn, policy: Policy, issue_id: int, today: date, major: bool) -> date:
+    """The deadline an assignment offers: by the clocks of the level the issue is at."""
+    issue = await store.get(conn, issue_id)
+    return default_deadline(today, policy.clocks_at(issue.level if issue else 1), major)
 
 
 @dataclass(frozen=True)
@@ -165,10 +180,11 @@ async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) 
     today = now.astimezone(tz).date()
     if deadline < today:
         raise Refused("issue.deadline_past")
-    ack_due = end_of_day(add_working_days(today, policy.issue_clocks.acknowledge_working_days), tz)
+    ack_due = end_of_day(add_working_days(today, policy.clocks_at(issue.level).acknowledge_working_days), tz)
     issue = await _move(tx, now, actor, issue, "assign", text=plan, unit_id=unit_id,
                         assignee_id=assignee.id, leader_id=leader_id, plan=plan, major=int(given.major),
-                        ack_due=ack_due, resolve_due=end_of_day(deadline, tz))
+                        ack_due=ack_due, resolve_due=end_of_day(deadline, tz), plan_due=None, work_plan=None,
+                        planned_at=None)
     await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you", policy.top_level)
     told = {actor.id, assignee.id}
     if given.major:  # 特事特办 (001): the project's lead leaders see a major problem at once, with their buttons
@@ -182,11 +198,28 @@ async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) 
     return issue
 
 
-async def acknowledge(tx: Conn, clock: Clock, actor: Person, issue_id: int) -> Issue:
-    issue = await checked(tx, actor, issue_id, "acknowledge")
-    now = clock.now()
-    issue = await _move(tx, now, actor, issue, "acknowledge", acknowledged_at=now)
-    await tell(tx, now, await people.get(tx, issue.raised_by), "issue.acknowledged_notice", issue=issue)
+async def acknowledge(ctx: Context, actor: Person, issue_id: int) -> Issue:
+    """签收; the plan clock starts unless a plan was already given (a reopened issue keeps its plan)."""
+    issue = await checked(ctx.tx, actor, issue_id, "acknowledge")
+    now, days = ctx.now, ctx.policy.clocks_at(issue.level).plan_working_days
+    plan_due = None
+    if days is not None and issue.planned_at is None:
+        plan_due = end_of_day(add_working_days(ctx.today, days), ctx.tz)
+    issue = await _move(ctx.tx, now, actor, issue, "acknowledge", acknowledged_at=now, plan_due=plan_due)
+    await tell(ctx.tx, now, await people.get(ctx.tx, issue.raised_by), "issue.acknowledged_notice", issue=issue)
+    return issue
+
+
+async def submit_plan(ctx: Context, actor: Person, issue_id: int, text: str) -> Issue:
+    """办理方案 (for a major problem, its dated steps): stops the plan clock; the raiser and leader see it."""
+    issue = await checked(ctx.tx, actor, issue_id, "plan")
+    if not awaits_plan(issue):
+        raise Refused("issue.wrong_state", number=issue.number, status=issue.status.value)
+    now = ctx.now
+    issue = await _move(ctx.tx, now, actor, issue, "plan", text=text, work_plan=text, planned_at=now)
+    for person_id in dict.fromkeys((issue.raised_by, issue.leader_id)):
+        if person_id is not None and person_id != actor.id:
+            await tell(ctx.tx, now, await people.get(ctx.tx, person_id), "issue.plan_notice", issue=issue)
     return issue
 
 
@@ -212,15 +245,37 @@ async def solve(tx: Conn, clock: Clock, actor: Person, issue_id: int, solution: 
 async def confirm(tx: Conn, clock: Clock, actor: Person, issue_id: int) -> Issue:
     issue = await checked(tx, actor, issue_id, "confirm")
     now = clock.now()
-    issue = await _move(tx, now, actor, issue, "confirm", closed_at=now)
+    issue = await _move(tx, now, actor, issue, "confirm", closed_at=now, satisfaction=Satisfaction.satisfied.value,
+                        confirmed_by=actor.name)
     await tell(tx, now, await people.get(tx, issue.assignee_id), "issue.closed_notice", issue=issue)
+    return issue
+
+
+async def revisit(ctx: Context, actor: Person, issue_id: int, outcome: Satisfaction, confirmer: str,
+                  note: str | None) -> Issue:
+    """回访: the centre reached the raiser; 满意 or 基本满意 closes the issue, 不满意 sends it back, and
+    who confirmed is kept (001 "跟踪回访解决情况，企业满意方可清零销号")."""
+    issue = await checked(ctx.tx, actor, issue_id, "revisit")
+    now, unsatisfied = ctx.now, outcome is Satisfaction.unsatisfied
+    said = messages.render_plain(None, "issue.revisit_record", outcome=outcome.value, confirmer=confirmer, note=note)
+    changes: dict = {"satisfaction": outcome.value, "confirmed_by": confirmer}
+    changes.update({"status": S.reopened.value, "solved_at": None} if unsatisfied
+                   else {"status": S.closed.value, "closed_at": now})
+    issue = await _move(ctx.tx, now, actor, issue, "revisit", text=said, **changes)
+    assignee = await people.get(ctx.tx, issue.assignee_id)
+    if unsatisfied:
+        await _tell_with_buttons(ctx.tx, now, assignee, issue, "issue.reopened_notice", reason=said)
+    else:
+        await tell(ctx.tx, now, assignee, "issue.closed_notice", issue=issue)
+    await tell(ctx.tx, now, await people.get(ctx.tx, issue.raised_by), "issue.revisited_notice", issue=issue)
     return issue
 
 
 async def reject(tx: Conn, clock: Clock, actor: Person, issue_id: int, reason: str) -> Issue:
     issue = await checked(tx, actor, issue_id, "reject")
     now = clock.now()
-    issue = await _move(tx, now, actor, issue, "reject", text=reason, solved_at=None)
+    issue = await _move(tx, now, actor, issue, "reject", text=reason, solved_at=None,
+                        satisfaction=Satisfaction.unsatisfied.value, confirmed_by=actor.name)
     await _tell_with_buttons(tx, now, await people.get(tx, issue.assignee_id), issue,
                              "issue.reopened_notice", reason=reason)
     return issue
@@ -248,6 +303,8 @@ async def waiting_for(conn: Conn, person: Person) -> list[tuple[Issue, list[str]
     waiting = []
     for issue in await listed(conn, person, None):
         actions = [a for a in await actions_for(conn, person, issue) if a != "progress"]
+        if "revisit" in actions and not await store.has_event(conn, issue.id, "revisit_ask"):
+            actions.remove("revisit")  # the centre may 回访 any solved issue; it waits once asked to
         if actions:
             waiting.append((issue, actions))
     return waiting

@@ -3,7 +3,8 @@
 A relation says how the person stands to the project or issue: `any` (no relation needed),
 `liaison` (the project's liaison), `lead_leader`, `lead_unit` / `project_unit` (their unit leads or
 works on the project), `raiser`, `assignee`, `issue_leader` (the issue's responsible leader),
-`issue_unit` (their unit is the issue's responsible unit). `*` as the role means any role.
+`issue_unit` (their unit is the issue's responsible unit), `level_holder` (the county's ladder puts
+the issue in their hands at its level). `*` as the role means any role.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.models import Issue, Person, Project, Role
+from storage import issues as issue_store
 from storage import projects as project_store
 from storage.db import Conn
 
@@ -39,6 +41,7 @@ class Action(StrEnum):
     extend_again = "extend_again"      # extend an issue's deadline more than once at a level
     lead_issue = "lead_issue"          # be named an issue's responsible leader (五到位)
     request_next = "request_next"      # 提请上级协调: ask the next level of the ladder, with a reason
+    revisit = "revisit"                # 回访: record the raiser's satisfaction, reached by phone, and who gave it
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -46,16 +49,17 @@ RULES: dict[Action, frozenset[str]] = {
     Action.weekly: frozenset({"liaison:liaison"}),
     Action.raise_issue: frozenset({"liaison:liaison", "unit_head:project_unit", "member:project_unit",
                                    "admin:any"}),
-    Action.assign: frozenset({"admin:any", "unit_head:lead_unit", "leader:lead_leader", "leader:issue_leader"}),
-    Action.instruct: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
-    Action.extend: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
-    Action.flag: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader"}),
+    Action.assign: frozenset({"admin:any", "unit_head:lead_unit", "leader:lead_leader", "leader:issue_leader",
+                              "*:level_holder"}),
+    Action.instruct: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader", "*:level_holder"}),
+    Action.extend: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader", "*:level_holder"}),
+    Action.flag: frozenset({"admin:any", "leader:lead_leader", "leader:issue_leader", "*:level_holder"}),
     Action.acknowledge: frozenset({"*:assignee"}),
     Action.progress: frozenset({"*:assignee"}),
     Action.solve: frozenset({"*:assignee"}),
     Action.confirm: frozenset({"*:raiser"}),
     Action.view_issue: frozenset({"admin:any", "leader:any", "*:raiser", "*:assignee", "*:issue_leader",
-                                  "*:issue_unit", "unit_head:lead_unit", "liaison:liaison"}),
+                                  "*:issue_unit", "unit_head:lead_unit", "liaison:liaison", "*:level_holder"}),
     Action.view_project: frozenset({"admin:any", "leader:any", "liaison:liaison", "*:project_unit",
                                     "*:lead_leader"}),
     Action.invite: frozenset({"admin:any"}),
@@ -67,7 +71,8 @@ RULES: dict[Action, frozenset[str]] = {
     Action.extend_again: frozenset({"admin:any"}),
     Action.lead_issue: frozenset({"leader:any", "unit_head:issue_unit"}),
     Action.request_next: frozenset({"admin:any", "*:assignee", "unit_head:issue_unit", "unit_head:lead_unit",
-                                    "leader:lead_leader", "leader:issue_leader"}),
+                                    "leader:lead_leader", "leader:issue_leader", "*:level_holder"}),
+    Action.revisit: frozenset({"admin:any"}),
 }
 # roles an administrator (or the operator) may give; administrators are LIAISONBOT_ADMIN_IDS alone
 GRANTABLE = tuple(role for role in Role if role is not Role.admin)
@@ -107,6 +112,8 @@ async def standing(conn: Conn, person: Person, project: Project | None = None,
             relations.add("issue_leader")
         if person.unit_id is not None and issue.unit_id == person.unit_id:
             relations.add("issue_unit")
+        if issue.level > 1 and await issue_store.holds(conn, issue.id, person.id):
+            relations.add("level_holder")
     return Standing(frozenset(relations))
 
 
