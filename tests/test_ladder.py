@@ -8,7 +8,7 @@ from pathlib import Path
 import messages
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
-from bot.domain.policy import load_policy
+from bot.domain.policy import LevelClocks, load_policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
@@ -121,3 +121,69 @@ async def test_a_problem_waiting_to_be_assigned_reminds_the_centre_and_the_lead_
     sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), POLICY, TZ))
     assert set(sent) == {ADMIN, HEAD} and "仍待交办" in sent[HEAD]  # 1 working day, 17 Nov 23:59, passed
     assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 15), POLICY, TZ)) == {}
+
+
+async def test_a_problem_still_unassigned_after_the_reminder_goes_one_level_up_once(db, team):
+    async with db.transaction() as tx:
+        raiser = (await people.by_name(tx, "李娜"))[0]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        issue = await issue_service.raise_issue(tx, FixedClock(local(2026, 11, 16, 10, 0)), raiser,
+                                                project_id=project_id, category="用地", description="征地未完成",
+                                                need=None, need_by=None, photos=[], tz=TZ)
+        await tx.execute("DELETE FROM outbox")
+    await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), POLICY, TZ)  # the 分拣 reminder
+    # 2 more working days after 17 Nov: it stays until 19 Nov 23:59
+    assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 19, 16, 0), POLICY, TZ)) == {}
+    sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 20, 9, 0), POLICY, TZ))
+    moved = await issues.get(db.read, issue.id)
+    assert (moved.level, moved.status, moved.resolve_due) == (2, "open", None)  # not anyone's to solve yet
+    assert set(sent) == {ADMIN} and "反映后一直未交办，已转「项目中心协调」，请分拣交办" in sent[ADMIN]
+    assert "新时限" not in sent[ADMIN]
+    assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 30, 9, 0), POLICY, TZ)) == {}
+    assert (await issues.get(db.read, issue.id)).level == 2  # once: from here the centre assigns it
+
+
+async def test_no_work_plan_after_signing_escalates_and_a_plan_in_time_stops_the_clock(db, team):
+    late = await assigned_issue(db, local(2026, 11, 20, 10, 0))
+    on_time = await assigned_issue(db, local(2026, 11, 20, 10, 0))
+    async with db.transaction() as tx:
+        worker = (await people.by_name(tx, "钱工"))[0]
+        services = Context(tx, FixedClock(local(2026, 11, 20, 11, 0)), POLICY, TZ)
+        for issue_id in (late, on_time):
+            signed = await issue_service.acknowledge(services, worker, issue_id)
+        assert signed.plan_due == local(2026, 11, 25, 23, 59)  # 3 working days
+        await issue_service.submit_plan(Context(tx, FixedClock(local(2026, 11, 25, 17, 0)), POLICY, TZ), worker,
+                                        on_time, "一、约谈三户；二、11月30日前签约")
+        await tx.execute("DELETE FROM outbox")
+    sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 26, 9, 0), POLICY, TZ))
+    breached, kept = await issues.get(db.read, late), await issues.get(db.read, on_time)
+    assert breached.level == 2 and breached.plan_due is None and kept.level == 1
+    assert "签收后未按时提交办理方案，已升级到「项目中心协调」" in sent[ADMIN]
+    assert (await issues.events(db.read, late))[-1].text == "plan"
+
+
+async def test_a_level_runs_at_its_own_pace(db, team):
+    ladder = [POLICY.issue_levels[0], POLICY.issue_levels[1].model_copy(
+        update={"clocks": LevelClocks(resolve_working_days=15)}), POLICY.issue_levels[2]]
+    policy = POLICY.model_copy(update={"issue_levels": ladder})
+    assert policy.clocks_at(2).resolve_working_days == 15 and policy.clocks_at(3).resolve_working_days == 7
+    issue_id = await assigned_issue(db, local(2026, 11, 2, 10, 0))  # due 11 Nov
+    await run_job(db, JOBS["issue-clocks"], local(2026, 11, 12, 9, 0), policy, TZ)
+    issue = await issues.get(db.read, issue_id)
+    assert issue.level == 2 and issue.resolve_due == local(2026, 12, 3, 23, 59)  # 15 working days from 12 Nov
+
+
+async def test_a_holder_the_ladder_names_gets_the_leaders_buttons_at_that_level(db, team):
+    vice = 6998
+    await bind(db, "分管财金区领导", vice, role=Role.leader)
+    issue_id = await assigned_issue(db, local(2026, 11, 2, 10, 0))
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE issues SET category = '资金', level = 2 WHERE id = ?", (issue_id,))
+        when = (await issues.get(tx, issue_id)).resolve_due + timedelta(hours=1)
+    sent = by_chat(await run_job(db, JOBS["issue-clocks"], when, KAIZHOU, TZ))
+    assert set(sent) - {WORKER} == {vice}  # the 分管 leader for funds, not the project's lead leader
+    other_issue = await assigned_issue(db, local(2026, 11, 2, 10, 0))
+    him = (await people.by_name(db.read, "分管财金区领导"))[0]
+    issue = await issues.get(db.read, issue_id)
+    assert {"instruct", "extend", "request"} <= set(await issue_service.actions_for(db.read, him, issue, 4))
+    assert await issue_service.actions_for(db.read, him, await issues.get(db.read, other_issue), 4) == []

@@ -182,9 +182,16 @@ async def _close_out(ctx: Context, issue: Issue) -> None:
 
 
 async def level_holders(tx: Conn, issue: Issue, level: int, policy: Policy) -> list[Person]:
-    """Who answers for an issue at `level`, as the county's ladder says (policy issue_levels)."""
+    """Who answers for an issue at `level`, as the county's ladder says (policy issue_levels): the people
+    its category is routed to there, else the level's holders; if nobody is known to hold it yet (names
+    not registered, a unit with no head), the centre — so nothing waits unseen."""
     rung = policy.issue_levels[level - 1]
-    holders = rung.by_category.get(issue.category, rung.holders)
+    named = rung.by_category.get(issue.category)
+    found = [p for name in named or [] for p in await people.by_name(tx, name)]
+    return found or await _holders(tx, issue, rung.holders) or await people.with_role(tx, Role.admin)
+
+
+async def _holders(tx: Conn, issue: Issue, holders: str | list[str]) -> list[Person]:
     if isinstance(holders, list):
         return [p for name in holders for p in await people.by_name(tx, name)]
     if holders == "unit":  # the responsible unit's heads; before it is assigned, the lead unit's
