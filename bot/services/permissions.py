@@ -4,7 +4,9 @@ A relation says how the person stands to the project or issue: `any` (no relatio
 `liaison` (the project's liaison), `lead_leader`, `lead_unit` / `project_unit` (their unit leads or
 works on the project), `raiser`, `assignee`, `issue_leader` (the issue's responsible leader),
 `issue_unit` (their unit is the issue's responsible unit), `level_holder` (the county's ladder puts
-the issue in their hands at its level). `*` as the role means any role.
+the issue in their hands at its level above the first), `current_level` (they answer for the level the
+issue is at: at the first, its assignee or a head of its unit or lead unit; above, its holders).
+`*` as the role means any role.
 """
 
 from __future__ import annotations
@@ -70,8 +72,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.see_everything: frozenset({"admin:any", "leader:any"}),
     Action.extend_again: frozenset({"admin:any"}),
     Action.lead_issue: frozenset({"leader:any", "unit_head:issue_unit"}),
-    Action.request_next: frozenset({"admin:any", "*:assignee", "unit_head:issue_unit", "unit_head:lead_unit",
-                                    "leader:lead_leader", "leader:issue_leader", "*:level_holder"}),
+    Action.request_next: frozenset({"admin:any", "*:current_level"}),  # 004: only the level itself asks
     Action.revisit: frozenset({"admin:any"}),
 }
 # roles an administrator (or the operator) may give; administrators are LIAISONBOT_ADMIN_IDS alone
@@ -113,7 +114,10 @@ async def standing(conn: Conn, person: Person, project: Project | None = None,
         if person.unit_id is not None and issue.unit_id == person.unit_id:
             relations.add("issue_unit")
         if issue.level > 1 and await issue_store.holds(conn, issue.id, person.id):
-            relations.add("level_holder")
+            relations.update({"level_holder", "current_level"})
+        if issue.level == 1 and ("assignee" in relations or Role.unit_head in person.roles
+                                 and relations & {"issue_unit", "lead_unit"}):
+            relations.add("current_level")
     return Standing(frozenset(relations))
 
 
