@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 import messages
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
-from bot.domain.policy import LevelClocks, load_policy
+from bot.domain.policy import LevelClocks, Policy, load_policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
@@ -111,6 +114,28 @@ async def test_a_major_problem_reaches_the_lead_leader_at_once(db, team):
         sent = {r["chat_id"]: r["payload"] for r in await tx.all("SELECT chat_id, payload FROM outbox")}
     assert "重大问题" in sent[LEADER] and "特事特办" in sent[LEADER] and "callback_data" in sent[LEADER]
     assert "已交办。" not in sent[LEADER]  # one message to them, the one with their buttons
+
+
+async def test_a_county_may_show_a_major_problem_to_a_level_of_its_ladder_at_once(db, team):
+    policy = POLICY.model_copy(update={"major_alert_level": 3, "issue_levels": [
+        *POLICY.issue_levels[:2], POLICY.issue_levels[2].model_copy(update={"holders": ["县长"]})]})
+    await bind(db, "县长", 6990, role=Role.leader)
+    async with db.transaction() as tx:
+        clock = FixedClock(local(2026, 11, 16, 10, 0))
+        raiser, admin, worker, leader = [(await people.by_name(tx, name))[0]
+                                         for name in ("李娜", "王主任", "钱工", "周建国")]
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
+                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
+        for major in (False, True):
+            await tx.execute("DELETE FROM outbox")
+            await issue_service.assign(Context(tx, clock, policy, TZ), admin, issue.id, issue_service.Assignment(
+                unit_id=worker.unit_id, assignee_id=worker.id, leader_id=leader.id, plan="协调", major=major,
+                deadline=local(2026, 12, 16).date()))
+            sent = {r["chat_id"]: r["payload"] for r in await tx.all("SELECT chat_id, payload FROM outbox")}
+            assert ("特事特办" in sent.get(6990, "")) is major  # the top level hears of a major one only
+    with pytest.raises(ValidationError, match="major_alert_level is above the top of the ladder"):
+        Policy.model_validate({"major_alert_level": 4})
 
 
 async def test_a_problem_waiting_to_be_assigned_reminds_the_centre_and_the_lead_unit_once(db, team):

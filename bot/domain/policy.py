@@ -159,6 +159,9 @@ class Policy(_Section):
     issue_clocks: IssueClockPolicy = IssueClockPolicy()
     issue_levels: list[IssueLevel] = Field(default=DEFAULT_LEVELS, min_length=2, max_length=6)
     """The problem ladder, lowest first: a problem goes up one level at a time, never skipping."""
+    major_alert_level: int | None = Field(default=None, ge=1)
+    """特事特办: a major problem is shown at once, with their buttons, to this level's holders as well as
+    to the project's lead leaders (none: the lead leaders only)"""
     flags: FlagPolicy = FlagPolicy()
     bulletins: BulletinPolicy = BulletinPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
@@ -174,6 +177,8 @@ class Policy(_Section):
             unknown = set(level.by_category) - set(names)
             if unknown:
                 raise ValueError(f"issue_levels {level.name}: by_category names no category: {sorted(unknown)}")
+        if self.major_alert_level is not None and self.major_alert_level > self.top_level:
+            raise ValueError(f"major_alert_level is above the top of the ladder ({self.top_level} levels)")
         return self
 
     def category(self, name: str) -> IssueCategory | None:

@@ -18,6 +18,7 @@ from bot.domain.policy import IssueClockPolicy, Policy
 from bot.domain.workdays import add_working_days, end_of_day
 from bot.services.context import Context
 from bot.services.delivery import inline_keyboard
+from bot.services.ladder import level_holders
 from bot.services.notify import tell
 from bot.services.permissions import ANYWHERE, Action, allowed, may, may_lead_issue
 from bot.services.registry import sees_everything, visible_projects
@@ -187,8 +188,11 @@ async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) 
                         planned_at=None)
     await _tell_with_buttons(tx, now, assignee, issue, "issue.assigned_to_you", policy.top_level)
     told = {actor.id, assignee.id}
-    if given.major:  # 特事特办 (001): the project's lead leaders see a major problem at once, with their buttons
-        for person in await people.lead_leaders_of(tx, issue.project_id):
+    if given.major:  # 特事特办 (001): the project's lead leaders (and the level the county names) see it at once
+        alerted = await people.lead_leaders_of(tx, issue.project_id)
+        if policy.major_alert_level is not None:
+            alerted += await level_holders(tx, issue, policy.major_alert_level, policy)
+        for person in alerted:
             if person.id not in told:
                 await _tell_with_buttons(tx, now, person, issue, "issue.major_notice", policy.top_level)
                 told.add(person.id)
