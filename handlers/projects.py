@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.domain import buttons
 from bot.domain.errors import Refused
 from bot.domain.periods import report_period
-from bot.services import registry
+from bot.services import registry, supervision
 from bot.services import reports as report_service
 from bot.services.delivery import inline_keyboard
 from handlers.context import BotContext
@@ -68,7 +68,8 @@ async def card(update: Update, ctx: BotContext) -> None:
     owed = await report_service.owed_months(ctx.services, project.id) if project.active else []
     period = report_period(ctx.services.today, ctx.env.policy.monthly_report)
     change = None if project.active else await registry.list_change(ctx.tx, project)
-    await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, delisted=change, **facts)
+    await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, delisted=change,
+                    supervised=await supervision.current(ctx.tx, project.id), **facts)
 
 
 async def history(update: Update, ctx: BotContext) -> None:

@@ -54,6 +54,7 @@ async def help_command(update: Update, ctx: BotContext) -> None:
     keyboard = menu(ctx) if update.effective_chat.type == "private" else None
     await ctx.reply(update, "help.text", keyboard, is_admin=allowed(ctx.person, Action.invite, ANYWHERE),
                     can_export=allowed(ctx.person, Action.export, ANYWHERE),
+                    can_supervise=allowed(ctx.person, Action.supervise, ANYWHERE),
                     role=ctx.person.main_role.value)
 
 

@@ -37,3 +37,11 @@ async def changed_since(conn: Conn, since: datetime) -> dict[int, tuple[str, str
         "SELECT project_id, previous_colour, colour FROM project_flags WHERE changed_at >= ?",
         (utc_text(since),))
     return {r["project_id"]: (r["previous_colour"], r["colour"]) for r in rows}
+
+
+
+async def history(conn: Conn, project_id: int, period: str) -> list[tuple[str, str]]:
+    """The project's recorded colours up to `period`, newest month first."""
+    rows = await conn.all("SELECT period, colour FROM project_flags WHERE project_id = ? AND period <= ?"
+                          " ORDER BY period DESC", (project_id, period))
+    return [(r["period"], r["colour"]) for r in rows]

@@ -23,6 +23,7 @@ from bot.domain.models import (
     MonthlyReport,
     Project,
     Stage,
+    Supervision,
 )
 from bot.domain.periods import completion_exact, completion_rate, read_after_due, time_share
 from bot.domain.policy import Policy
@@ -51,6 +52,17 @@ class FlagLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SupervisedLine:
+    """A project under 挂牌督办 in the bulletin, with its colour for the month."""
+
+    code: str
+    name: str
+    lead_unit: str | None
+    colour: str
+    supervision: Supervision
+
+
+@dataclass(frozen=True, slots=True)
 class BulletinData:
     month: str
     projects: int
@@ -72,6 +84,7 @@ class BulletinData:
     issues_overdue: int
     flagged: list[str]
     missing: list[Project]
+    supervised: list[SupervisedLine]
 
 
 def in_scope(project: Project, group: GroupChat | None, unit_names: dict[int, str]) -> bool:
@@ -91,7 +104,7 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
 
 
 def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
-            issues: list[Issue], policy: Policy, tz: ZoneInfo) -> BulletinData:
+            issues: list[Issue], supervised: dict[int, Supervision], policy: Policy, tz: ZoneInfo) -> BulletinData:
     """Figures as at the end of `month`; flags as the bulletin reads them, once the month's report
     was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it."""
     start, end, last_day = month_bounds(month, tz)
@@ -130,6 +143,8 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         issues_overdue=sum(i.overdue_at(end) for i in scoped),
         flagged=[i.number for i in scoped if i.flagged and i.status is not IssueStatus.closed],
         missing=[s.project for s in found if s.latest is None or s.latest.period != month],
+        supervised=[SupervisedLine(s.project.code, s.project.name, s.project.lead_unit, s.flag.colour,
+                                   supervised[s.project.id]) for s in found if s.project.id in supervised],
     )
 
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Literal
 
 from bot.domain.models import Issue, Milestone, MonthlyReport, Project
-from bot.domain.periods import completion_exact, due_date, time_share_exact
+from bot.domain.periods import completion_exact, due_date, shift, time_share_exact
 from bot.domain.policy import FlagPolicy, Policy
 
 Colour = Literal["green", "yellow", "red"]
@@ -83,3 +83,13 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
         reasons.append(Reason(kind="report_late", colour="yellow", values={"period": period}))
     colour = max((r.colour for r in reasons), key=_ORDER.__getitem__, default="green")
     return Flag(colour=colour, reasons=reasons)
+
+
+def red_streak(history: list[tuple[str, str]], period: str) -> int:
+    """How many months in a row, ending with `period`, were red; `history`: (month, colour), newest first."""
+    streak, expected = 0, period
+    for month, colour in history:
+        if month != expected or colour != "red":
+            break
+        streak, expected = streak + 1, shift(expected, -1)
+    return streak

@@ -111,6 +111,19 @@ class Project(ProjectFields):
     active: bool = True  # False: 调出, taken off the county's list
 
 
+class Supervision(_Model):
+    """挂牌督办 of a project: `started_by` None when the flag watch put it on by the policy's rule."""
+
+    id: int
+    project_id: int
+    started_at: datetime
+    started_by: str | None
+    reason: str
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+
+
 class Invite(_Model):
     person_id: int
     role: Role

@@ -118,6 +118,9 @@ class FlagPolicy(_Section):
     """序时进度: the cumulative % of the annual plan due by the end of each month, January to December
     (12 numbers, not decreasing, ending at 100); none: a straight line, month/12."""
     milestone_late_days: int = Field(default=15, ge=0)
+    supervise_after_red_months: int | None = Field(default=None, ge=1, le=12)
+    """挂牌督办 by itself: a project red this many months in a row is put under supervision by the flag
+    watch (none: only a leader or the centre does it)"""
     names: dict[Literal["green", "yellow", "red"], str] = Field(
         default={"green": "绿牌", "yellow": "黄牌", "red": "红牌"}
     )

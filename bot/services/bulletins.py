@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import messages
 from bot.domain import quarter_figures
 from bot.domain.bulletin_figures import BulletinData, compute, in_scope, month_bounds
-from bot.domain.models import GroupChat, Issue, Milestone, MonthlyReport, Project
+from bot.domain.models import GroupChat, Issue, Milestone, MonthlyReport, Project, Supervision
 from bot.domain.periods import previous_month
 from bot.domain.policy import Policy
 from bot.domain.quarter_figures import QuarterData, previous_quarter, quarter_months
@@ -26,7 +26,7 @@ from bot.formats.chart import completion_chart
 from bot.services import delivery
 from bot.services.context import Context
 from bot.services.groups import describe
-from storage import groups, issues, people, projects, reports
+from storage import groups, issues, people, projects, reports, supervision
 from storage.db import Conn
 
 
@@ -45,6 +45,7 @@ class _Facts:
     milestones: list[Milestone]
     issues: list[Issue]
     unit_names: dict[int, str]
+    supervised: dict[int, Supervision]
 
     def scoped(self, group: GroupChat | None) -> list[Project]:
         return [p for p in self.projects if in_scope(p, group, self.unit_names)]
@@ -61,11 +62,13 @@ async def _load(conn: Conn, first: str, last: str, before: str, tz: ZoneInfo) ->
         latest_before=await reports.latest_per_project(conn, year, before) if before else [],
         milestones=await projects.all_milestones(conn),
         issues=await issues.open_or_closed_since(conn, start),
-        unit_names={u.id: u.name for u in await people.units(conn)})
+        unit_names={u.id: u.name for u in await people.units(conn)},
+        supervised=await supervision.all_current(conn))
 
 
 def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
-    return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, policy, tz)
+    return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, facts.supervised,
+                   policy, tz)
 
 
 def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:

@@ -1,5 +1,5 @@
-"""The flag watch, every morning: each project's flag for the month, recorded, and the lead leader
-told once when a project turns red (with the reasons)."""
+"""The flag watch, every morning: each project's flag for the month, recorded, the lead leader told
+once when a project turns red (with the reasons), and 挂牌督办 after the policy's run of red months."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.domain.periods import judged_period, last_due_month, report_period
 from bot.domain.standing import statuses
+from bot.services import supervision
 from bot.services.context import Context
 from bot.services.notify import quiet_until, tell
 from storage import flags, issues, people, projects, reports
@@ -28,6 +29,7 @@ async def watch(ctx: Context) -> None:
     for status in found:
         project, flag = status.project, status.flag
         await flags.record(ctx.tx, project.id, status.period, flag.colour, before.get(project.id), ctx.now)
+        await supervision.after_red_months(ctx, project, status.period)
         if flag.colour == "red" and before.get(project.id) != "red":
             for leader in await people.lead_leaders_of(ctx.tx, project.id):
                 await tell(ctx.tx, ctx.now, leader, "flag.turned_red", project=project, flag=flag,

@@ -44,6 +44,7 @@ class Action(StrEnum):
     lead_issue = "lead_issue"          # be named an issue's responsible leader (五到位)
     request_next = "request_next"      # 提请上级协调: ask the next level of the ladder, with a reason
     revisit = "revisit"                # 回访: record the raiser's satisfaction, reached by phone, and who gave it
+    supervise = "supervise"            # 挂牌督办 of a project, and lifting it
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -74,6 +75,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.lead_issue: frozenset({"leader:any", "unit_head:issue_unit"}),
     Action.request_next: frozenset({"admin:any", "*:current_level"}),  # 004: only the level itself asks
     Action.revisit: frozenset({"admin:any"}),
+    Action.supervise: frozenset({"admin:any", "leader:any"}),
 }
 # roles an administrator (or the operator) may give; administrators are LIAISONBOT_ADMIN_IDS alone
 GRANTABLE = tuple(role for role in Role if role is not Role.admin)
