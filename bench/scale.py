@@ -79,7 +79,8 @@ async def import_sheet(n: int, folder: Path) -> dict:
         started = time.perf_counter()
         parsed = await asyncio.to_thread(project_sheet.read_sheet, data, "projects.xlsx")
         async with db.transaction() as tx:
-            report = await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False)
+            report = await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False,
+                                                 year=2026)
         elapsed = time.perf_counter() - started
     finally:
         await db.close()

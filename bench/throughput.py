@@ -49,7 +49,8 @@ async def _seed(db_path: Path, n: int) -> None:
     try:
         parsed = project_sheet.read_sheet(sheet(n), "projects.xlsx")
         async with db.transaction() as tx:
-            await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False)
+            await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False,
+                                          year=2026)
             for i in range(n):
                 person = (await people.by_name(tx, f"联络员{i:04d}"))[0]
                 await people.bind_telegram(tx, person.id, FIRST_ID + i, "zh")

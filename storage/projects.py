@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from bot.domain.models import Milestone, Project
@@ -18,7 +19,9 @@ SELECT pr.*,
   (SELECT pe.name FROM project_people pp JOIN people pe ON pe.id = pp.person_id
     WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison,
   (SELECT pp.person_id FROM project_people pp
-    WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison_id
+    WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison_id,
+  (SELECT json_group_object(pl.year, pl.annual_plan) FROM project_plans pl
+    WHERE pl.project_id = pr.id) AS plans
 FROM projects pr
 """
 
@@ -36,7 +39,7 @@ def _project(row: Row) -> Project:
         planned_end=_date(row["planned_end"]), lead_unit=row["lead_unit"],
         responsible_units=tuple((row["responsible_units"] or "").split("、")) if row["responsible_units"] else (),
         lead_leader=row["lead_leader"], liaison=row["liaison"], liaison_id=row["liaison_id"],
-        active=bool(row["active"]),
+        active=bool(row["active"]), plans={int(y): v for y, v in json.loads(row["plans"] or "{}").items()},
     )
 
 
@@ -205,3 +208,14 @@ async def last_list_change(conn: Conn, project_id: int) -> tuple[str, date, str]
     row = await conn.one("SELECT change, on_date, reason FROM project_list_changes WHERE project_id = ?"
                          " ORDER BY id DESC LIMIT 1", (project_id,))
     return (row["change"], date.fromisoformat(row["on_date"]), row["reason"]) if row else None
+
+
+async def set_plans(conn: Conn, plans: list[tuple[int, int, int]]) -> None:
+    """(project id, year, 年度计划) each; a project's annual_plan becomes its newest year's."""
+    for project_id, year, plan in plans:
+        await conn.execute("INSERT INTO project_plans (project_id, year, annual_plan) VALUES (?, ?, ?)"
+                           " ON CONFLICT (project_id, year) DO UPDATE SET annual_plan = excluded.annual_plan",
+                           (project_id, year, plan))
+    for project_id in {p for p, _, _ in plans}:
+        await conn.execute("UPDATE projects SET annual_plan = (SELECT annual_plan FROM project_plans"
+                           " WHERE project_id = ? ORDER BY year DESC LIMIT 1) WHERE id = ?", (project_id, project_id))

@@ -55,7 +55,7 @@ async def projects(db, clock):
     rows = [project_row("JC-2026-001"), project_row("JC-2026-002", name="污水处理厂"),
             project_row("JC-2026-003", liaison="张伟", lead_unit="县水利局")]
     async with db.transaction() as tx:
-        report = await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False)
+        report = await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False, year=2026)
     assert report.created == 3
     return rows
 

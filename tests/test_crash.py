@@ -29,7 +29,7 @@ async def _seed(db, clock) -> None:
 
     rows = [project_row(f"KC-{n:02d}", liaison=f"联络员{n:02d}", total_investment="900000") for n in range(USERS)]
     async with db.transaction() as tx:
-        await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False)
+        await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False, year=2026)
         for n in range(USERS):
             person = (await people.by_name(tx, f"联络员{n:02d}"))[0]
             await people.bind_telegram(tx, person.id, FIRST + n, "zh")

@@ -23,7 +23,7 @@ def _report_lines(report, locale: str = "zh") -> list[str]:
 
 async def _apply(db, clock, data: bytes, name: str = "p.xlsx", skip_invalid: bool = False):
     async with db.transaction() as tx:
-        return await registry.apply_sheet(tx, clock, read_sheet(data, name), skip_invalid)
+        return await registry.apply_sheet(tx, clock, read_sheet(data, name), skip_invalid, year=2026)
 
 
 async def test_a_bad_number_is_reported_by_row_and_column_and_nothing_is_imported(db, clock):

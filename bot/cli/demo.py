@@ -38,7 +38,8 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
         try:
             sheet = project_sheet.read_sheet(sample_workbook(), "青山县重点项目.xlsx")
             async with db.transaction() as tx:
-                report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False)
+                report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False,
+                                                     year=datetime.now(settings.tz).year)
             async with db.transaction() as tx:
                 filed = await sample_reports(tx, SystemClock(), settings)
             out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones, "

@@ -125,7 +125,7 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         line = FlagLine(code=project.code, name=project.name, lead_unit=project.lead_unit, reasons=status.flag.reasons)
         {"red": red, "yellow": yellow}.get(status.flag.colour, []).append(line)
 
-    plan = sum(p.annual_plan for p in projects)
+    plan = sum(p.plan_for(last_day.year) for p in projects)
     ytd = sum(s.ytd for s in found)
     year_start = date(last_day.year, 1, 1)
     starts = [p for p in projects if p.planned_start and year_start <= p.planned_start <= last_day]
@@ -149,7 +149,7 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
 
 
 def _unit(unit: str, members: list[ProjectStatus]) -> UnitRank:
-    plan, ytd = sum(s.project.annual_plan for s in members), sum(s.ytd for s in members)
+    plan, ytd = sum(s.project.plan_for(int(s.period[:4])) for s in members), sum(s.ytd for s in members)
     return UnitRank(rank=None, unit=unit, projects=len(members), plan=plan, ytd=ytd, rate=completion_rate(ytd, plan))
 
 

@@ -61,7 +61,7 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
     reasons: list[Reason] = []
     this_year = [r for r in reports if r.period[:4] == period[:4] and r.period <= period]
     latest = max(this_year, key=lambda r: (r.period, r.revision), default=None)
-    rate = completion_exact(latest.ytd_completed, project.annual_plan) if latest else None
+    rate = completion_exact(latest.ytd_completed, project.plan_for(int(latest.period[:4]))) if latest else None
     if latest is not None and rate is not None:
         share = time_share_exact(latest.period, rules.plan_curve)
         colour = behind_colour(share - rate, rules)

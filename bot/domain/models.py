@@ -109,6 +109,15 @@ class Project(ProjectFields):
     id: int
     liaison_id: int | None = None
     active: bool = True  # False: 调出, taken off the county's list
+    plans: dict[int, int] = {}  # 年度计划 by year; annual_plan is the newest
+
+    def plan_for(self, year: int) -> int:
+        """The 年度计划 a month of `year` is judged on: that year's; before next year's list comes, the
+        latest earlier one; 0 for a project only on a later year's list."""
+        if not self.plans:
+            return self.annual_plan
+        earlier = [y for y in self.plans if y <= year]
+        return self.plans[max(earlier)] if earlier else 0
 
 
 class Supervision(_Model):

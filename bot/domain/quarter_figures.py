@@ -109,7 +109,7 @@ def compute(quarter: str, projects: list[Project], latest: list[MonthlyReport], 
     starts = [s for s in found if s.project.planned_start and year_start <= s.project.planned_start <= last_day]
     ends = [p for p in projects if p.planned_end and year_start <= p.planned_end <= year_end]
     reserve = [p for p in projects if p.tier is Tier.reserve]
-    plan, ytd = sum(p.annual_plan for p in projects), sum(s.ytd for s in found)
+    plan, ytd = sum(p.plan_for(year_end.year) for p in projects), sum(s.ytd for s in found)
     closed = [i for i in scoped if i.closed_at is not None and start <= i.closed_at <= end]
     return QuarterData(
         quarter=quarter, focus=FOCUS[int(quarter[-1])], projects=len(projects), annual_plan=plan, ytd=ytd,
@@ -145,7 +145,7 @@ def _focus(focus: str, found: list[ProjectStatus], starts: list[ProjectStatus], 
 def _line(status: ProjectStatus, share: float) -> ProjectLine:
     project, rate = status.project, status.rate or 0.0
     return ProjectLine(code=project.code, name=project.name, lead_unit=project.lead_unit,
-                       plan=project.annual_plan, ytd=status.ytd, rate=rate, behind=share - rate)
+                       plan=project.plan_for(int(status.period[:4])), ytd=status.ytd, rate=rate, behind=share - rate)
 
 
 def _average_days(closed: list[Issue]) -> float | None:

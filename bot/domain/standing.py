@@ -50,5 +50,6 @@ def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], 
         ytd = this_year.ytd_completed if this_year else 0
         flag = project_flag(project, [this_year] if this_year else [], milestones_of.get(project.id, []),
                             issues_of.get(project.id, []), policy, month, today, now)
-        found.append(ProjectStatus(month, project, this_year, ytd, completion_rate(ytd, project.annual_plan), flag))
+        found.append(ProjectStatus(month, project, this_year, ytd,
+                                   completion_rate(ytd, project.plan_for(int(month[:4]))), flag))
     return found

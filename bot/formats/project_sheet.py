@@ -36,7 +36,7 @@ PROJECT_HEADERS = {
     "stage": "建设阶段", "industry": "行业领域", "location": "建设地点", "owner": "项目业主",
     "lead_unit": "牵头单位", "responsible_units": "责任单位", "lead_leader": "包联领导",
     "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
-    "planned_start": "计划开工", "planned_end": "计划竣工",
+    "planned_start": "计划开工", "planned_end": "计划竣工", "plan_year": "计划年度",
 }
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
 MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期"}
@@ -135,6 +135,7 @@ class ProjectRow(ProjectFields):
     model_config = ConfigDict(extra="forbid")
 
     row: int
+    plan_year: int | None = None  # the year of its 年度计划; empty: the year it is imported in
 
     @field_validator("code", mode="before")
     @classmethod
@@ -189,6 +190,17 @@ class ProjectRow(ProjectFields):
     @classmethod
     def _amount(cls, value: Any) -> int:
         return _money(value)
+
+    @field_validator("plan_year", mode="before")
+    @classmethod
+    def _year(cls, value: Any) -> int | None:
+        text = _text(value)
+        if text is None:
+            return None
+        year = text.removesuffix("年").removesuffix(".0")
+        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            raise _fail("bad_year", value)
+        return int(year)
 
     @field_validator("planned_start", "planned_end", mode="before")
     @classmethod
@@ -386,7 +398,7 @@ def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], she
 
 
 KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "bad_date", "bad_choice", "bad_code",
-               "too_long", "plan_over_total", "end_before_start"}
+               "bad_year", "too_long", "plan_over_total", "end_before_start"}
 
 
 # -- the template --------------------------------------------------------------------------------
@@ -407,6 +419,7 @@ def template() -> bytes:
              (" / ".join((PROJECT_HEADERS["planned_start"], PROJECT_HEADERS["planned_end"],
                          MILESTONE_HEADERS["due_date"])), label("dates")),
              (PROJECT_HEADERS["responsible_units"], label("units")),
+             (PROJECT_HEADERS["plan_year"], label("plan_year")),
              (label("required"), "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
     return workbook([
         headers(label("projects_sheet"), PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),

@@ -34,7 +34,8 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     reason = _reasons(locale)
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
-             s.project.annual_plan, s.ytd, s.rate, time_share(month, policy.flags.plan_curve), s.flag.colour,
+             s.project.plan_for(int(month[:4])), s.ytd, s.rate, time_share(month, policy.flags.plan_curve),
+             s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
              s.latest.submitted_at if s.latest else None, _on_time(s.latest, month, locale),
              s.project.liaison) for s in found)  # streamed

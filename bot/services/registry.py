@@ -31,9 +31,11 @@ class ImportReport(BaseModel):
     errors: list[CellError] = []
 
 
-async def apply_sheet(tx: Conn, clock: Clock, sheet: ParsedSheet, skip_invalid: bool) -> ImportReport:
+async def apply_sheet(tx: Conn, clock: Clock, sheet: ParsedSheet, skip_invalid: bool, *, year: int) -> ImportReport:
     """All or nothing unless `skip_invalid`; re-importing the same sheet changes nothing. Works in
-    batches (a handful of statements for the whole sheet), so 10,000 rows take seconds."""
+    batches (a handful of statements for the whole sheet), so 10,000 rows take seconds. A row's
+    年度计划 is for its 计划年度, or `year` (the county's current year) if it names none; other years'
+    plans are kept."""
     before = await projects.every_by_code(tx)
     errors = list(sheet.errors)
     codes = {p.code for p in sheet.projects}
@@ -54,6 +56,7 @@ async def apply_sheet(tx: Conn, clock: Clock, sheet: ParsedSheet, skip_invalid: 
     old_milestones = by_project(await projects.all_milestones(tx))
     now = clock.now()
     ids = await projects.upsert_many(tx, [{c: _column(row, c) for c in _PROJECT_COLUMNS} for row in rows], now)
+    await projects.set_plans(tx, [(ids[row.code], row.plan_year or year, row.annual_plan) for row in rows])
     units = await people.ensure_units(tx, [u for row in rows for u in (row.lead_unit, *row.responsible_units) if u])
     await projects.set_units(tx, {ids[row.code]: (units[row.lead_unit] if row.lead_unit else None,
                                                   [units[u] for u in row.responsible_units]) for row in rows})

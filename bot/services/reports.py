@@ -122,7 +122,8 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
         next_plan=next_plan, now=now, late=is_late(period, today, policy.monthly_report))
     await projects.set_stage(tx, project.id, stage, now)
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
-    figures = {"rate": completion_rate(ytd, project.annual_plan),
+    plan = project.plan_for(int(period[:4]))
+    figures = {"plan": plan, "rate": completion_rate(ytd, plan),
                "time_share": time_share(period, policy.flags.plan_curve)}
     return report, project, figures
 
@@ -153,7 +154,8 @@ async def overview(ctx: Context, project: Project) -> dict:
     standing = statuses(month, [project], [judged] if judged else [], milestones, open_issues, ctx.policy,
                         ctx.today, ctx.now)[0]
     return {
-        "latest": latest, "judged": month, "ytd": standing.ytd, "rate": standing.rate,
+        "latest": latest, "judged": month, "plan": project.plan_for(int(month[:4])), "ytd": standing.ytd,
+        "rate": standing.rate,
         "time_share": time_share(month, ctx.policy.flags.plan_curve),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
         "flag_name": ctx.policy.flags.names[standing.flag.colour],
