@@ -37,7 +37,7 @@ def _workbook(codes=("JC-1", "JC-2", "JC-3")) -> bytes:
                 sheet.write_number(r, c, float(row[field]))
             elif field in ("planned_start", "planned_end"):
                 sheet.write_datetime(r, c, date.fromisoformat(row[field]), day)
-            else:
+            elif field in row:
                 sheet.write_string(r, c, row[field])
     book.close()
     return out.getvalue()

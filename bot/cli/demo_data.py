@@ -56,7 +56,7 @@ def sample_workbook() -> bytes:
     sheet.title = "项目"
     sheet.append(list(PROJECT_HEADERS.values()))
     for row in projects:
-        sheet.append([row[f] for f in PROJECT_HEADERS])
+        sheet.append([row.get(f) for f in PROJECT_HEADERS])
     extra = book.create_sheet(MILESTONE_SHEET)
     extra.append(list(MILESTONE_HEADERS.values()))
     for row in milestones:
