@@ -15,13 +15,12 @@ from handlers import (
     people,
     projects,
     start,
-    supervision,
 )
 
 
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, gate.identify), group=-1)
-    for module in (start, admin, people, away, groups, projects, supervision, issues, exports, flows, fallback):
+    for module in (start, admin, people, away, groups, projects, issues, exports, flows, fallback):
         for handler in module.HANDLERS:
             app.add_handler(handler)
     app.add_error_handler(fallback.on_error)

@@ -1,4 +1,5 @@
-"""/projects (paged), /project CODE (the card), /history CODE (reports by month)."""
+"""/projects (paged), /project CODE (the card), /history CODE (reports by month), and the changes of a
+project's standing on the list: /delist, /relist (调出 / 调入), /supervise, /unsupervise (挂牌督办)."""
 
 from __future__ import annotations
 
@@ -81,31 +82,48 @@ async def history(update: Update, ctx: BotContext) -> None:
 
 
 
-async def _set_listed(update: Update, ctx: BotContext, listed: bool) -> None:
+async def _project_change(update: Update, ctx: BotContext, usage: str, act, done: str) -> None:
+    """/command CODE 原因: `act(services, person, code, reason)` changes the project, or says why not."""
     if len(ctx.args) < 2:
-        await ctx.reply(update, "projects.list_usage")
+        await ctx.reply(update, usage)
         return
     try:
-        project = await registry.set_listed(ctx.services, ctx.person, ctx.args[0], listed, " ".join(ctx.args[1:]))
+        project = await act(ctx.services, ctx.person, ctx.args[0], " ".join(ctx.args[1:]))
     except Refused as refused:
         await ctx.reply(update, refused.key, **refused.values)
         return
-    await ctx.reply(update, "projects.listed" if listed else "projects.delisted", project=project)
+    await ctx.reply(update, done, project=project)
 
 
 async def delist(update: Update, ctx: BotContext) -> None:
     """调出: /delist CODE 原因 — the project leaves bulletins, rankings and reminders; history stays."""
-    await _set_listed(update, ctx, False)
+    await _project_change(update, ctx, "projects.list_usage",
+                          lambda services, person, code, why: registry.set_listed(services, person, code, False, why),
+                          "projects.delisted")
 
 
 async def relist(update: Update, ctx: BotContext) -> None:
     """调入: /relist CODE 原因."""
-    await _set_listed(update, ctx, True)
+    await _project_change(update, ctx, "projects.list_usage",
+                          lambda services, person, code, why: registry.set_listed(services, person, code, True, why),
+                          "projects.listed")
+
+
+async def supervise(update: Update, ctx: BotContext) -> None:
+    """挂牌督办: /supervise CODE 原因, by a leader or the centre."""
+    await _project_change(update, ctx, "supervision.usage", supervision.supervise, "supervision.started")
+
+
+async def unsupervise(update: Update, ctx: BotContext) -> None:
+    """取消挂牌: /unsupervise CODE 原因."""
+    await _project_change(update, ctx, "supervision.usage", supervision.lift, "supervision.lifted")
 
 
 HANDLERS = [
     CommandHandler("delist", delist, filters=private),
     CommandHandler("relist", relist, filters=private),
+    CommandHandler("supervise", supervise, filters=private),
+    CommandHandler("unsupervise", unsupervise, filters=private),
     CommandHandler("projects", list_projects, filters=private),
     CommandHandler("project", card, filters=private),
     CommandHandler("history", history, filters=private),

@@ -110,19 +110,27 @@ def by_chat(outcome) -> dict[int, str]:
     return found
 
 
-async def assigned_issue(db, when: datetime, days: int = 7) -> int:
-    clock = FixedClock(when)
+async def raised_issue(db, when: datetime, description: str = "征地未完成") -> int:
+    """A 用地 problem of JC-2026-001 raised by 李娜 at `when`, waiting to be assigned; the outbox emptied."""
     async with db.transaction() as tx:
         raiser = (await people.by_name(tx, "李娜"))[0]
         project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-        issue = await issue_service.raise_issue(tx, clock, raiser, project_id=project_id, category="用地",
-                                                description="征地未完成", need=None, need_by=None, photos=[], tz=TZ)
+        issue = await issue_service.raise_issue(tx, FixedClock(when), raiser, project_id=project_id, category="用地",
+                                                description=description, need=None, need_by=None, photos=[], tz=TZ)
+        await tx.execute("DELETE FROM outbox")
+    return issue.id
+
+
+async def assigned_issue(db, when: datetime, days: int = 7) -> int:
+    clock = FixedClock(when)
+    issue_id = await raised_issue(db, when)
+    async with db.transaction() as tx:
         admin = (await people.by_name(tx, "王主任"))[0]
         unit_id = await people.ensure_unit(tx, "县住建局")
         worker = (await people.by_name(tx, "钱工"))[0]
         leader = (await people.by_name(tx, "周建国"))[0]
         deadline = issue_service.default_deadline(when.astimezone(TZ).date(), POLICY.issue_clocks, False)
-        await issue_service.assign(Context(tx, clock, POLICY, TZ), admin, issue.id, issue_service.Assignment(
+        await issue_service.assign(Context(tx, clock, POLICY, TZ), admin, issue_id, issue_service.Assignment(
             unit_id=unit_id, assignee_id=worker.id, leader_id=leader.id, plan="协调", deadline=deadline, major=False))
         await tx.execute("DELETE FROM outbox")
-    return issue.id
+    return issue_id

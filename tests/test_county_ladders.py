@@ -18,7 +18,7 @@ from bot.services import escalation
 from bot.services import issues as issue_service
 from bot.services.context import Context
 from storage import issues, people
-from tests.helpers import ADMIN, HEAD, LEADER, TZ, WORKER, assigned_issue, bind, by_chat, local
+from tests.helpers import ADMIN, HEAD, LEADER, TZ, WORKER, assigned_issue, bind, by_chat, local, raised_issue
 
 COUNTIES = Path(__file__).parents[1] / "docs" / "policies"
 
@@ -80,17 +80,12 @@ async def test_puyang_looks_at_a_problem_every_week(db, team, county):
 
 async def test_shenyang_sorts_an_unassigned_problem_then_gives_it_to_fagai(db, team, county):
     policy = county("shenyang")
-    async with db.transaction() as tx:
-        raiser = (await people.by_name(tx, "李娜"))[0]
-        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-        issue = await issue_service.raise_issue(tx, FixedClock(local(2026, 11, 16, 10, 0)), raiser,
-                                                project_id=project_id, category="用地", description="跨部门管线迁改",
-                                                need=None, need_by=None, photos=[], tz=TZ)
+    issue_id = await raised_issue(db, local(2026, 11, 16, 10, 0), "跨部门管线迁改")
     first = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), policy, TZ))
     assert set(first) == {ADMIN, HEAD} and "仍待交办" in first[HEAD]
     then = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 20, 9, 0), policy, TZ))
     assert "已转「发改部门协调」，请分拣交办" in then[ADMIN]
-    assert (await issues.get(db.read, issue.id)).level == 2
+    assert (await issues.get(db.read, issue_id)).level == 2
 
 
 async def test_kaizhou_routes_land_to_its_fenguan_leader_at_the_third_level(db, team, county):

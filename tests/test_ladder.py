@@ -17,7 +17,7 @@ from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
 from bot.services.context import Context
 from storage import groups, issues, people
-from tests.helpers import ADMIN, HEAD, LEADER, POLICY, TZ, WORKER, assigned_issue, bind, by_chat, local
+from tests.helpers import ADMIN, HEAD, LEADER, POLICY, TZ, WORKER, assigned_issue, bind, by_chat, local, raised_issue
 
 KAIZHOU = load_policy(Path(__file__).parents[1] / "docs" / "policies" / "kaizhou.toml")
 
@@ -140,13 +140,7 @@ async def test_a_county_may_show_a_major_problem_to_a_level_of_its_ladder_at_onc
 
 
 async def test_a_problem_waiting_to_be_assigned_reminds_the_centre_and_the_lead_unit_once(db, team):
-    async with db.transaction() as tx:
-        raiser = (await people.by_name(tx, "李娜"))[0]
-        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-        await issue_service.raise_issue(tx, FixedClock(local(2026, 11, 16, 10, 0)), raiser, project_id=project_id,
-                                        category="用地", description="征地未完成", need=None, need_by=None,
-                                        photos=[], tz=TZ)
-        await tx.execute("DELETE FROM outbox")
+    await raised_issue(db, local(2026, 11, 16, 10, 0))
     assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 17, 16, 0), POLICY, TZ)) == {}
     sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), POLICY, TZ))
     assert set(sent) == {ADMIN, HEAD} and "仍待交办" in sent[HEAD]  # 1 working day, 17 Nov 23:59, passed
@@ -154,23 +148,17 @@ async def test_a_problem_waiting_to_be_assigned_reminds_the_centre_and_the_lead_
 
 
 async def test_a_problem_still_unassigned_after_the_reminder_goes_one_level_up_once(db, team):
-    async with db.transaction() as tx:
-        raiser = (await people.by_name(tx, "李娜"))[0]
-        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-        issue = await issue_service.raise_issue(tx, FixedClock(local(2026, 11, 16, 10, 0)), raiser,
-                                                project_id=project_id, category="用地", description="征地未完成",
-                                                need=None, need_by=None, photos=[], tz=TZ)
-        await tx.execute("DELETE FROM outbox")
+    issue_id = await raised_issue(db, local(2026, 11, 16, 10, 0))
     await run_job(db, JOBS["issue-clocks"], local(2026, 11, 18, 9, 0), POLICY, TZ)  # the 分拣 reminder
     # 2 more working days after 17 Nov: it stays until 19 Nov 23:59
     assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 19, 16, 0), POLICY, TZ)) == {}
     sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 20, 9, 0), POLICY, TZ))
-    moved = await issues.get(db.read, issue.id)
+    moved = await issues.get(db.read, issue_id)
     assert (moved.level, moved.status, moved.resolve_due) == (2, "open", None)  # not anyone's to solve yet
     assert set(sent) == {ADMIN} and "反映后一直未交办，已转「项目中心协调」，请分拣交办" in sent[ADMIN]
     assert "新时限" not in sent[ADMIN]
     assert by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 30, 9, 0), POLICY, TZ)) == {}
-    assert (await issues.get(db.read, issue.id)).level == 2  # once: from here the centre assigns it
+    assert (await issues.get(db.read, issue_id)).level == 2  # once: from here the centre assigns it
 
 
 async def test_no_work_plan_after_signing_escalates_and_a_plan_in_time_stops_the_clock(db, team):
