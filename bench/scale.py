@@ -24,6 +24,7 @@ from bot.domain.policy import Policy
 from bot.formats import project_sheet
 from bot.formats.project_sheet import PROJECT_HEADERS
 from bot.services import bulletins, exports, registry
+from bot.services.context import Context
 from storage import Database
 from storage.db import utc_text
 
@@ -79,8 +80,8 @@ async def import_sheet(n: int, folder: Path) -> dict:
         started = time.perf_counter()
         parsed = await asyncio.to_thread(project_sheet.read_sheet, data, "projects.xlsx")
         async with db.transaction() as tx:
-            report = await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False,
-                                                 year=2026)
+            report = await registry.apply_sheet(Context(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), Policy(),
+                                                         ZoneInfo("Asia/Shanghai")), parsed, False)
         elapsed = time.perf_counter() - started
     finally:
         await db.close()

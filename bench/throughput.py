@@ -15,12 +15,15 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bench.scale import sheet
 from bot.domain.clock import FixedClock
+from bot.domain.policy import Policy
 from bot.formats import project_sheet
 from bot.sandbox.server import Sandbox, SandboxUser
 from bot.services import registry
+from bot.services.context import Context
 from storage import Database, people
 
 STEPS = 7
@@ -49,8 +52,8 @@ async def _seed(db_path: Path, n: int) -> None:
     try:
         parsed = project_sheet.read_sheet(sheet(n), "projects.xlsx")
         async with db.transaction() as tx:
-            await registry.apply_sheet(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), parsed, False,
-                                          year=2026)
+            await registry.apply_sheet(Context(tx, FixedClock(datetime(2026, 1, 5, 2, tzinfo=UTC)), Policy(),
+                                               ZoneInfo("Asia/Shanghai")), parsed, False)
             for i in range(n):
                 person = (await people.by_name(tx, f"联络员{i:04d}"))[0]
                 await people.bind_telegram(tx, person.id, FIRST_ID + i, "zh")

@@ -61,8 +61,7 @@ async def upload(update: Update, ctx: BotContext) -> None:
     except project_sheet.SheetError as exc:
         await ctx.send(update.effective_chat.id, sheet_error(ctx.locale, exc))
         return
-    report = await registry.apply_sheet(ctx.tx, ctx.env.clock, sheet, skip_invalid=False,
-                                        year=ctx.services.today.year)
+    report = await registry.apply_sheet(ctx.services, sheet, skip_invalid=False)
     await ctx.send(update.effective_chat.id, import_report(ctx.locale, report))
 
 

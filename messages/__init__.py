@@ -16,7 +16,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from bot.domain.money import wan, yi
-from bot.domain.policy import DEFAULT_LEVELS
+from bot.domain.policy import DEFAULT_LEVELS, Policy
 
 LOCALES = ("zh", "en")
 DEFAULT_LOCALE = "zh"
@@ -53,12 +53,16 @@ def set_timezone(name: str) -> None:
 
 
 _level_names = tuple(level.name for level in DEFAULT_LEVELS)
+_county_words: dict[str, str] = {}
 
 
-def set_level_names(names: list[str]) -> None:
-    """The county's problem levels by name (policy issue_levels): every "level" people read is one."""
-    global _level_names
-    _level_names = tuple(names)
+def use_policy(policy: Policy) -> None:
+    """The county's own words, read at start: its problem levels by name (issue_levels), so every
+    "level" people read is one; and what it calls a project level (projects.level_names, 区级), in
+    the default language."""
+    global _level_names, _county_words
+    _level_names = tuple(level.name for level in policy.issue_levels)
+    _county_words = {f"level.{level}": name for level, name in policy.projects.level_names.items()}
 
 
 def _level(number: int | None) -> str:
@@ -107,7 +111,10 @@ def render_plain(locale: str | None, key: str, **values: object) -> str:
 
 def label(locale: str | None, key: str) -> str:
     """A short fixed string (button, enum name): no template, no escaping needed."""
-    return catalog(locale if locale in LOCALES else DEFAULT_LOCALE)[key]
+    chosen = locale if locale in LOCALES else DEFAULT_LOCALE
+    if chosen == DEFAULT_LOCALE and key in _county_words:
+        return _county_words[key]
+    return catalog(chosen)[key]
 
 
 def locale_for(language_code: str | None, default: str = DEFAULT_LOCALE) -> str:

@@ -12,7 +12,8 @@ def import_report(locale: str, report, *, plain: bool = False, cli: bool = False
     show = render_plain if plain else render
     lines = [show(locale, "import.applied" if report.applied else "import.rejected", r=report, cli=cli)]
     for error in report.errors[:max_listed]:
-        problem = show(locale, f"import.problem.{error.kind}", value=error.value, other_row=error.other_row)
+        problem = show(locale, f"import.problem.{error.kind}", value=error.value, other_row=error.other_row,
+                       limit=error.limit, level=error.level)
         lines.append(show(locale, "import.cell", e=error, problem=problem))
     if len(report.errors) > max_listed:
         lines.append(show(locale, "import.more_errors", count=len(report.errors) - max_listed))

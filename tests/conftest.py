@@ -13,8 +13,9 @@ from bot.domain.settings import Settings
 from bot.formats.project_sheet import read_sheet
 from bot.sandbox import Sandbox
 from bot.services import registry
+from bot.services.context import Context
 from storage import Database
-from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, WORKER, bind, project_row, xlsx
+from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, POLICY, TZ, WORKER, bind, project_row, xlsx
 
 ADMIN_ID = 5001
 
@@ -55,7 +56,7 @@ async def projects(db, clock):
     rows = [project_row("JC-2026-001"), project_row("JC-2026-002", name="污水处理厂"),
             project_row("JC-2026-003", liaison="张伟", lead_unit="县水利局")]
     async with db.transaction() as tx:
-        report = await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False, year=2026)
+        report = await registry.apply_sheet(Context(tx, clock, POLICY, TZ), read_sheet(xlsx(rows), "p.xlsx"), False)
     assert report.created == 3
     return rows
 

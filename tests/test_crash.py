@@ -10,10 +10,13 @@ import random
 import re
 import sys
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.policy import Policy
 from bot.sandbox.server import Message, SandboxUser
+from bot.services.context import Context
 from storage import people
 from tests.helpers import project_row, xlsx
 from tests.test_inbox import _bot_process
@@ -29,7 +32,8 @@ async def _seed(db, clock) -> None:
 
     rows = [project_row(f"KC-{n:02d}", liaison=f"联络员{n:02d}", total_investment="900000") for n in range(USERS)]
     async with db.transaction() as tx:
-        await registry.apply_sheet(tx, clock, read_sheet(xlsx(rows), "p.xlsx"), False, year=2026)
+        await registry.apply_sheet(Context(tx, clock, Policy(), ZoneInfo("Asia/Shanghai")),
+                                   read_sheet(xlsx(rows), "p.xlsx"), False)
         for n in range(USERS):
             person = (await people.by_name(tx, f"联络员{n:02d}"))[0]
             await people.bind_telegram(tx, person.id, FIRST + n, "zh")

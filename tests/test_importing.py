@@ -11,10 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from bot.formats.project_sheet import PROJECT_HEADERS, SheetError, read_sheet, template
 from bot.services import registry
+from bot.services.context import Context
 from messages.imports import import_report, sheet_error
 from storage import people
 from storage import projects as project_store
-from tests.helpers import csv_bytes, project_row, xlsx
+from tests.helpers import POLICY, TZ, csv_bytes, project_row, xlsx
 
 
 def _report_lines(report, locale: str = "zh") -> list[str]:
@@ -23,7 +24,7 @@ def _report_lines(report, locale: str = "zh") -> list[str]:
 
 async def _apply(db, clock, data: bytes, name: str = "p.xlsx", skip_invalid: bool = False):
     async with db.transaction() as tx:
-        return await registry.apply_sheet(tx, clock, read_sheet(data, name), skip_invalid, year=2026)
+        return await registry.apply_sheet(Context(tx, clock, POLICY, TZ), read_sheet(data, name), skip_invalid)
 
 
 async def test_a_bad_number_is_reported_by_row_and_column_and_nothing_is_imported(db, clock):

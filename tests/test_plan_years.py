@@ -7,6 +7,7 @@ from bot.domain.clock import FixedClock
 from bot.formats.project_sheet import read_sheet
 from bot.services import bulletins, registry
 from bot.services import reports as report_service
+from bot.services.context import Context
 from messages.imports import import_report
 from storage import people
 from storage import projects as project_store
@@ -15,8 +16,8 @@ from tests.helpers import POLICY, TZ, local, project_row, xlsx
 
 async def _import(db, rows, year: int = 2026):
     async with db.transaction() as tx:
-        return await registry.apply_sheet(tx, FixedClock(local(2026, 12, 20, 10, 0)), read_sheet(xlsx(rows), "p.xlsx"),
-                                          False, year=year)
+        return await registry.apply_sheet(Context(tx, FixedClock(local(year, 12, 20, 10, 0)), POLICY, TZ),
+                                          read_sheet(xlsx(rows), "p.xlsx"), False)
 
 
 async def test_next_years_list_applies_from_january_and_this_years_is_kept(db, team):

@@ -60,7 +60,7 @@ class BotProcess:
 
     async def start(self) -> BotProcess:
         messages.set_timezone(self.settings.timezone)
-        messages.set_level_names([level.name for level in self.policy.issue_levels])
+        messages.use_policy(self.policy)
         self.db = self._db or await Database.open(self.settings.db)
         self.env = Env(self.settings, self.policy, self.db, self.clock)
         self.app = build_application(self.settings, self.env)

@@ -89,8 +89,8 @@ async def import_projects(settings: Settings, policy: Policy, args: argparse.Nam
     db = await Database.open(settings.db)
     try:
         async with db.transaction() as tx:
-            report = await registry.apply_sheet(tx, SystemClock(), sheet, args.skip_invalid,
-                                                 year=datetime.now(settings.tz).year)
+            report = await registry.apply_sheet(Context(tx, SystemClock(), policy, settings.tz), sheet,
+                                                 args.skip_invalid)
     finally:
         await db.close()
     print(import_report(locale, report, plain=True, cli=True, max_listed=1000))

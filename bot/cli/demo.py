@@ -13,12 +13,14 @@ from bot.app.sender import Limits
 from bot.cli.demo_data import sample_workbook
 from bot.domain.clock import SystemClock
 from bot.domain.periods import previous_month
+from bot.domain.policy import Policy
 from bot.domain.settings import Settings
 from bot.formats import project_sheet
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.sandbox import Sandbox
 from bot.services import registry
+from bot.services.context import Context
 from storage import Database, projects, reports
 
 ADMIN_ID = 900001
@@ -38,8 +40,8 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
         try:
             sheet = project_sheet.read_sheet(sample_workbook(), "青山县重点项目.xlsx")
             async with db.transaction() as tx:
-                report = await registry.apply_sheet(tx, SystemClock(), sheet, skip_invalid=False,
-                                                     year=datetime.now(settings.tz).year)
+                report = await registry.apply_sheet(Context(tx, SystemClock(), Policy(), settings.tz), sheet,
+                                                     skip_invalid=False)
             async with db.transaction() as tx:
                 filed = await sample_reports(tx, SystemClock(), settings)
             out(f"== 青山县 sample data: {report.created} projects, {report.milestones} milestones, "

@@ -128,7 +128,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings()
     policy = load_policy(settings.policy)
     messages.set_timezone(settings.timezone)
-    messages.set_level_names([level.name for level in policy.issue_levels])
+    messages.use_policy(policy)
     if args.command == "run":
         settings.token_value()
         return await commands.run(settings, policy)

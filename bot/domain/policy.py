@@ -153,6 +153,14 @@ class DeliveryPolicy(_Section):
     missed_run_grace_hours: int = Field(default=24, ge=0)
 
 
+class ProjectsPolicy(_Section):
+    min_total_investment: dict[Literal["province", "city", "county"], float] = {}
+    """入库标准: the least total investment (万元) of a project of each level; a smaller one is refused at
+    import with its row (003: 区县 ≥3000万, 市 ≥1亿; 004: ≥400万)"""
+    level_names: dict[Literal["province", "city", "county"], str] = {}
+    """what the county calls each level (开州: 区级 for county); the built-in names otherwise"""
+
+
 class Policy(_Section):
     issue_categories: list[IssueCategory] = Field(
         default=[IssueCategory(name=name) for name in DEFAULT_CATEGORIES], min_length=1)
@@ -166,6 +174,7 @@ class Policy(_Section):
     """特事特办: a major problem is shown at once, with their buttons, to this level's holders as well as
     to the project's lead leaders (none: the lead leaders only)"""
     flags: FlagPolicy = FlagPolicy()
+    projects: ProjectsPolicy = ProjectsPolicy()
     bulletins: BulletinPolicy = BulletinPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)

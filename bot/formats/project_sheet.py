@@ -59,6 +59,8 @@ class CellError(BaseModel):
     kind: str
     value: str = ""
     other_row: int | None = None
+    limit: str | None = None  # below_minimum: the 入库标准 (万元) of the project's level
+    level: str | None = None
 
 
 # -- value parsers (each raises PydanticCustomError with a message key) -------------------------
@@ -122,8 +124,9 @@ def _choice(enum: type, value: Any) -> Any:
     wanted = text.lower().removesuffix("项目")
     for member in enum:
         names = {member.value}
-        for locale in messages.LOCALES:
-            names.add(messages.label(locale, f"{enum.__name__.lower()}.{member.value}").lower())
+        key = f"{enum.__name__.lower()}.{member.value}"
+        for locale in messages.LOCALES:  # the built-in words and the county's own (区级)
+            names.update({messages.label(locale, key).lower(), messages.catalog(locale)[key].lower()})
         if wanted in names or text.lower() in names:
             return member
     raise _fail("bad_choice", value)
@@ -398,7 +401,7 @@ def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], she
 
 
 KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "bad_date", "bad_choice", "bad_code",
-               "bad_year", "too_long", "plan_over_total", "end_before_start"}
+               "bad_year", "too_long", "plan_over_total", "end_before_start", "below_minimum"}
 
 
 # -- the template --------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.models import Person, Project, Role
+from bot.domain.policy import Policy
 from bot.domain.standing import by_project
-from bot.formats.project_sheet import MILESTONE_SHEET, CellError, ParsedSheet, ProjectRow
+from bot.formats.project_sheet import MILESTONE_SHEET, PROJECT_HEADERS, CellError, ParsedSheet, ProjectRow
 from bot.services.context import Context
 from bot.services.permissions import ANYWHERE, Action, allowed, may
 from storage import people, projects
@@ -31,13 +31,14 @@ class ImportReport(BaseModel):
     errors: list[CellError] = []
 
 
-async def apply_sheet(tx: Conn, clock: Clock, sheet: ParsedSheet, skip_invalid: bool, *, year: int) -> ImportReport:
+async def apply_sheet(ctx: Context, sheet: ParsedSheet, skip_invalid: bool) -> ImportReport:
     """All or nothing unless `skip_invalid`; re-importing the same sheet changes nothing. Works in
     batches (a handful of statements for the whole sheet), so 10,000 rows take seconds. A row's
-    年度计划 is for its 计划年度, or `year` (the county's current year) if it names none; other years'
-    plans are kept."""
+    年度计划 is for its 计划年度, or the county's current year if it names none; other years' plans are
+    kept. A project below the policy's size for its level (入库标准) is refused with its row."""
+    tx, clock, year = ctx.tx, ctx.clock, ctx.today.year
     before = await projects.every_by_code(tx)
-    errors = list(sheet.errors)
+    errors = list(sheet.errors) + _below_minimum(sheet, ctx.policy)
     codes = {p.code for p in sheet.projects}
     for m in sheet.milestones or []:
         if m.code not in codes and m.code not in before:
@@ -84,6 +85,17 @@ async def apply_sheet(tx: Conn, clock: Clock, sheet: ParsedSheet, skip_invalid: 
         else:
             report.updated += 1
     return report
+
+
+def _below_minimum(sheet: ParsedSheet, policy: Policy) -> list[CellError]:
+    found = []
+    for row in sheet.projects:
+        least = policy.projects.min_total_investment.get(row.level.value)
+        if least is not None and row.total_investment < least * 10_000:
+            found.append(CellError(row=row.row, column=PROJECT_HEADERS["total_investment"], kind="below_minimum",
+                                   value=f"{row.total_investment / 10_000:g}", limit=f"{least:g}",
+                                   level=row.level.value))
+    return found
 
 
 def _column(row: ProjectRow, column: str) -> object:
