@@ -1,5 +1,5 @@
 """/projects (paged), /project CODE (the card), /history CODE (reports by month), and the changes of a
-project's standing on the list: /delist, /relist (调出 / 调入), /supervise, /unsupervise (挂牌督办)."""
+project's standing on the list: /delist, /relist (调出 / 调入), /supervise, /unsupervise (挂牌督办), /talk (约谈)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ async def card(update: Update, ctx: BotContext) -> None:
     period = report_period(ctx.services.today, ctx.env.policy.monthly_report)
     change = None if project.active else await registry.list_change(ctx.tx, project)
     await ctx.reply(update, "projects.card", project=project, period=period, owed=owed, delisted=change,
-                    supervised=await supervision.current(ctx.tx, project.id), **facts)
+                    supervised=await supervision.current(ctx.tx, project.id),
+                    talks=await supervision.talks(ctx.tx, project.id), **facts)
 
 
 async def history(update: Update, ctx: BotContext) -> None:
@@ -114,6 +115,11 @@ async def supervise(update: Update, ctx: BotContext) -> None:
     await _project_change(update, ctx, "supervision.usage", supervision.supervise, "supervision.started")
 
 
+async def talk(update: Update, ctx: BotContext) -> None:
+    """约谈: /talk CODE 约谈对象 结果."""
+    await _project_change(update, ctx, "talk.usage", supervision.record_talk, "talk.recorded")
+
+
 async def unsupervise(update: Update, ctx: BotContext) -> None:
     """取消挂牌: /unsupervise CODE 原因."""
     await _project_change(update, ctx, "supervision.usage", supervision.lift, "supervision.lifted")
@@ -124,6 +130,7 @@ HANDLERS = [
     CommandHandler("relist", relist, filters=private),
     CommandHandler("supervise", supervise, filters=private),
     CommandHandler("unsupervise", unsupervise, filters=private),
+    CommandHandler("talk", talk, filters=private),
     CommandHandler("projects", list_projects, filters=private),
     CommandHandler("project", card, filters=private),
     CommandHandler("history", history, filters=private),

@@ -1,10 +1,10 @@
-"""挂牌督办 of projects: when, by whom, why, and when lifted."""
+"""挂牌督办 of projects (when, by whom, why, and when lifted) and the 约谈 held over them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.domain.models import Supervision
+from bot.domain.models import Supervision, Talk
 from storage.db import Conn, Row, parse_utc, utc_text
 
 _SELECT = """
@@ -45,3 +45,19 @@ async def ever_lifted_since(conn: Conn, project_id: int, since: datetime) -> boo
     """Whether a supervision of the project was lifted at or after `since` (the watch then waits)."""
     return await conn.scalar("SELECT 1 FROM project_supervision WHERE project_id = ? AND lifted_at >= ?",
                              (project_id, utc_text(since))) is not None
+
+
+async def add_talk(conn: Conn, project_id: int, held_on: date, talked_to: str, outcome: str, actor_id: int,
+                   now: datetime) -> None:
+    await conn.execute("INSERT INTO project_talks (project_id, held_on, talked_to, outcome, recorded_by, recorded_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", (project_id, held_on.isoformat(), talked_to, outcome, actor_id,
+                                                      utc_text(now)))
+
+
+async def talks(conn: Conn, project_id: int, limit: int) -> list[Talk]:
+    """The project's newest 约谈 first."""
+    rows = await conn.all("SELECT t.*, p.name AS recorded_by_name FROM project_talks t"
+                          " LEFT JOIN people p ON p.id = t.recorded_by WHERE t.project_id = ?"
+                          " ORDER BY t.id DESC LIMIT ?", (project_id, limit))
+    return [Talk(held_on=date.fromisoformat(r["held_on"]), talked_to=r["talked_to"], outcome=r["outcome"],
+                 recorded_by=r["recorded_by_name"]) for r in rows]

@@ -68,3 +68,17 @@ async def test_the_watch_supervises_a_project_red_for_the_policys_months_once(db
         await supervision.lift(tx, project_id, local(2026, 11, 27, 9, 0), None, "已约谈，限期整改")
     await run_job(db, JOBS["flag-watch"], local(2026, 11, 28, 7, 30), policy, TZ)
     assert await supervision.all_current(db.read) == {}  # lifted during the run: not put back by itself
+
+
+async def test_a_talk_over_a_slow_project_is_recorded_on_its_card(sandbox, bot, team, db):
+    admin, liaison = sandbox.user(ADMIN, "王主任"), sandbox.user(LIAISON, "李娜")
+    sandbox.user(LEADER, "周建国")
+    assert "用法：/talk" in (await admin.ask("/talk JC-2026-001 城投公司王明")).text  # no outcome
+    reply = await admin.ask("/talk JC-2026-001 城投公司王明  承诺 12月20日前完成征地")
+    assert "已记录对 JC-2026-001 JC-2026-001 产业园道路 的约谈" in reply.text
+    told = "王主任 就项目 JC-2026-001 JC-2026-001 产业园道路 约谈了 城投公司王明：承诺 12月20日前完成征地"
+    await sandbox.wait_for(lambda: any(told in m.text for m in sandbox.messages(LIAISON)))
+    card = await liaison.ask("/project JC-2026-001")
+    assert "约谈记录" in card.text
+    assert "2026-11-20 约谈 城投公司王明：承诺 12月20日前完成征地（王主任 记录）" in card.text
+    assert "只有包联领导和项目中心" in (await liaison.ask("/talk JC-2026-001 自己 没用")).text

@@ -133,6 +133,15 @@ class Supervision(_Model):
     lift_reason: str | None = None
 
 
+class Talk(_Model):
+    """约谈 of a project: who was talked to, when, and what came of it."""
+
+    held_on: date
+    talked_to: str
+    outcome: str
+    recorded_by: str | None
+
+
 class Invite(_Model):
     person_id: int
     role: Role

@@ -1,6 +1,7 @@
 """挂牌督办 of projects (002 "对进展缓慢、工期滞后的项目,及时挂牌督办"): a leader or the centre puts a
 project under supervision with a reason, or the flag watch does after the policy's run of red months;
-it shows on the project card and in the bulletin until lifted, and the people of the project are told."""
+it shows on the project card and in the bulletin until lifted, and the people of the project are told.
+The 约谈 held over a slow project are recorded here too (000, 001, 002), and shown on its card."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import messages
 from bot.domain.bulletin_figures import month_bounds
 from bot.domain.errors import Refused
 from bot.domain.flags import red_streak
-from bot.domain.models import Person, Project, Role, Supervision
+from bot.domain.models import Person, Project, Role, Supervision, Talk
 from bot.domain.periods import shift
 from bot.services.context import Context
 from bot.services.notify import quiet_until, tell
@@ -45,6 +46,21 @@ async def lift(ctx: Context, actor: Person, code: str, reason: str) -> Project:
     await supervision.lift(ctx.tx, project.id, ctx.now, actor.id, reason)
     await _tell(ctx, project, "supervision.lifted_notice", actor, reason=reason)
     return project
+
+
+async def record_talk(ctx: Context, actor: Person, code: str, text: str) -> Project:
+    """约谈 held today: `text` is whom (one word) and then what came of it."""
+    talked_to, _, outcome = " ".join(text.split()).partition(" ")
+    if not outcome:
+        raise Refused("talk.usage")
+    project, outcome = await _project(ctx, actor, code, outcome)
+    await supervision.add_talk(ctx.tx, project.id, ctx.today, talked_to[:50], outcome, actor.id, ctx.now)
+    await _tell(ctx, project, "talk.notice", actor, talked_to=talked_to[:50], outcome=outcome)
+    return project
+
+
+async def talks(conn: Conn, project_id: int) -> list[Talk]:
+    return await supervision.talks(conn, project_id, 3)
 
 
 async def after_red_months(ctx: Context, project: Project, period: str) -> None:
