@@ -45,3 +45,12 @@ async def history(conn: Conn, project_id: int, period: str) -> list[tuple[str, s
     rows = await conn.all("SELECT period, colour FROM project_flags WHERE project_id = ? AND period <= ?"
                           " ORDER BY period DESC", (project_id, period))
     return [(r["period"], r["colour"]) for r in rows]
+
+
+async def histories(conn: Conn, project_id: int | None = None) -> dict[int, list[tuple[str, str]]]:
+    """Every project's recorded colours (or one project's), newest month first."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for r in await conn.all("SELECT project_id, period, colour FROM project_flags WHERE ? IS NULL OR project_id = ?"
+                            " ORDER BY project_id, period DESC", (project_id, project_id)):
+        found.setdefault(r["project_id"], []).append((r["period"], r["colour"]))
+    return found

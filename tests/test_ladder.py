@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 import messages
+import storage.db as db_module
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
 from bot.domain.policy import LevelClocks, Policy, load_policy
@@ -17,7 +17,7 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
 from bot.services.context import Context
-from storage import groups, issues, people
+from storage import Database, flags, groups, issues, people, projects
 from storage.db import migration_files
 from tests.helpers import ADMIN, HEAD, LEADER, POLICY, TZ, WORKER, assigned_issue, bind, by_chat, local, raised_issue
 
@@ -45,29 +45,36 @@ async def test_kaizhou_climbs_four_levels_one_at_a_time_and_names_them(db, team,
     assert "在「区主要领导调度」仍逾期未解决" in told[3][mayor]  # flagged at the top
 
 
-async def test_existing_issues_keep_their_numbers_levels_and_history_through_the_rebuild(db, team):
-    issue_id = await assigned_issue(db, local(2026, 11, 2, 10, 0))
+async def test_existing_problems_and_flags_keep_their_numbers_levels_and_history_through_the_migrations(
+        tmp_path, monkeypatch):
+    every = migration_files()
+    monkeypatch.setattr(db_module, "migration_files", lambda: [m for m in every if m[0] <= 10])
+    db = await Database.open(tmp_path / "old.db")  # a county's database before the ladder became data
+    stamp = "2026-11-02T02:00:00Z"
     async with db.transaction() as tx:
-        await issues.update(tx, issue_id, local(2026, 11, 3), level=3)
-        clock = FixedClock(local(2026, 11, 4, 10))
-        worker = (await people.by_name(tx, "钱工"))[0]
-        await issue_service.acknowledge(Context(tx, clock, POLICY, TZ), worker, issue_id)
-    before = (await issues.get(db.read, issue_id), await issues.events(db.read, issue_id))
-    async with db.transaction() as tx:  # back to the schema before 0011, the data kept
-        for column in ("category_item", "plan_due", "work_plan", "planned_at", "satisfaction", "confirmed_by"):
-            await tx.execute(f"ALTER TABLE issues DROP COLUMN {column}")
-        later = [name for version, _, sql in migration_files() if version >= 12
-                 for name in re.findall(r"CREATE TABLE (\w+)", sql)]
-        for table in later:  # what 0012 and every migration after it made
-            await tx.execute(f"DROP TABLE {table}")
-        await tx.execute("DELETE FROM schema_version WHERE version >= 11")
-    assert (await db.migrate())[:2] == ["0011_issue_levels.sql", "0012_issue_close_out.sql"]  # again over the data
-    after = (await issues.get(db.read, issue_id), await issues.events(db.read, issue_id))
-    assert after[0] == before[0].model_copy(update={"plan_due": None})  # all but what the older schema lacked
-    assert after[1] == before[1] and len(after[1]) >= 2
+        await tx.execute("INSERT INTO people (id, name, created_at) VALUES (1, '李娜', ?)", (stamp,))
+        await tx.execute("INSERT INTO projects (id, code, name, tier, level, stage, total_investment, annual_plan,"
+                         " created_at, updated_at) VALUES (1, 'JC-1', '道路', 'key', 'county', 'continuing',"
+                         " 100000000, 48000000, ?, ?)", (stamp, stamp))
+        await tx.execute("INSERT INTO issues (id, number, project_id, raised_by, category, description, level, status,"
+                         " created_at, updated_at) VALUES (1, 'Q-2026-0007', 1, 1, '用地', '征地', 3, 'acknowledged',"
+                         " ?, ?)", (stamp, stamp))
+        for kind in ("raise", "escalate", "escalate"):
+            await tx.execute("INSERT INTO issue_events (issue_id, at, kind) VALUES (1, ?, ?)", (stamp, kind))
+        await tx.execute("INSERT INTO project_flags (project_id, period, colour, computed_at) VALUES (1, '2026-10',"
+                         " 'red', ?)", (stamp,))
+    monkeypatch.setattr(db_module, "migration_files", lambda: every)
+    assert await db.migrate() == [name for version, name, _ in every if version > 10]
+    issue = await issues.get(db.read, 1)
+    assert (issue.number, issue.level, issue.status, issue.category) == ("Q-2026-0007", 3, "acknowledged", "用地")
+    assert [e.kind for e in await issues.events(db.read, 1)] == ["raise", "escalate", "escalate"]
+    assert await flags.history(db.read, 1, "2026-12") == [("2026-10", "red")]
+    assert list((await projects.get(db.read, 1)).plans.values()) == [48000000]  # filed under this year
     assert await db.read.scalar("PRAGMA foreign_key_check") is None
-    async with db.transaction() as tx:  # a fourth level can be stored now
-        await tx.execute("UPDATE issues SET level = 4 WHERE id = ?", (issue_id,))
+    async with db.transaction() as tx:  # a fourth level and a blue card can be stored now
+        await tx.execute("UPDATE issues SET level = 4 WHERE id = 1")
+        await tx.execute("UPDATE project_flags SET colour = 'blue' WHERE project_id = 1")
+    await db.close()
 
 
 async def test_a_level_asks_the_next_one_level_at_a_time(sandbox, bot, team, db):

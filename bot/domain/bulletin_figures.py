@@ -79,6 +79,7 @@ class BulletinData:
     ranking: list[UnitRank]
     red: list[FlagLine]
     yellow: list[FlagLine]
+    blue: list[FlagLine]  # 蓝牌: the warning ladder's first step (000), empty otherwise
     issues_opened: int
     issues_closed: int
     issues_overdue: int
@@ -104,14 +105,15 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
 
 
 def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
-            issues: list[Issue], supervised: dict[int, Supervision], policy: Policy, tz: ZoneInfo) -> BulletinData:
+            issues: list[Issue], supervised: dict[int, Supervision], histories: dict[int, list[tuple[str, str]]] | None,
+            policy: Policy, tz: ZoneInfo) -> BulletinData:
     """Figures as at the end of `month`; flags as the bulletin reads them, once the month's report
     was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it."""
     start, end, last_day = month_bounds(month, tz)
     ids = {p.id for p in projects}
     scoped = [i for i in issues if i.project_id in ids]
     found = statuses(month, projects, latest, milestones, scoped, policy,
-                     read_after_due(month, policy.monthly_report, last_day), end)
+                     read_after_due(month, policy.monthly_report, last_day), end, histories=histories)
 
     units: dict[str, list[ProjectStatus]] = {}
     for status in found:
@@ -119,11 +121,11 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
             units.setdefault(status.project.lead_unit, []).append(status)
     ranking = _rank([_unit(unit, members) for unit, members in units.items()])
 
-    red, yellow = [], []
+    red, yellow, blue = [], [], []
     for status in found:
         project = status.project
         line = FlagLine(code=project.code, name=project.name, lead_unit=project.lead_unit, reasons=status.flag.reasons)
-        {"red": red, "yellow": yellow}.get(status.flag.colour, []).append(line)
+        {"red": red, "yellow": yellow, "blue": blue}.get(status.flag.colour, []).append(line)
 
     plan = sum(p.plan_for(last_day.year) for p in projects)
     ytd = sum(s.ytd for s in found)
@@ -137,7 +139,7 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         time_share=time_share(month, policy.flags.plan_curve),
         starts_due=len(starts), starts_made=sum(p.stage in STARTED for p in starts),
         completions_due=len(ends), completions_made=sum(p.stage in FINISHED for p in ends),
-        ranking=ranking, red=red, yellow=yellow,
+        ranking=ranking, red=red, yellow=yellow, blue=blue,
         issues_opened=sum(start <= i.created_at <= end for i in scoped),
         issues_closed=sum(i.closed_at is not None and start <= i.closed_at <= end for i in scoped),
         issues_overdue=sum(i.overdue_at(end) for i in scoped),

@@ -3,7 +3,8 @@
 Defaults (DESIGN.md §3): green when less than 10 points behind 序时进度 (or ahead), yellow from 10
 to 30 points behind, red beyond 30; red too when a milestone is more than 15 days late or an issue
 of the project sits at the top level past its deadline; at least yellow when the judged month's
-report is late. The worst reason sets the colour.
+report is late. The worst reason sets the colour. A county on the warning ladder (000's 红黄蓝牌,
+policy flags.scheme) shows no card on track and climbs 蓝 → 黄 → 红 by the months in a row it is flagged.
 
 The gap is decided in exact arithmetic (money is integer 元, 序时进度 a fraction), so exactly 10 or
 30 points behind is the same colour in every month. It is measured for the month of the newest
@@ -23,8 +24,9 @@ from bot.domain.models import Issue, Milestone, MonthlyReport, Project
 from bot.domain.periods import completion_exact, due_date, shift, time_share_exact
 from bot.domain.policy import FlagPolicy, Policy
 
-Colour = Literal["green", "yellow", "red"]
-_ORDER = {"green": 0, "yellow": 1, "red": 2}
+Colour = Literal["green", "blue", "yellow", "red"]
+_ORDER = {"green": 0, "blue": 1, "yellow": 2, "red": 3}
+CARDS = ("blue", "yellow", "red")  # the warning ladder's steps, in order (000 红黄蓝牌)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +57,10 @@ def shown_gap(gap: Fraction, colour: Colour) -> float:
 
 
 def project_flag(project: Project, reports: list[MonthlyReport], milestones: list[Milestone],
-                 issues: list[Issue], policy: Policy, period: str, today: date, now: datetime) -> Flag:
-    """`reports`: the project's reports (any months, any revisions); `period`: the month judged."""
+                 issues: list[Issue], policy: Policy, period: str, today: date, now: datetime,
+                 history: list[tuple[str, str]] = ()) -> Flag:
+    """`reports`: the project's reports (any months, any revisions); `period`: the month judged;
+    `history`: its recorded colours by month, newest first (read by the warning ladder only)."""
     rules = policy.flags
     reasons: list[Reason] = []
     this_year = [r for r in reports if r.period[:4] == period[:4] and r.period <= period]
@@ -82,14 +86,28 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
     if today > due_date(period, policy.monthly_report) and not any(r.period == period for r in reports):
         reasons.append(Reason(kind="report_late", colour="yellow", values={"period": period}))
     colour = max((r.colour for r in reasons), key=_ORDER.__getitem__, default="green")
+    if rules.scheme == "warning":
+        colour = warning_card(colour, run_of(history, shift(period, -1), set(CARDS)))
     return Flag(colour=colour, reasons=reasons)
 
 
-def red_streak(history: list[tuple[str, str]], period: str) -> int:
-    """How many months in a row, ending with `period`, were red; `history`: (month, colour), newest first."""
+def warning_card(worst: Colour, months_before: int) -> Colour:
+    """000's 红黄蓝牌: on track, no card; otherwise a step up the ladder for each month in a row it has
+    carried one (蓝, then 黄, then 红), and at least 黄 at once for a red reason."""
+    if worst == "green":
+        return "green"
+    step = CARDS[min(months_before, len(CARDS) - 1)]
+    return max(step, "yellow" if worst == "red" else "blue", key=_ORDER.__getitem__)
+
+
+def run_of(history: list[tuple[str, str]], period: str, colours: set[str]) -> int:
+    """How many months in a row, ending with `period`, had one of `colours`; `history`: (month, colour),
+    newest first (months after `period` are passed over)."""
     streak, expected = 0, period
     for month, colour in history:
-        if month != expected or colour != "red":
+        if month > expected:
+            continue
+        if month != expected or colour not in colours:
             break
         streak, expected = streak + 1, shift(expected, -1)
     return streak

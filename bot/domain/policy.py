@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.errors import ConfigError
 
@@ -121,9 +121,20 @@ class FlagPolicy(_Section):
     supervise_after_red_months: int | None = Field(default=None, ge=1, le=12)
     """挂牌督办 by itself: a project red this many months in a row is put under supervision by the flag
     watch (none: only a leader or the centre does it)"""
-    names: dict[Literal["green", "yellow", "red"], str] = Field(
-        default={"green": "绿牌", "yellow": "黄牌", "red": "红牌"}
+    scheme: Literal["traffic", "warning"] = "traffic"
+    """traffic: 红黄绿 — green on track, yellow and red by the reasons. warning (000 "红黄蓝牌预警"): no card
+    on track; a project with a reason gets 蓝 its first month, 黄 the second in a row, 红 from the third;
+    a red reason gives at least 黄 at once"""
+    names: dict[Literal["green", "blue", "yellow", "red"], str] = Field(
+        default={"green": "绿牌", "blue": "蓝牌", "yellow": "黄牌", "red": "红牌"}
     )
+    """what each card is called; those not given keep their built-in names"""
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _all_names(cls, given: object) -> object:
+        return {"green": "绿牌", "blue": "蓝牌", "yellow": "黄牌", "red": "红牌", **given} \
+            if isinstance(given, dict) else given
 
     @model_validator(mode="after")
     def _ordered(self) -> FlagPolicy:

@@ -36,10 +36,12 @@ def by_project(items: Iterable[T]) -> dict[int, list[T]]:
 
 def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
              issues: list[Issue], policy: Policy, today: date, now: datetime,
-             judge: Callable[[str | None], str] | None = None) -> list[ProjectStatus]:
+             judge: Callable[[str | None], str] | None = None,
+             histories: dict[int, list[tuple[str, str]]] | None = None) -> list[ProjectStatus]:
     """`latest`: each project's newest revision of its newest month of `period`'s year up to
     `period` (storage.reports.latest_per_project); judged as of `today` / `now`, on `period` or, with
-    `judge`, on the month it names for the project's newest reported month (periods.judged_period)."""
+    `judge`, on the month it names for the project's newest reported month (periods.judged_period);
+    `histories`: each project's recorded colours, newest first, for the warning ladder."""
     newest = {r.project_id: r for r in latest}
     milestones_of, issues_of = by_project(milestones), by_project(issues)
     found = []
@@ -49,7 +51,8 @@ def statuses(period: str, projects: list[Project], latest: list[MonthlyReport], 
         this_year = report if report and report.period[:4] == month[:4] and report.period <= month else None
         ytd = this_year.ytd_completed if this_year else 0
         flag = project_flag(project, [this_year] if this_year else [], milestones_of.get(project.id, []),
-                            issues_of.get(project.id, []), policy, month, today, now)
+                            issues_of.get(project.id, []), policy, month, today, now,
+                            (histories or {}).get(project.id, []))
         found.append(ProjectStatus(month, project, this_year, ytd,
                                    completion_rate(ytd, project.plan_for(int(month[:4]))), flag))
     return found

@@ -17,7 +17,7 @@ import xlsxwriter
 import messages
 from bot.domain.money import WAN
 
-FILLS = {"green": "#C8E6C9", "yellow": "#FFF59D", "red": "#EF9A9A"}
+FILLS = {"green": "#C8E6C9", "blue": "#BBDEFB", "yellow": "#FFF59D", "red": "#EF9A9A"}
 FORMATS = {"money": "#,##0.00", "pct": "0.0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "int": "0"}
 EXCEL_CELL_LIMIT = 32_767
 

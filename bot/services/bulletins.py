@@ -23,7 +23,7 @@ from bot.domain.periods import previous_month
 from bot.domain.policy import Policy
 from bot.domain.quarter_figures import QuarterData, previous_quarter, quarter_months
 from bot.formats.chart import completion_chart
-from bot.services import delivery
+from bot.services import delivery, flag_watch
 from bot.services.context import Context
 from bot.services.groups import describe
 from storage import groups, issues, people, projects, reports, supervision
@@ -46,12 +46,13 @@ class _Facts:
     issues: list[Issue]
     unit_names: dict[int, str]
     supervised: dict[int, Supervision]
+    histories: dict[int, list[tuple[str, str]]] | None
 
     def scoped(self, group: GroupChat | None) -> list[Project]:
         return [p for p in self.projects if in_scope(p, group, self.unit_names)]
 
 
-async def _load(conn: Conn, first: str, last: str, before: str, tz: ZoneInfo) -> _Facts:
+async def _load(conn: Conn, first: str, last: str, before: str, policy: Policy, tz: ZoneInfo) -> _Facts:
     """Everything a report on the months `first`..`last` needs (`before`: the month whose
     year-to-date is subtracted, or '')."""
     start, _, _ = month_bounds(first, tz)
@@ -63,12 +64,13 @@ async def _load(conn: Conn, first: str, last: str, before: str, tz: ZoneInfo) ->
         milestones=await projects.all_milestones(conn),
         issues=await issues.open_or_closed_since(conn, start),
         unit_names={u.id: u.name for u in await people.units(conn)},
-        supervised=await supervision.all_current(conn))
+        supervised=await supervision.all_current(conn),
+        histories=await flag_watch.histories(conn, policy))
 
 
 def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
     return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, facts.supervised,
-                   policy, tz)
+                   facts.histories, policy, tz)
 
 
 def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:
@@ -77,12 +79,12 @@ def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Pol
 
 
 async def gather(conn: Conn, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
-    return _monthly(await _load(conn, month, month, "", tz), month, group, policy, tz)
+    return _monthly(await _load(conn, month, month, "", policy, tz), month, group, policy, tz)
 
 
 async def gather_quarter(conn: Conn, quarter: str, group: GroupChat | None, policy: Policy,
                          tz: ZoneInfo) -> QuarterData:
-    return _quarterly(await _load(conn, *quarter_months(quarter), tz), quarter, group, policy, tz)
+    return _quarterly(await _load(conn, *quarter_months(quarter), policy, tz), quarter, group, policy, tz)
 
 
 async def render(data: BulletinData, policy: Policy, locale: str | None, scope: str) -> Post:
@@ -104,7 +106,7 @@ async def compose_monthly(conn: Conn, month: str, policy: Policy, tz: ZoneInfo,
                           chat_ids: list[int] | None = None) -> dict[int, Post]:
     """The bulletin for every group subscribed to it (or for `chat_ids`), in the group's default
     language (groups are read by many)."""
-    facts = await _load(conn, month, month, "", tz)
+    facts = await _load(conn, month, month, "", policy, tz)
     posts = {}
     for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "monthly_bulletin"):
         group = await groups.get(conn, chat_id)
@@ -115,7 +117,7 @@ async def compose_monthly(conn: Conn, month: str, policy: Policy, tz: ZoneInfo,
 
 async def compose_quarterly(conn: Conn, quarter: str, policy: Policy, tz: ZoneInfo,
                             chat_ids: list[int] | None = None) -> dict[int, Post]:
-    facts = await _load(conn, *quarter_months(quarter), tz)
+    facts = await _load(conn, *quarter_months(quarter), policy, tz)
     posts = {}
     for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "quarterly_analysis"):
         group = await groups.get(conn, chat_id)

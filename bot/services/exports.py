@@ -19,6 +19,7 @@ from bot.domain.policy import Policy
 from bot.domain.standing import statuses
 from bot.formats import ledgers
 from bot.formats.ledgers import Sheet, ledger_sheet
+from bot.services import flag_watch
 from bot.services.bulletins import gather
 from storage import issues, projects, reports
 from storage.db import Conn
@@ -30,7 +31,8 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     _, end, last_day = month_bounds(month, tz)
     latest = await reports.latest_per_project(conn, int(month[:4]), month)
     found = statuses(month, await projects.all_active(conn), latest, await projects.all_milestones(conn),
-                     await issues.unfinished(conn), policy, read_after_due(month, policy.monthly_report, last_day), end)
+                     await issues.unfinished(conn), policy, read_after_due(month, policy.monthly_report, last_day), end,
+                     histories=await flag_watch.histories(conn, policy))
     reason = _reasons(locale)
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
@@ -67,8 +69,8 @@ async def issue_ledger(conn: Conn, now: datetime, policy: Policy, tz: ZoneInfo, 
 async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
     data = await gather(conn, month, None, policy, tz)
     reason = _reasons(locale)
-    flags = ([("red", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.red]
-             + [("yellow", f.code, f.name, f.lead_unit, reason(f.reasons)) for f in data.yellow])
+    flags = [(colour, f.code, f.name, f.lead_unit, reason(f.reasons))
+             for colour, listed in (("red", data.red), ("yellow", data.yellow), ("blue", data.blue)) for f in listed]
     return await _book([
         ledger_sheet("summary", ledgers.SUMMARY, _summary(data, locale), locale, freeze=(1, 0)),
         ledger_sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate)
@@ -89,7 +91,8 @@ def _summary(d: BulletinData, locale: str | None) -> list[tuple[str, object]]:
             item("starts_made", d.starts_made), item("completions_due", d.completions_due),
             item("completions_made", d.completions_made), item("issues_opened", d.issues_opened),
             item("issues_closed", d.issues_closed), item("issues_overdue", d.issues_overdue),
-            item("red", len(d.red)), item("yellow", len(d.yellow)), item("missing", len(d.missing))]
+            item("red", len(d.red)), item("yellow", len(d.yellow)), item("blue", len(d.blue)),
+            item("missing", len(d.missing))]
 
 
 def _reasons(locale: str | None) -> Callable[[list[Reason]], str | None]:

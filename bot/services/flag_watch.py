@@ -6,16 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.domain.periods import judged_period, last_due_month, report_period
+from bot.domain.policy import Policy
 from bot.domain.standing import statuses
 from bot.services import supervision
 from bot.services.context import Context
 from bot.services.notify import quiet_until, tell
 from storage import flags, issues, people, projects, reports
+from storage.db import Conn
 
 
 def judge(ctx: Context) -> Callable[[str | None], str]:
     """The month each project is judged on now, from its newest reported month (one rule)."""
     return lambda reported: judged_period(ctx.today, ctx.policy.monthly_report, reported)
+
+
+async def histories(conn: Conn, policy: Policy,
+                    project_id: int | None = None) -> dict[int, list[tuple[str, str]]] | None:
+    """The recorded colours the warning ladder climbs by (000's 红黄蓝牌), of every project or one; none
+    needed otherwise."""
+    return await flags.histories(conn, project_id) if policy.flags.scheme == "warning" else None
 
 
 async def watch(ctx: Context) -> None:
@@ -24,7 +33,8 @@ async def watch(ctx: Context) -> None:
     year = int(last_due_month(ctx.today, ctx.policy.monthly_report)[:4])  # December's, on 1 January
     latest = await reports.latest_per_project(ctx.tx, year, period)
     found = statuses(period, await projects.all_active(ctx.tx), latest, await projects.all_milestones(ctx.tx),
-                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now, judge(ctx))
+                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now, judge(ctx),
+                     await histories(ctx.tx, ctx.policy))
     later = quiet_until(ctx.now, ctx.policy.delivery, ctx.tz)
     for status in found:
         project, flag = status.project, status.flag

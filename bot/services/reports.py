@@ -21,6 +21,7 @@ from bot.domain.periods import (
 )
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
+from bot.services import flag_watch
 from bot.services.context import Context
 from bot.services.permissions import Action, may
 from storage import issues as issue_store
@@ -152,7 +153,7 @@ async def overview(ctx: Context, project: Project) -> dict:
     open_issues = await issue_store.of_project(ctx.tx, project.id)
     milestones = await projects.milestones(ctx.tx, project.id)
     standing = statuses(month, [project], [judged] if judged else [], milestones, open_issues, ctx.policy,
-                        ctx.today, ctx.now)[0]
+                        ctx.today, ctx.now, histories=await flag_watch.histories(ctx.tx, ctx.policy, project.id))[0]
     return {
         "latest": latest, "judged": month, "plan": project.plan_for(int(month[:4])), "ytd": standing.ytd,
         "rate": standing.rate,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import messages
 from bot.domain.bulletin_figures import month_bounds
 from bot.domain.errors import Refused
-from bot.domain.flags import red_streak
+from bot.domain.flags import run_of
 from bot.domain.models import Person, Project, Role, Supervision, Talk
 from bot.domain.periods import shift
 from bot.services.context import Context
@@ -69,7 +69,7 @@ async def after_red_months(ctx: Context, project: Project, period: str) -> None:
     months = ctx.policy.flags.supervise_after_red_months
     if months is None or await supervision.current(ctx.tx, project.id) is not None:
         return
-    streak = red_streak(await flags.history(ctx.tx, project.id, period), period)
+    streak = run_of(await flags.history(ctx.tx, project.id, period), period, {"red"})
     if streak < months:
         return
     run_began, _, _ = month_bounds(shift(period, 1 - streak), ctx.tz)
