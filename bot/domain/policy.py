@@ -111,6 +111,9 @@ DEFAULT_LEVELS = [IssueLevel(name="责任单位办理", holders="unit"), IssueLe
                   IssueLevel(name="县领导协调", holders="project_leaders")]
 
 
+CARD_NAMES = {"green": "绿牌", "blue": "蓝牌", "yellow": "黄牌", "red": "红牌"}
+
+
 class FlagPolicy(_Section):
     yellow_behind_points: float = Field(default=10, gt=0, le=100)
     red_behind_points: float = Field(default=30, gt=0, le=100)
@@ -125,16 +128,13 @@ class FlagPolicy(_Section):
     """traffic: 红黄绿 — green on track, yellow and red by the reasons. warning (000 "红黄蓝牌预警"): no card
     on track; a project with a reason gets 蓝 its first month, 黄 the second in a row, 红 from the third;
     a red reason gives at least 黄 at once"""
-    names: dict[Literal["green", "blue", "yellow", "red"], str] = Field(
-        default={"green": "绿牌", "blue": "蓝牌", "yellow": "黄牌", "red": "红牌"}
-    )
+    names: dict[Literal["green", "blue", "yellow", "red"], str] = Field(default=CARD_NAMES)
     """what each card is called; those not given keep their built-in names"""
 
     @field_validator("names", mode="before")
     @classmethod
     def _all_names(cls, given: object) -> object:
-        return {"green": "绿牌", "blue": "蓝牌", "yellow": "黄牌", "red": "红牌", **given} \
-            if isinstance(given, dict) else given
+        return {**CARD_NAMES, **given} if isinstance(given, dict) else given
 
     @model_validator(mode="after")
     def _ordered(self) -> FlagPolicy:
