@@ -184,8 +184,10 @@ async def test_no_work_plan_after_signing_escalates_and_a_plan_in_time_stops_the
         await issue_service.submit_plan(Context(tx, FixedClock(local(2026, 11, 25, 17, 0)), POLICY, TZ), worker,
                                         on_time, "一、约谈三户；二、11月30日前签约")
         await tx.execute("DELETE FROM outbox")
+        await groups.bind(tx, -7100, "项目群", "all", None, 1, ["overdue_notices"], datetime.now(UTC))
     sent = by_chat(await run_job(db, JOBS["issue-clocks"], local(2026, 11, 26, 9, 0), POLICY, TZ))
     breached, kept = await issues.get(db.read, late), await issues.get(db.read, on_time)
+    assert "签收后未按时提交办理方案，已升级到「项目中心协调」督办" in sent[-7100]  # the group reads what was missed
     assert breached.level == 2 and breached.plan_due is None and kept.level == 1
     assert "签收后未按时提交办理方案，已升级到「项目中心协调」" in sent[ADMIN]
     assert (await issues.events(db.read, late))[-1].text == "plan"

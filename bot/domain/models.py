@@ -238,10 +238,14 @@ class Issue(_Model):
     def category_label(self) -> str:
         return f"{self.category}·{self.category_item}" if self.category_item else self.category
 
+    @property
+    def awaits_plan(self) -> bool:
+        """Signed for, with the plan clock running and no 办理方案 yet."""
+        return self.status is IssueStatus.acknowledged and self.plan_due is not None and self.planned_at is None
+
     def plan_late_at(self, instant: datetime) -> bool:
-        """Signed for, and no 办理方案 by its plan deadline."""
-        return (self.status is IssueStatus.acknowledged and self.planned_at is None
-                and self.plan_due is not None and self.plan_due < instant)
+        """Waiting for its 办理方案 past the plan deadline."""
+        return self.awaits_plan and self.plan_due < instant
 
     def overdue_at(self, instant: datetime) -> bool:
         """逾期: past its resolve deadline while being worked — the one reading of it everywhere."""

@@ -204,9 +204,6 @@ class Policy(_Section):
             raise ValueError(f"major_alert_level is above the top of the ladder ({self.top_level} levels)")
         return self
 
-    def category(self, name: str) -> IssueCategory | None:
-        return next((c for c in self.issue_categories if c.name == name), None)
-
     @property
     def top_level(self) -> int:
         return len(self.issue_levels)

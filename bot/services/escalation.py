@@ -124,7 +124,7 @@ async def _escalate(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, issue:
     if assignee is not None and (actor is None or assignee.id != actor.id):
         await tell(tx, now, assignee, "clock.escalated_assignee", issue=issue, urgent=urgent, deliver_after=later)
     if reason != "sort":  # not yet anyone's to solve: nothing for the groups to read as a breach
-        await tell_overdue(tx, now, issue, "requested" if reason == "request" else "escalated", later)
+        await tell_overdue(tx, now, issue, "requested" if reason == "request" else "escalated", later, reason=reason)
     return issue
 
 

@@ -65,15 +65,17 @@ async def describe(conn: Conn, group: GroupChat | None, locale: str | None) -> s
     return f"{messages.label(locale, f'scope.{group.scope_kind}')} {value}"
 
 
-async def tell_overdue(tx: Conn, now: datetime, issue: Issue, event: str, deliver_after: datetime | None) -> int:
-    """An issue escalated (`event` 'escalated') or flagged at the top level ('flagged'): a line to
-    each group subscribed to overdue notices whose scope holds the issue's project. How many."""
+async def tell_overdue(tx: Conn, now: datetime, issue: Issue, event: str, deliver_after: datetime | None,
+                       **values: object) -> int:
+    """An issue escalated (`event` 'escalated', with the clock it missed as `reason`), asked up
+    ('requested') or flagged at the top level ('flagged'): a line to each group subscribed to overdue
+    notices whose scope holds the issue's project. How many."""
     project = await projects.get(tx, issue.project_id)
     unit_names = {u.id: u.name for u in await people.units(tx)}
     told = 0
     for chat_id in await groups.subscribed(tx, "overdue_notices"):
         if in_scope(project, await groups.get(tx, chat_id), unit_names):
-            await delivery.send_text(tx, now, chat_id, messages.render(None, f"group_notice.{event}", issue=issue),
-                                     deliver_after=deliver_after)
+            text = messages.render(None, f"group_notice.{event}", issue=issue, **values)
+            await delivery.send_text(tx, now, chat_id, text, deliver_after=deliver_after)
             told += 1
     return told

@@ -73,7 +73,7 @@ async def actions_for(conn: Conn, person: Person, issue: Issue, top_level: int |
             continue
         if action == "request" and (top_level is None or issue.level >= top_level):
             continue
-        if action == "plan" and not awaits_plan(issue):
+        if action == "plan" and not issue.awaits_plan:
             continue
         if issue.status in starts and await may(conn, person, permission, issue=issue):
             found.append(action)
@@ -94,11 +94,6 @@ async def _tell_with_buttons(tx: Conn, now: datetime, person: Person | None, iss
         return
     actions = await actions_for(tx, person, issue, top_level)
     await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, **values)
-
-
-def awaits_plan(issue: Issue) -> bool:
-    """Signed for, with the plan clock running and no 办理方案 yet."""
-    return issue.status is S.acknowledged and issue.plan_due is not None and issue.planned_at is None
 
 
 async def _move(tx: Conn, now: datetime, actor: Person | None, issue: Issue, action: str,
@@ -217,7 +212,7 @@ async def acknowledge(ctx: Context, actor: Person, issue_id: int) -> Issue:
 async def submit_plan(ctx: Context, actor: Person, issue_id: int, text: str) -> Issue:
     """办理方案 (for a major problem, its dated steps): stops the plan clock; the raiser and leader see it."""
     issue = await checked(ctx.tx, actor, issue_id, "plan")
-    if not awaits_plan(issue):
+    if not issue.awaits_plan:
         raise Refused("issue.wrong_state", number=issue.number, status=issue.status.value)
     now = ctx.now
     issue = await _move(ctx.tx, now, actor, issue, "plan", text=text, work_plan=text, planned_at=now)

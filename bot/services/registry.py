@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.domain.errors import Refused
 from bot.domain.models import Person, Project, Role
+from bot.domain.money import WAN
 from bot.domain.policy import Policy
 from bot.domain.standing import by_project
 from bot.formats.project_sheet import MILESTONE_SHEET, PROJECT_HEADERS, CellError, ParsedSheet, ProjectRow
@@ -91,9 +92,9 @@ def _below_minimum(sheet: ParsedSheet, policy: Policy) -> list[CellError]:
     found = []
     for row in sheet.projects:
         least = policy.projects.min_total_investment.get(row.level.value)
-        if least is not None and row.total_investment < least * 10_000:
+        if least is not None and row.total_investment < least * WAN:
             found.append(CellError(row=row.row, column=PROJECT_HEADERS["total_investment"], kind="below_minimum",
-                                   value=f"{row.total_investment / 10_000:g}", limit=f"{least:g}",
+                                   value=f"{row.total_investment / WAN:g}", limit=f"{least:g}",
                                    level=row.level.value))
     return found
 
