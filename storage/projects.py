@@ -21,7 +21,12 @@ SELECT pr.*,
   (SELECT pp.person_id FROM project_people pp
     WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison_id,
   (SELECT json_group_object(pl.year, pl.annual_plan) FROM project_plans pl
-    WHERE pl.project_id = pr.id) AS plans
+    WHERE pl.project_id = pr.id) AS plans,
+  (SELECT json_group_object(mp.period, mp.amount) FROM project_month_plans mp
+    WHERE mp.project_id = pr.id) AS month_plans,
+  (SELECT json_group_array(pg.programme) FROM project_programmes pg WHERE pg.project_id = pr.id) AS programmes,
+  (SELECT json_group_array(json_array(pp.person_id, pe.name)) FROM project_people pp
+    JOIN people pe ON pe.id = pp.person_id WHERE pp.project_id = pr.id AND pp.role = 'co_reporter') AS co_reporters
 FROM projects pr
 """
 
@@ -31,6 +36,7 @@ def _date(text: str | None) -> date | None:
 
 
 def _project(row: Row) -> Project:
+    co_reporters = sorted(json.loads(row["co_reporters"]))
     return Project(
         id=row["id"], code=row["code"], name=row["name"], tier=row["tier"], level=row["level"],
         stage=row["stage"], industry=row["industry"], location=row["location"],
@@ -40,6 +46,8 @@ def _project(row: Row) -> Project:
         responsible_units=tuple((row["responsible_units"] or "").split("、")) if row["responsible_units"] else (),
         lead_leader=row["lead_leader"], liaison=row["liaison"], liaison_id=row["liaison_id"],
         active=bool(row["active"]), plans={int(y): v for y, v in json.loads(row["plans"] or "{}").items()},
+        month_plans=json.loads(row["month_plans"] or "{}"), programmes=tuple(sorted(json.loads(row["programmes"]))),
+        co_reporters=tuple(name for _, name in co_reporters), co_reporter_ids=tuple(i for i, _ in co_reporters),
     )
 
 
@@ -174,16 +182,17 @@ async def has_person(conn: Conn, project_id: int, person_id: int, role: str) -> 
         (project_id, person_id, role)) is not None
 
 
-async def where_liaison(conn: Conn, person_id: int) -> list[Project]:
-    return await where_person(conn, person_id, "liaison")
-
-
-async def where_person(conn: Conn, person_id: int, role: str) -> list[Project]:
-    """Active projects where the person is the liaison or a lead leader (`role`)."""
+async def where_person(conn: Conn, person_id: int, *roles: str) -> list[Project]:
+    """Active projects where the person holds one of `roles` (liaison, co_reporter, lead_leader)."""
     rows = await conn.all(
         _SELECT + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
-        " WHERE person_id = ? AND role = ?) ORDER BY pr.code", (person_id, role))
+        f" WHERE person_id = ? AND role IN ({', '.join('?' for _ in roles)})) ORDER BY pr.code", (person_id, *roles))
     return [_project(r) for r in rows]
+
+
+async def where_reporter(conn: Conn, person_id: int) -> list[Project]:
+    """Active projects the person reports on: as their liaison or a co-reporter."""
+    return await where_person(conn, person_id, "liaison", "co_reporter")
 
 
 async def all_milestones(conn: Conn) -> list[Milestone]:
@@ -219,3 +228,26 @@ async def set_plans(conn: Conn, plans: list[tuple[int, int, int]]) -> None:
     for project_id in {p for p, _, _ in plans}:
         await conn.execute("UPDATE projects SET annual_plan = (SELECT annual_plan FROM project_plans"
                            " WHERE project_id = ? ORDER BY year DESC LIMIT 1) WHERE id = ?", (project_id, project_id))
+
+
+async def set_month_plans(conn: Conn, plans: list[tuple[int, int, list[int]]]) -> None:
+    """(project id, year, the twelve months' planned investment) each, replacing that year's 分月计划."""
+    await conn.executemany("DELETE FROM project_month_plans WHERE project_id = ? AND period LIKE ?",
+                           [(p, f"{year}-%") for p, year, _ in plans])
+    await conn.executemany("INSERT INTO project_month_plans (project_id, period, amount) VALUES (?, ?, ?)",
+                           [(p, f"{year}-{month:02d}", amount) for p, year, amounts in plans
+                            for month, amount in enumerate(amounts, start=1)])
+
+
+async def set_programmes(conn: Conn, programmes: dict[int, tuple[str, ...]]) -> None:
+    """Each project's programme lists, replacing what it had."""
+    await conn.executemany("DELETE FROM project_programmes WHERE project_id = ?", [(p,) for p in programmes])
+    await conn.executemany("INSERT INTO project_programmes (project_id, programme) VALUES (?, ?)",
+                           [(p, name) for p, names in programmes.items() for name in names])
+
+
+async def programmes(conn: Conn) -> list[str]:
+    """Every programme list some active project is on."""
+    return [r["programme"] for r in await conn.all(
+        "SELECT DISTINCT programme FROM project_programmes pg JOIN projects pr ON pr.id = pg.project_id"
+        " WHERE pr.active = 1 ORDER BY programme")]

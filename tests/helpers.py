@@ -11,7 +11,13 @@ from openpyxl import Workbook
 
 from bot.domain.clock import FixedClock
 from bot.domain.policy import Policy
-from bot.formats.project_sheet import MILESTONE_HEADERS, MILESTONE_SHEET, PROJECT_HEADERS
+from bot.formats.project_sheet import (
+    MILESTONE_HEADERS,
+    MILESTONE_SHEET,
+    MONTH_PLAN_HEADERS,
+    MONTH_PLAN_SHEET,
+    PROJECT_HEADERS,
+)
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
@@ -32,7 +38,8 @@ def project_row(code: str = "JC-2026-001", **overrides: object) -> dict:
 
 
 def xlsx(rows: list[dict], milestones: list[dict] | None = None,
-         headers: dict[str, str] = PROJECT_HEADERS) -> bytes:
+         headers: dict[str, str] = PROJECT_HEADERS, month_plans: list[dict] | None = None) -> bytes:
+    """The project sheet, and the 节点 and 月度计划 sheets when given (month plans by field: code, m1…)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "项目"
@@ -44,6 +51,11 @@ def xlsx(rows: list[dict], milestones: list[dict] | None = None,
         extra.append(list(MILESTONE_HEADERS.values()))
         for m in milestones:
             extra.append([m.get(field) for field in MILESTONE_HEADERS])
+    if month_plans is not None:
+        extra = book.create_sheet(MONTH_PLAN_SHEET)
+        extra.append(list(MONTH_PLAN_HEADERS.values()))
+        for m in month_plans:
+            extra.append([m.get(field) for field in MONTH_PLAN_HEADERS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

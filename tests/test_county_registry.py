@@ -57,3 +57,14 @@ async def test_kaizhou_calls_its_projects_district_level_and_takes_either_word(d
     said = import_report("zh", report, plain=True)
     assert "第 3 行 总投资(万元)：低于区级项目入库标准 400 万元 '399'" in said  # 004: ≥400万
     assert messages.label("zh", "level.county") == "区级" and messages.label("en", "level.county") == "county"
+
+
+async def test_puyangs_programme_lists_are_the_ones_a_sheet_may_name(db, clock, county):
+    policy = county(load_policy(COUNTIES / "puyang.toml"))
+    report = await _import(db, clock, policy, [project_row("PY-001", programmes="地方政府专项债券"),
+                                               project_row("PY-002", programmes="专项债")])
+    assert not report.applied
+    assert "第 3 行 所属清单：不在本县的项目清单中（可填：政策性开发性金融工具、三个一批、省市重点、中央预算内投资、" \
+           "地方政府专项债券）'专项债'" in import_report("zh", report, plain=True)
+    report = await _import(db, clock, policy, [project_row("PY-001", programmes="地方政府专项债券")])
+    assert report.applied and (await projects.by_code(db.read, "PY-001")).programmes == ("地方政府专项债券",)

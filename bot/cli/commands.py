@@ -17,6 +17,7 @@ from telegram import Bot
 from bot.app.process import BotProcess
 from bot.cli.demo import run_demo
 from bot.domain import inputs
+from bot.domain.bulletin_figures import SCOPE_KINDS
 from bot.domain.clock import SystemClock
 from bot.domain.errors import Refused
 from bot.domain.models import GroupChat, Role
@@ -28,7 +29,7 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import bulletins, exports, people, personnel, registry
 from bot.services.context import Context
-from bot.services.groups import describe
+from bot.services.groups import describe, programmes
 from messages import render_plain
 from messages.imports import import_report, sheet_error
 from storage import Database, job_runs
@@ -235,7 +236,7 @@ async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> 
 
 async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     kind, _, value = args.scope.partition(":")
-    if kind not in ("all", "unit", "tier", "level") or (kind != "all" and not value):
+    if kind not in SCOPE_KINDS or (kind != "all" and not value):
         _say(settings.locale, "bad_scope", value=args.scope)
         return 1
     period = inputs.month(args.month) if args.month else inputs.quarter(args.quarter)
@@ -250,6 +251,9 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
                 _say(settings.locale, "no_unit", value=value)
                 return 1
             value = str(units[value])
+        if kind == "programme" and value not in await programmes(db.read):
+            _say(settings.locale, "no_programme", value=value)
+            return 1
         group = None if kind == "all" else GroupChat(chat_id=0, title="preview", scope_kind=kind, scope_value=value)
         scope = await describe(db.read, group, settings.locale)
         if args.month:

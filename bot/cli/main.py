@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     period.add_argument("--month", help="the monthly bulletin of this month, e.g. 2026-10 (text and chart.png)")
     period.add_argument("--quarter", help="the quarterly analysis of this quarter, e.g. 2026-Q3 (text)")
     bulletin.add_argument("--scope", default="all",
-                          help="all, unit:NAME, tier:key|annual|reserve or level:province|city|county")
+                          help="all, unit:NAME, tier:key|annual|reserve, level:province|city|county or programme:NAME")
     bulletin.add_argument("--preview", required=True, type=Path, help="the folder to write the files into")
     export = sub.add_parser("export", help="write a ledger (台账) as an Excel workbook")
     export_sub = export.add_subparsers(dest="what", required=True, metavar="WHAT")

@@ -88,11 +88,16 @@ class BulletinData:
     supervised: list[SupervisedLine]
 
 
+SCOPE_KINDS = ("all", "unit", "tier", "level", "programme")  # what a group's or a bulletin's scope may be
+
+
 def in_scope(project: Project, group: GroupChat | None, unit_names: dict[int, str]) -> bool:
     if group is None or group.scope_kind == "all":
         return True
     if group.scope_kind == "unit":
         return project.lead_unit == unit_names.get(int(group.scope_value or 0))
+    if group.scope_kind == "programme":
+        return group.scope_value in project.programmes
     return getattr(project, group.scope_kind).value == group.scope_value
 
 

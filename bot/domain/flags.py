@@ -67,13 +67,13 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
     latest = max(this_year, key=lambda r: (r.period, r.revision), default=None)
     rate = completion_exact(latest.ytd_completed, project.plan_for(int(latest.period[:4]))) if latest else None
     if latest is not None and rate is not None:
-        share = time_share_exact(latest.period, rules.plan_curve)
+        share, basis = schedule(project, latest.period, rules.plan_curve)
         colour = behind_colour(share - rate, rules)
         if colour != "green":
             reasons.append(Reason(kind="behind", colour=colour,
                                   values={"rate": float(rate), "time_share": float(share),
                                           "behind": shown_gap(share - rate, colour), "month": latest.period,
-                                          "curve": rules.plan_curve is not None}))
+                                          "basis": basis}))
     for milestone in milestones:
         late = (today - milestone.due_date).days
         if milestone.reached_on is None and late > rules.milestone_late_days:
@@ -89,6 +89,15 @@ def project_flag(project: Project, reports: list[MonthlyReport], milestones: lis
     if rules.scheme == "warning":
         colour = warning_card(colour, run_of(history, shift(period, -1), set(CARDS)))
     return Flag(colour=colour, reasons=reasons)
+
+
+def schedule(project: Project, period: str, curve: list[float] | None) -> tuple[Fraction, str]:
+    """The project's 序时进度 for `period`, exactly, and what it follows: its own 分月计划 ('plan'), the
+    county's curve ('curve') or a straight line ('linear')."""
+    own = project.planned_share(period)
+    if own is not None:
+        return own, "plan"
+    return time_share_exact(period, curve), "curve" if curve else "linear"
 
 
 def warning_card(worst: Colour, months_before: int) -> Colour:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
@@ -103,6 +104,8 @@ class ProjectFields(_Model):
     responsible_units: tuple[str, ...] = ()
     lead_leader: str | None = None
     liaison: str | None = None
+    co_reporters: tuple[str, ...] = ()  # also report (003's 专员 beside the owner's 联系人); the liaison answers
+    programmes: tuple[str, ...] = ()  # the programme lists it is on (专项债, 三年滚动 …)
 
 
 class Project(ProjectFields):
@@ -110,6 +113,8 @@ class Project(ProjectFields):
     liaison_id: int | None = None
     active: bool = True  # False: 调出, taken off the county's list
     plans: dict[int, int] = {}  # 年度计划 by year; annual_plan is the newest
+    month_plans: dict[str, int] = {}  # 分月计划: each month's planned investment (元) by "YYYY-MM"
+    co_reporter_ids: tuple[int, ...] = ()
 
     def plan_for(self, year: int) -> int:
         """The 年度计划 a month of `year` is judged on: that year's; before next year's list comes, the
@@ -118,6 +123,20 @@ class Project(ProjectFields):
             return self.annual_plan
         earlier = [y for y in self.plans if y <= year]
         return self.plans[max(earlier)] if earlier else 0
+
+    def planned_share(self, period: str) -> Fraction | None:
+        """序时进度 in % by the project's own 分月计划: what it planned to invest by the end of `period`
+        against that year's 年度计划, exactly; None when it has no monthly plan for the year."""
+        year = period[:4]
+        months = {p: amount for p, amount in self.month_plans.items() if p[:4] == year}
+        plan = self.plan_for(int(year))
+        if not months or plan <= 0:
+            return None
+        return Fraction(sum(amount for p, amount in months.items() if p <= period) * 100, plan)
+
+    def reports_for(self, person_id: int) -> bool:
+        """Whether the person reports on it: its liaison or one of its co-reporters."""
+        return person_id == self.liaison_id or person_id in self.co_reporter_ids
 
 
 class Supervision(_Model):

@@ -170,6 +170,9 @@ class ProjectsPolicy(_Section):
     import with its row (003: 区县 ≥3000万, 市 ≥1亿; 004: ≥400万)"""
     level_names: dict[Literal["province", "city", "county"], str] = {}
     """what the county calls each level (开州: 区级 for county); the built-in names otherwise"""
+    programmes: list[str] = []
+    """the programme lists a project may be on (所属清单: 002's 中央预算内投资、专项债券; 004's 三年滚动); each
+    may be a group's or a bulletin's scope. Empty: any name the sheet gives"""
 
 
 class Policy(_Section):

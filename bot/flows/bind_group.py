@@ -1,7 +1,9 @@
-"""/bind in a group: its scope (all projects, a lead unit, a tier or a level) and subscriptions."""
+"""/bind in a group: its scope (all projects, a lead unit, a tier, a level or a programme list) and
+subscriptions."""
 
 from __future__ import annotations
 
+from bot.domain.bulletin_figures import SCOPE_KINDS
 from bot.domain.models import SUBSCRIPTIONS, Level, Tier
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Step
@@ -9,13 +11,16 @@ from bot.services import groups as service
 
 
 async def _kinds(s: Session) -> list[Choice]:
-    return [Choice(kind, s.label(f"scope.{kind}")) for kind in ("all", "unit", "tier", "level")]
+    offered = SCOPE_KINDS if await service.programmes(s.tx) else SCOPE_KINDS[:-1]
+    return [Choice(kind, s.label(f"scope.{kind}")) for kind in offered]
 
 
 async def _values(s: Session) -> list[Choice]:
     kind = s.draft["scope_kind"]
     if kind == "unit":
         return [Choice(str(u.id), u.name) for u in await service.units(s.tx)][:24]
+    if kind == "programme":
+        return [Choice(name, name) for name in await service.programmes(s.tx)][:24]
     enum = Tier if kind == "tier" else Level
     return [Choice(m.value, s.label(f"{kind}.{m.value}")) for m in enum]
 

@@ -37,10 +37,14 @@ PROJECT_HEADERS = {
     "lead_unit": "牵头单位", "responsible_units": "责任单位", "lead_leader": "包联领导",
     "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
     "planned_start": "计划开工", "planned_end": "计划竣工", "plan_year": "计划年度",
+    "co_reporters": "协报人", "programmes": "所属清单",
 }
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
 MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期"}
 MILESTONE_SHEET = "节点"
+MONTHS = tuple(f"m{n}" for n in range(1, 13))
+MONTH_PLAN_HEADERS = {"code": "项目编号", "plan_year": "计划年度"} | {m: f"{m[1:]}月" for m in MONTHS}
+MONTH_PLAN_SHEET = "月度计划"
 MAX_TEXT = 200
 MAX_QUOTED = 30  # characters of a bad cell's value repeated in an error report
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -49,6 +53,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EXTRA_SHEETS = {MILESTONE_SHEET: MILESTONE_SHEET, "milestones": MILESTONE_SHEET,
+                 MONTH_PLAN_SHEET: MONTH_PLAN_SHEET, "monthlyplans": MONTH_PLAN_SHEET}
 _SPLIT_UNITS = re.compile(r"[、,，;；/]+")
 
 
@@ -106,6 +112,16 @@ def parse_date(value: Any) -> date | None:
             except ValueError:
                 break
     raise _fail("bad_date", value)
+
+
+def parse_year(value: Any) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    year = text.removesuffix("年").removesuffix(".0")
+    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise _fail("bad_year", value)
+    return int(year)
 
 
 def _money(value: Any) -> int:
@@ -181,13 +197,16 @@ class ProjectRow(ProjectFields):
     def _stage(cls, value: Any) -> Stage:
         return _choice(Stage, value)
 
-    @field_validator("responsible_units", mode="before")
+    @field_validator("responsible_units", "co_reporters", "programmes", mode="before")
     @classmethod
-    def _units(cls, value: Any) -> tuple[str, ...]:
+    def _names(cls, value: Any) -> tuple[str, ...]:
         text = _text(value)
         if text is None:
             return ()
-        return tuple(dict.fromkeys(u.strip() for u in _SPLIT_UNITS.split(text) if u.strip()))
+        names = tuple(dict.fromkeys(u.strip() for u in _SPLIT_UNITS.split(text) if u.strip()))
+        if any(len(name) > MAX_TEXT for name in names):
+            raise _fail("too_long", text[:20] + "…")
+        return names
 
     @field_validator("total_investment", "annual_plan", mode="before")
     @classmethod
@@ -197,13 +216,7 @@ class ProjectRow(ProjectFields):
     @field_validator("plan_year", mode="before")
     @classmethod
     def _year(cls, value: Any) -> int | None:
-        text = _text(value)
-        if text is None:
-            return None
-        year = text.removesuffix("年").removesuffix(".0")
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
-            raise _fail("bad_year", value)
-        return int(year)
+        return parse_year(value)
 
     @field_validator("planned_start", "planned_end", mode="before")
     @classmethod
@@ -246,9 +259,43 @@ class MilestoneRow(BaseModel):
         return parsed
 
 
+class MonthPlanRow(BaseModel):
+    """One row of the 月度计划 sheet: a project's planned investment for each month of a year (元)."""
+
+    row: int
+    code: str
+    plan_year: int | None = None  # empty: the year it is imported in
+    amounts: tuple[int, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _months(cls, record: Any) -> Any:
+        if not isinstance(record, dict) or "amounts" in record:
+            return record
+        amounts = []
+        for month in MONTHS:
+            cell = record.pop(month, None)
+            try:
+                amounts.append(0 if _text(cell) is None else _money(cell))
+            except PydanticCustomError as exc:  # named by its month's column
+                raise PydanticCustomError(exc.type, exc.type, {**(exc.context or {}), "field": month}) from None
+        return record | {"amounts": tuple(amounts)}
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> str:
+        return ProjectRow._code(value)
+
+    @field_validator("plan_year", mode="before")
+    @classmethod
+    def _year(cls, value: Any) -> int | None:
+        return parse_year(value)
+
+
 class ParsedSheet(BaseModel):
     projects: list[ProjectRow]
     milestones: list[MilestoneRow] | None  # None: the file had no milestone sheet
+    month_plans: list[MonthPlanRow] | None = None  # None: no 月度计划 sheet
     errors: list[CellError]
     rows_read: int
 
@@ -259,7 +306,8 @@ def _normalise_header(value: Any) -> str:
     return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")
 
 
-def _table(rows: list[tuple], headers: dict[str, str], sheet: str | None) -> tuple[list[dict], list[str]]:
+def _table(rows: list[tuple], headers: dict[str, str], required: tuple[str, ...],
+           sheet: str | None) -> tuple[list[dict], list[str]]:
     """Rows as dicts keyed by field, with their sheet row number; missing required headers."""
     while rows and all(_text(c) is None for c in rows[0]):
         rows.pop(0)
@@ -267,7 +315,6 @@ def _table(rows: list[tuple], headers: dict[str, str], sheet: str | None) -> tup
         raise SheetError("empty", sheet=sheet)
     wanted = {_normalise_header(h): f for f, h in headers.items()} | {f: f for f in headers}
     columns = {i: wanted[_normalise_header(h)] for i, h in enumerate(rows[0]) if _normalise_header(h) in wanted}
-    required = REQUIRED if headers is PROJECT_HEADERS else tuple(MILESTONE_HEADERS)
     missing = [headers[f] for f in required if f not in columns.values()]
     records = []
     for number, cells in enumerate(rows[1:], start=2):
@@ -282,7 +329,7 @@ def _table(rows: list[tuple], headers: dict[str, str], sheet: str | None) -> tup
     return records, missing
 
 
-def _read_xlsx(data: bytes) -> tuple[list[tuple], list[tuple] | None]:
+def _read_xlsx(data: bytes) -> tuple[list[tuple], dict[str, list[tuple]]]:
     stream = io.BytesIO(data)
     try:
         archive = zipfile.ZipFile(stream)
@@ -301,11 +348,12 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple], list[tuple] | None]:
             if not sheets:
                 raise SheetError("empty", sheet=None)
             projects = _rows(sheets[0], None)
-            milestones = None
+            others = {}
             for sheet in sheets[1:]:
-                if _normalise_header(sheet.title) in (MILESTONE_SHEET, "milestones"):
-                    milestones = _rows(sheet, MILESTONE_SHEET)
-            return projects, milestones
+                title = _EXTRA_SHEETS.get(_normalise_header(sheet.title).lower())
+                if title is not None:
+                    others[title] = _rows(sheet, title)
+            return projects, others
         finally:
             book.close()
 
@@ -353,12 +401,12 @@ def read_sheet(data: bytes, filename: str) -> ParsedSheet:
     check_size(len(data))
     name = filename.lower()
     if name.endswith(".csv"):
-        project_rows, milestone_rows = _read_csv(data), None
+        project_rows, others = _read_csv(data), {}
     elif name.endswith((".xlsx", ".xlsm")):
-        project_rows, milestone_rows = _read_xlsx(data)
+        project_rows, others = _read_xlsx(data)
     else:
         raise SheetError("not_spreadsheet")
-    records, missing = _table(project_rows, PROJECT_HEADERS, None)
+    records, missing = _table(project_rows, PROJECT_HEADERS, REQUIRED, None)
     if missing:
         raise SheetError("missing_headers", headers="、".join(missing), sheet=None)
     errors: list[CellError] = []
@@ -374,14 +422,23 @@ def read_sheet(data: bytes, filename: str) -> ParsedSheet:
             continue
         first_row_of[row.code] = row.row
         projects.append(row)
-    milestones = None
-    if milestone_rows is not None and any(any(_text(c) for c in r) for r in milestone_rows):
-        m_records, m_missing = _table(milestone_rows, MILESTONE_HEADERS, MILESTONE_SHEET)
-        if m_missing:
-            raise SheetError("missing_headers", headers="、".join(m_missing), sheet=MILESTONE_SHEET)
-        milestones = [m for r in m_records
-                      if (m := _validate(MilestoneRow, r, MILESTONE_HEADERS, MILESTONE_SHEET, errors))]
-    return ParsedSheet(projects=projects, milestones=milestones, errors=errors, rows_read=len(records))
+    milestones = _extra(others.get(MILESTONE_SHEET), MilestoneRow, MILESTONE_HEADERS, tuple(MILESTONE_HEADERS),
+                        MILESTONE_SHEET, errors)
+    month_plans = _extra(others.get(MONTH_PLAN_SHEET), MonthPlanRow, MONTH_PLAN_HEADERS, ("code", *MONTHS),
+                         MONTH_PLAN_SHEET, errors)
+    return ParsedSheet(projects=projects, milestones=milestones, month_plans=month_plans, errors=errors,
+                       rows_read=len(records))
+
+
+def _extra(rows: list[tuple] | None, model: type[BaseModel], headers: dict[str, str], required: tuple[str, ...],
+           title: str, errors: list[CellError]) -> list | None:
+    """The rows of a sheet beside the projects (节点, 月度计划); None when the file has none or it is empty."""
+    if rows is None or not any(any(_text(c) for c in r) for r in rows):
+        return None
+    records, missing = _table(rows, headers, required, title)
+    if missing:
+        raise SheetError("missing_headers", headers="、".join(missing), sheet=title)
+    return [item for r in records if (item := _validate(model, r, headers, title, errors))]
 
 
 def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], sheet: str | None,
@@ -406,7 +463,7 @@ KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "ba
 
 # -- the template --------------------------------------------------------------------------------
 def template() -> bytes:
-    """The empty import workbook: the project sheet, the 节点 sheet and notes on what to fill in."""
+    """The empty import workbook: the project sheet, the 节点 and 月度计划 sheets and notes on what to fill in."""
 
     def headers(title: str, names: dict[str, str]) -> Sheet:
         return Sheet(title, [Column(f, max(12, len(h) * 2 + 4)) for f, h in names.items()], list(names.values()),
@@ -423,9 +480,13 @@ def template() -> bytes:
                          MILESTONE_HEADERS["due_date"])), label("dates")),
              (PROJECT_HEADERS["responsible_units"], label("units")),
              (PROJECT_HEADERS["plan_year"], label("plan_year")),
+             (PROJECT_HEADERS["co_reporters"], label("co_reporters")),
+             (PROJECT_HEADERS["programmes"], label("programmes")),
+             (MONTH_PLAN_SHEET, label("month_plans")),
              (label("required"), "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
     return workbook([
         headers(label("projects_sheet"), PROJECT_HEADERS), headers(MILESTONE_SHEET, MILESTONE_HEADERS),
+        headers(MONTH_PLAN_SHEET, MONTH_PLAN_HEADERS),
         Sheet(label("notes_sheet"), [Column("column", 36), Column("values", 70)],
               [label("column"), label("values")], notes, freeze=(1, 0)),
     ])

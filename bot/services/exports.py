@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import messages
 from bot.domain.bulletin_figures import BulletinData, month_bounds
-from bot.domain.flags import Reason
+from bot.domain.flags import Reason, schedule
 from bot.domain.models import MonthlyReport
 from bot.domain.money import WAN
-from bot.domain.periods import read_after_due, time_share
+from bot.domain.periods import read_after_due
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
 from bot.formats import ledgers
@@ -36,8 +36,8 @@ async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     reason = _reasons(locale)
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
-             s.project.plan_for(int(month[:4])), s.ytd, s.rate, time_share(month, policy.flags.plan_curve),
-             s.flag.colour,
+             s.project.plan_for(int(month[:4])), s.ytd, s.rate,
+             float(schedule(s.project, month, policy.flags.plan_curve)[0]), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
              s.latest.submitted_at if s.latest else None, _on_time(s.latest, month, locale),
              s.project.liaison) for s in found)  # streamed

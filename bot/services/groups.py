@@ -41,6 +41,11 @@ async def units(conn: Conn) -> list[Unit]:
     return await people.units(conn)
 
 
+async def programmes(conn: Conn) -> list[str]:
+    """The programme lists a group's scope may name: those some project is on."""
+    return await projects.programmes(conn)
+
+
 async def refusal_due(tx: Conn, now: datetime, chat_id: int, telegram_id: int) -> bool:
     """Whether to refuse a member's command in a group out loud: the first time, then not again
     for REFUSAL_QUIET. Groups drain slowly (20 messages a minute), so refusals must not queue
@@ -60,7 +65,7 @@ async def describe(conn: Conn, group: GroupChat | None, locale: str | None) -> s
     if group.scope_kind == "unit":
         unit = await people.unit(conn, int(value)) if value.isdigit() else None
         value = unit.name if unit else value
-    else:
+    elif group.scope_kind != "programme":
         value = messages.label(locale, f"{group.scope_kind}.{value}")
     return f"{messages.label(locale, f'scope.{group.scope_kind}')} {value}"
 

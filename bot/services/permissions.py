@@ -1,8 +1,9 @@
 """Every permission decision, in one table: action → the (role, relation) pairs that allow it.
 
 A relation says how the person stands to the project or issue: `any` (no relation needed),
-`liaison` (the project's liaison), `lead_leader`, `lead_unit` / `project_unit` (their unit leads or
-works on the project), `raiser`, `assignee`, `issue_leader` (the issue's responsible leader),
+`liaison` (reports on the project: its liaison or a co-reporter), `lead_leader`, `lead_unit` /
+`project_unit` (their unit leads or works on the project), `raiser`, `assignee`, `issue_leader`
+(the issue's responsible leader),
 `issue_unit` (their unit is the issue's responsible unit), `level_holder` (the county's ladder puts
 the issue in their hands at its level above the first), `current_level` (they answer for the level the
 issue is at: at the first, its assignee or a head of its unit or lead unit; above, its holders).
@@ -98,7 +99,7 @@ async def standing(conn: Conn, person: Person, project: Project | None = None,
         project = await project_store.get(conn, issue.project_id)
     if project is not None:
         units = await project_store.unit_ids(conn, project.id)
-        if project.liaison_id == person.id:
+        if project.reports_for(person.id):
             relations.add("liaison")
         if await project_store.has_person(conn, project.id, person.id, "lead_leader"):
             relations.add("lead_leader")

@@ -68,7 +68,7 @@ async def find(conn: Conn, ref: str) -> Person:
 
 
 async def open_work(conn: Conn, person: Person) -> OpenWork:
-    return OpenWork(liaison_of=await projects.where_person(conn, person.id, "liaison"),
+    return OpenWork(liaison_of=await projects.where_reporter(conn, person.id),
                     leader_of=await projects.where_person(conn, person.id, "lead_leader"),
                     issues=await issues.unfinished_of_person(conn, person.id))
 

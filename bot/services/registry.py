@@ -12,7 +12,15 @@ from bot.domain.models import Person, Project, Role
 from bot.domain.money import WAN
 from bot.domain.policy import Policy
 from bot.domain.standing import by_project
-from bot.formats.project_sheet import MILESTONE_SHEET, PROJECT_HEADERS, CellError, ParsedSheet, ProjectRow
+from bot.formats.project_sheet import (
+    MILESTONE_SHEET,
+    MONTH_PLAN_HEADERS,
+    MONTH_PLAN_SHEET,
+    PROJECT_HEADERS,
+    CellError,
+    ParsedSheet,
+    ProjectRow,
+)
 from bot.services.context import Context
 from bot.services.permissions import ANYWHERE, Action, allowed, may
 from storage import people, projects
@@ -29,6 +37,7 @@ class ImportReport(BaseModel):
     unchanged: int = 0
     skipped: int = 0
     milestones: int = 0
+    month_plans: int = 0
     errors: list[CellError] = []
 
 
@@ -36,15 +45,17 @@ async def apply_sheet(ctx: Context, sheet: ParsedSheet, skip_invalid: bool) -> I
     """All or nothing unless `skip_invalid`; re-importing the same sheet changes nothing. Works in
     batches (a handful of statements for the whole sheet), so 10,000 rows take seconds. A row's
     年度计划 is for its 计划年度, or the county's current year if it names none; other years' plans are
-    kept. A project below the policy's size for its level (入库标准) is refused with its row."""
+    kept. A project below the policy's size for its level (入库标准), or on a programme list the policy
+    does not name, is refused with its row; so is a 分月计划 adding up to more than its year's plan."""
     tx, clock, year = ctx.tx, ctx.clock, ctx.today.year
     before = await projects.every_by_code(tx)
-    errors = list(sheet.errors) + _below_minimum(sheet, ctx.policy)
+    errors = list(sheet.errors) + _below_minimum(sheet, ctx.policy) + _unknown_programmes(sheet, ctx.policy)
     codes = {p.code for p in sheet.projects}
-    for m in sheet.milestones or []:
-        if m.code not in codes and m.code not in before:
-            errors.append(CellError(sheet=MILESTONE_SHEET, row=m.row, column="项目编号",
-                                    kind="unknown_code", value=m.code))
+    for item, title in [(m, MILESTONE_SHEET) for m in sheet.milestones or []] + [
+            (m, MONTH_PLAN_SHEET) for m in sheet.month_plans or []]:
+        if item.code not in codes and item.code not in before:
+            errors.append(CellError(sheet=title, row=item.row, column="项目编号", kind="unknown_code", value=item.code))
+    errors += _month_plans_over(sheet, before, year)
     bad_rows = {e.row for e in errors if e.sheet is None}
     if errors and not skip_invalid:
         return ImportReport(applied=False, errors=errors, skipped=len(bad_rows))
@@ -63,11 +74,22 @@ async def apply_sheet(ctx: Context, sheet: ParsedSheet, skip_invalid: bool) -> I
     await projects.set_units(tx, {ids[row.code]: (units[row.lead_unit] if row.lead_unit else None,
                                                   [units[u] for u in row.responsible_units]) for row in rows})
     named = [(row.lead_leader, Role.leader) for row in rows if row.lead_leader]
-    named += [(row.liaison, Role.liaison) for row in rows if row.liaison]
+    named += [(name, Role.liaison) for row in rows for name in (row.liaison, *row.co_reporters) if name]
     person = await people.ids_by_name(tx, [name for name, _ in named], now)
     await people.add_roles(tx, [(person[name], role) for name, role in named])
     await projects.set_people(tx, [(ids[row.code], role, person.get(name) if name else None) for row in rows
                                    for role, name in (("lead_leader", row.lead_leader), ("liaison", row.liaison))])
+    await projects.set_people(tx, [(ids[row.code], "co_reporter", person[name]) for row in rows
+                                   for name in row.co_reporters if name != row.liaison]
+                              + [(ids[row.code], "co_reporter", None) for row in rows])
+    await projects.set_programmes(tx, {ids[row.code]: row.programmes for row in rows})
+    if sheet.month_plans is not None:
+        bad_plans = {e.row for e in errors if e.sheet == MONTH_PLAN_SHEET}
+        every = {**{code: p.id for code, p in before.items()}, **ids}
+        plans = {(every[m.code], m.plan_year or year): list(m.amounts) for m in sheet.month_plans
+                 if m.row not in bad_plans and m.code in every}  # a project's year named twice: the lower row
+        await projects.set_month_plans(tx, [(p, y, amounts) for (p, y), amounts in plans.items()])
+        report.month_plans = len(plans)
     if sheet.milestones is not None:
         for row in rows:
             items = milestones_by_code.get(row.code, [])
@@ -96,6 +118,32 @@ def _below_minimum(sheet: ParsedSheet, policy: Policy) -> list[CellError]:
             found.append(CellError(row=row.row, column=PROJECT_HEADERS["total_investment"], kind="below_minimum",
                                    value=f"{row.total_investment / WAN:g}", limit=f"{least:g}",
                                    level=row.level.value))
+    return found
+
+
+def _unknown_programmes(sheet: ParsedSheet, policy: Policy) -> list[CellError]:
+    known = policy.projects.programmes
+    return [CellError(row=row.row, column=PROJECT_HEADERS["programmes"], kind="unknown_programme", value=name,
+                      limit="、".join(known))
+            for row in sheet.projects if known for name in row.programmes if name not in known]
+
+
+def _month_plans_over(sheet: ParsedSheet, before: dict[str, Project], year: int) -> list[CellError]:
+    """分月计划 rows adding up to more than the project's 年度计划 for that year (this sheet's or the one held)."""
+    rows = {row.code: row for row in sheet.projects}
+    found = []
+    for m in sheet.month_plans or []:
+        plan_year = m.plan_year or year
+        row, held = rows.get(m.code), before.get(m.code)
+        if row is not None and (row.plan_year or year) == plan_year:
+            plan = row.annual_plan
+        elif held is not None and plan_year in held.plans:
+            plan = held.plans[plan_year]
+        else:
+            plan = None
+        if plan is not None and sum(m.amounts) > plan:
+            found.append(CellError(sheet=MONTH_PLAN_SHEET, row=m.row, column=MONTH_PLAN_HEADERS["m12"],
+                                   kind="month_plans_over", value=f"{sum(m.amounts) / WAN:g}", limit=f"{plan / WAN:g}"))
     return found
 
 

@@ -1,5 +1,6 @@
-"""Reminders to liaisons: the weekly update (Friday, and Monday for those who did not answer) and
-the monthly report countdown with its late notices. One message per person, listing projects."""
+"""Reminders to liaisons: the weekly update (Friday, and Monday for those who did not answer) to
+everyone who reports on a project, and the monthly report countdown with its late notices to the
+liaison who answers for it. One message per person, listing projects."""
 
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ from bot.services.delivery import inline_keyboard
 from bot.services.notify import tell
 from storage import people, projects, reports
 
+REPORTERS = ("liaison", "co_reporter")  # who is asked for the weekly update; the liaison alone for the month
+
 
 def _button(person: Person, flow: str, month: str | None = None) -> dict:
     return inline_keyboard([[(messages.label(person.locale, f"menu.{flow}"), encode(StartButton(flow, month)))]])
 
 
-async def _liaisons_with_projects(ctx: Context) -> list[tuple[Person, list[Project]]]:
+async def _liaisons_with_projects(ctx: Context, *roles: str) -> list[tuple[Person, list[Project]]]:
+    """Each reachable liaison with the projects where they hold one of `roles`."""
     found = []
     for person in await people.with_role(ctx.tx, Role.liaison):
         if person.telegram_id is None or person.unreachable:
             continue
-        mine = await projects.where_liaison(ctx.tx, person.id)
+        mine = await projects.where_person(ctx.tx, person.id, *roles)
         if mine:
             found.append((person, mine))
     return found
@@ -34,7 +38,7 @@ async def _liaisons_with_projects(ctx: Context) -> list[tuple[Person, list[Proje
 
 async def weekly_request(ctx: Context) -> None:
     week = iso_week(ctx.today)
-    for person, mine in await _liaisons_with_projects(ctx):
+    for person, mine in await _liaisons_with_projects(ctx, *REPORTERS):
         await tell(ctx.tx, ctx.now, person, "reminder.weekly", _button(person, "weekly"), projects=mine, week=week,
                    skip_if_away=True)
 
@@ -42,7 +46,7 @@ async def weekly_request(ctx: Context) -> None:
 async def weekly_nudge(ctx: Context) -> None:
     week = iso_week(ctx.today - timedelta(days=3))  # the week that Friday's request was about
     answered = await reports.weekly_project_ids(ctx.tx, week)
-    for person, mine in await _liaisons_with_projects(ctx):
+    for person, mine in await _liaisons_with_projects(ctx, *REPORTERS):
         missing = [p for p in mine if p.id not in answered]
         if missing:
             await tell(ctx.tx, ctx.now, person, "reminder.weekly_nudge", _button(person, "weekly"),
@@ -72,7 +76,7 @@ async def _missing(ctx: Context, period: str) -> list[Project]:
 async def _remind_missing(ctx: Context, period: str, days_left: int) -> None:
     missing = {p.id for p in await _missing(ctx, period)}
     due = due_date(period, ctx.policy.monthly_report)
-    for person, mine in await _liaisons_with_projects(ctx):
+    for person, mine in await _liaisons_with_projects(ctx, "liaison"):
         owed = [p for p in mine if p.id in missing]
         if owed:
             await tell(ctx.tx, ctx.now, person, "reminder.monthly", _button(person, "report"),

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
+from bot.domain.flags import schedule
 from bot.domain.models import Milestone, MonthlyReport, Person, Project, WeeklyUpdate
 from bot.domain.periods import (
     completion_rate,
@@ -17,7 +18,6 @@ from bot.domain.periods import (
     open_months,
     report_period,
     shift,
-    time_share,
 )
 from bot.domain.policy import Policy
 from bot.domain.standing import statuses
@@ -30,7 +30,7 @@ from storage.db import Conn
 
 
 async def reportable_projects(conn: Conn, person: Person) -> list[Project]:
-    return [p for p in await projects.where_liaison(conn, person.id)
+    return [p for p in await projects.where_reporter(conn, person.id)
             if await may(conn, person, Action.report, project=p)]
 
 
@@ -125,7 +125,7 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
     plan = project.plan_for(int(period[:4]))
     figures = {"plan": plan, "rate": completion_rate(ytd, plan),
-               "time_share": time_share(period, policy.flags.plan_curve)}
+               "time_share": float(schedule(project, period, policy.flags.plan_curve)[0])}
     return report, project, figures
 
 
@@ -157,7 +157,7 @@ async def overview(ctx: Context, project: Project) -> dict:
     return {
         "latest": latest, "judged": month, "plan": project.plan_for(int(month[:4])), "ytd": standing.ytd,
         "rate": standing.rate,
-        "time_share": time_share(month, ctx.policy.flags.plan_curve),
+        "time_share": float(schedule(project, month, ctx.policy.flags.plan_curve)[0]),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
         "flag_name": ctx.policy.flags.names[standing.flag.colour],
     }
