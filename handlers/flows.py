@@ -37,7 +37,9 @@ async def start_monthly(update: Update, ctx: BotContext, month: str | None = Non
 
 
 async def start_weekly(update: Update, ctx: BotContext) -> None:
-    await _start(update, ctx, "weekly_update", report_service.reportable_projects, "report.no_projects")
+    async def asked(tx, person):
+        return await report_service.weekly_projects(tx, person, ctx.env.policy)
+    await _start(update, ctx, "weekly_update", asked, "weekly.not_asked")
 
 
 async def start_raise(update: Update, ctx: BotContext) -> None:

@@ -18,7 +18,8 @@ _DEFAULT = [["todo", "projects", "issues"]]
 
 def menu(ctx: BotContext) -> dict:
     rows = _MENUS.get(ctx.person.main_role, _DEFAULT)
-    return reply_keyboard([[ctx.label(f"menu.{key}") for key in row] for row in rows])
+    hidden = {"weekly"} if ctx.env.policy.weekly_update.projects == "none" else set()
+    return reply_keyboard([[ctx.label(f"menu.{key}") for key in row if key not in hidden] for row in rows])
 
 
 def pressed(*keys: str) -> filters.BaseFilter:

@@ -65,7 +65,8 @@ def use_policy(policy: Policy) -> None:
     _county_words = {f"level.{level}": name for level, name in policy.projects.level_names.items()}
 
 
-def _level(number: int | None) -> str:
+def level_name(number: int | None) -> str:
+    """A problem level as the county calls it (issue_levels)."""
     if number is None:
         return "—"
     return _level_names[number - 1] if 1 <= number <= len(_level_names) else str(number)
@@ -84,7 +85,7 @@ def _environment(locale: str, autoescape: bool) -> Environment:
     """One environment per locale and mode; a template may {% include %} another key."""
     env = Environment(loader=FunctionLoader(catalog(locale).get), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when, level=_level)
+    env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when, level=level_name)
     env.globals["label"] = lambda key: label(locale, key)
 
     def part(key: str, **values: object) -> str:

@@ -210,6 +210,12 @@ async def open_or_closed_since(conn: Conn, since: datetime) -> list[Issue]:
     return [_issue(r) for r in rows]
 
 
+async def breached_ids(conn: Conn) -> frozenset[int]:
+    """Problems that ever went up a level for a missed clock (签收, 办理方案 or 办结; not 分拣 or a request)."""
+    rows = await conn.all("SELECT DISTINCT issue_id FROM issue_events WHERE kind = 'escalate' AND text != 'sort'")
+    return frozenset(r["issue_id"] for r in rows)
+
+
 async def escalated_ids_since(conn: Conn, since: datetime) -> set[int]:
     rows = await conn.all("SELECT DISTINCT issue_id FROM issue_events WHERE kind = 'escalate' AND at >= ?",
                           (utc_text(since),))

@@ -77,7 +77,8 @@ async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
     await _report(db, "李娜", "JC-2026-001", 4000)
     data = await bulletins.gather(db.read, MONTH, None, POLICY, TZ)
     book = load_workbook(io.BytesIO(await exports.bulletin(db.read, MONTH, POLICY, TZ, "en")))
-    assert book.sheetnames == ["Summary", "Ranking", "Red and yellow", "Not reported"]
+    assert book.sheetnames == ["Summary", "Ranking", "Red and yellow", "Overdue problems", "Unit scorecard",
+                               "Not reported"]
     summary = {r["Item"]: r["Value"] for r in _rows(book["Summary"])}
     assert summary["Projects"] == data.projects and summary["Invested this year (万元)"] == data.ytd / 10_000
     ranking = [(r["Rank"], r["Lead unit"], r["Invested this year (万元)"]) for r in _rows(book["Ranking"])]
@@ -85,12 +86,15 @@ async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
     flagged = [(r["Flag"], r["Code"]) for r in _rows(book["Red and yellow"])]
     assert flagged == [("红牌", f.code) for f in data.red] + [("黄牌", f.code) for f in data.yellow]
     assert [r["Code"] for r in _rows(book["Not reported"])] == [p.code for p in data.missing]
+    scores = [(r["Unit"], r["Reports due"], r["On time"]) for r in _rows(book["Unit scorecard"])]
+    assert scores == [(s.unit, s.reports.due, s.reports.done) for s in data.scores]
 
 
 def test_the_command_line_writes_the_ledgers(settings, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LIAISONBOT_DB", str(settings.db))
     for argv, sheets in ((["progress", "--month", MONTH], ["进度台账"]), (["issues"], ["问题台账"]),
-                         (["bulletin", "--month", MONTH], ["概况", "单位排名", "红黄牌", "未报送"])):
+                         (["bulletin", "--month", MONTH],
+                          ["概况", "单位排名", "红黄牌", "超期问题", "单位考核", "未报送"])):
         with pytest.raises(SystemExit) as done:
             main(["export", *argv, str(tmp_path / "ledger.xlsx")])
         assert done.value.code == 0 and load_workbook(tmp_path / "ledger.xlsx").sheetnames == sheets

@@ -7,8 +7,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from pydantic import ValidationError
+
 from bot.domain import quarter_figures
 from bot.domain.models import Issue, MonthlyReport, Project
+from bot.domain.policy import Policy
 from bot.domain.quarter_figures import previous_quarter
 from bot.services import bulletins
 from storage import groups, reports
@@ -148,3 +152,18 @@ async def test_the_chart_is_drawn_while_the_database_is_free_to_write(db, team, 
     monkeypatch.setattr(bulletins, "completion_chart", chart)
     outcome = await run_at(db, "monthly-bulletin", local(2026, 11, 5, 9, 0))
     assert writable == [True] and [m[1] for m in outcome.messages] == ["sendPhoto", "sendMessage"]
+
+
+async def test_a_countys_own_quarterly_focus_leads_the_analysis_the_digest_and_the_bulletin(db, team):
+    policy = Policy.model_validate({"bulletins": {"quarterly_focus": ["starts", "starts", "investment", "investment"]}})
+    projects = [_project(1, stage="preparing", planned_start=date(2026, 3, 1))]
+    q1 = quarter_figures.compute("2026-Q1", projects, [], [], [], [], policy, TZ)
+    assert q1.focus == "starts" and [line.code for line in q1.focus_projects] == ["P01"]  # not yet started
+    text = bulletins.render_quarter(q1, policy, None, "全县").text
+    assert "<b>二、本季度重点：项目开复工</b>" in text
+    october = await bulletins.gather(db.read, "2026-10", None, policy, TZ)
+    assert "本季度调度重点：投资进度。" in (await bulletins.render(october, policy, None, "全县")).text
+    default = await bulletins.gather(db.read, "2026-10", None, POLICY, TZ)
+    assert "本季度调度重点：全年计划完成及下年度储备。" in (await bulletins.render(default, POLICY, None, "全县")).text
+    with pytest.raises(ValidationError):
+        Policy.model_validate({"bulletins": {"quarterly_focus": ["starts"]}})

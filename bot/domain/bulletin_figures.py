@@ -1,9 +1,11 @@
 """投资快讯: the monthly bulletin's figures for one scope, from the data, by pure functions.
 
 Totals by tier and stage; the annual plan against the year-to-date investment and 序时进度; starts
-and completions due by the month's end against those made (开工率, 竣工率); lead units ranked by
-completion rate (equal rates share a rank; units leading no project in scope do not appear); the
-red and yellow lists with their reasons; the month's issues; and who did not report.
+and completions due by the month's end against those made (开工率, 竣工率); rankings by completion
+rate — lead units, and places where the policy asks (equal rates share a rank; a unit or place with no
+project in scope does not appear) — with the units praised and criticised by the policy's rule; the
+red and yellow lists with their reasons; the month's issues with the overdue ones named; the units'
+scorecard (domain.scorecard); and who did not report.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from bot.domain.models import (
     Project,
     Stage,
     Supervision,
+    Tier,
 )
 from bot.domain.periods import completion_exact, completion_rate, read_after_due, time_share
 from bot.domain.policy import Policy
+from bot.domain.scorecard import OverdueLine, UnitScore, overdue_problems, scorecard
 from bot.domain.standing import ProjectStatus, statuses
 
+TIER_ORDER = [Tier.key, Tier.annual, Tier.reserve]
 STARTED = {Stage.new_start, Stage.continuing, Stage.completed, Stage.operating}
 FINISHED = {Stage.completed, Stage.operating}
 
@@ -86,6 +91,11 @@ class BulletinData:
     flagged: list[str]
     missing: list[Project]
     supervised: list[SupervisedLine]
+    rankings: dict[str, list[UnitRank]]  # by the policy's dimensions (lead_unit, location), in its order
+    praised: list[UnitRank]
+    criticised: list[UnitRank]
+    overdue: list[OverdueLine]
+    scores: list[UnitScore]
 
 
 SCOPE_KINDS = ("all", "unit", "tier", "level", "programme")  # what a group's or a bulletin's scope may be
@@ -111,20 +121,21 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
 
 def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
             issues: list[Issue], supervised: dict[int, Supervision], histories: dict[int, list[tuple[str, str]]] | None,
-            policy: Policy, tz: ZoneInfo) -> BulletinData:
+            policy: Policy, tz: ZoneInfo, breached: frozenset[int] = frozenset()) -> BulletinData:
     """Figures as at the end of `month`; flags as the bulletin reads them, once the month's report
-    was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it."""
+    was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it;
+    `breached`: the problems that ever went up a level for a missed clock (never solved on time)."""
     start, end, last_day = month_bounds(month, tz)
     ids = {p.id for p in projects}
     scoped = [i for i in issues if i.project_id in ids]
     found = statuses(month, projects, latest, milestones, scoped, policy,
                      read_after_due(month, policy.monthly_report, last_day), end, histories=histories)
 
-    units: dict[str, list[ProjectStatus]] = {}
-    for status in found:
-        if status.project.lead_unit:
-            units.setdefault(status.project.lead_unit, []).append(status)
-    ranking = _rank([_unit(unit, members) for unit, members in units.items()])
+    rankings = {by: ranking_by(found, by) for by in dict.fromkeys(["lead_unit", *policy.bulletins.rank_by])}
+    ranking = rankings["lead_unit"]
+    share = time_share(month, policy.flags.plan_curve)
+    ahead = [u for u in ranking if u.rate is not None and u.rate >= share]
+    behind = [u for u in ranking if u.rate is not None and share - u.rate >= policy.flags.yellow_behind_points]
 
     red, yellow, blue = [], [], []
     for status in found:
@@ -139,9 +150,10 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
     ends = [p for p in projects if p.planned_end and year_start <= p.planned_end <= last_day]
     return BulletinData(
         month=month, projects=len(projects),
-        by_tier=dict(Counter(p.tier.value for p in projects)), by_stage=dict(Counter(p.stage.value for p in projects)),
+        by_tier=_ordered(Counter(p.tier for p in projects), TIER_ORDER),
+        by_stage=_ordered(Counter(p.stage for p in projects), list(Stage)),
         annual_plan=plan, ytd=ytd, rate=completion_rate(ytd, plan),
-        time_share=time_share(month, policy.flags.plan_curve),
+        time_share=share,
         starts_due=len(starts), starts_made=sum(p.stage in STARTED for p in starts),
         completions_due=len(ends), completions_made=sum(p.stage in FINISHED for p in ends),
         ranking=ranking, red=red, yellow=yellow, blue=blue,
@@ -152,7 +164,27 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         missing=[s.project for s in found if s.latest is None or s.latest.period != month],
         supervised=[SupervisedLine(s.project.code, s.project.name, s.project.lead_unit, s.flag.colour,
                                    supervised[s.project.id]) for s in found if s.project.id in supervised],
+        rankings={by: rankings[by] for by in policy.bulletins.rank_by},
+        praised=ahead[:policy.bulletins.praise], criticised=behind[::-1][:policy.bulletins.criticise],
+        overdue=overdue_problems(scoped, end),
+        scores=scorecard(month, found, scoped, milestones, breached, start, end, last_day)
+        if policy.bulletins.scorecard else [],
     )
+
+
+def _ordered(counts: Counter, order: list) -> dict[str, int]:
+    """Counts in the order people read them (the lifecycle; 重点 before 年度建设 before 储备)."""
+    return {key.value: counts[key] for key in order if counts[key]}
+
+
+def ranking_by(found: list[ProjectStatus], by: str) -> list[UnitRank]:
+    """Lead units (`by` 'lead_unit') or places ('location') ranked by completion rate."""
+    groups: dict[str, list[ProjectStatus]] = {}
+    for status in found:
+        name = getattr(status.project, by)
+        if name:
+            groups.setdefault(name, []).append(status)
+    return _rank([_unit(name, members) for name, members in groups.items()])
 
 
 def _unit(unit: str, members: list[ProjectStatus]) -> UnitRank:

@@ -55,11 +55,23 @@ class MonthlyReportPolicy(_Section):
         return self
 
 
+WEEKLY_SCOPES = ("key", "annual", "reserve", "province", "city", "county")  # tiers and levels
+
+
 class WeeklyUpdatePolicy(_Section):
+    projects: Literal["all", "none"] | list[Literal[WEEKLY_SCOPES]] = "all"
+    """which projects give a weekly update: all, none (001 and 004 ask for none), or those of the tiers
+    and levels listed (001 "差异化调度": e.g. ["key"]); a project is asked when its tier or its level is listed"""
     ask_weekday: int = Field(default=5, ge=1, le=7)
     ask_time: time = time(9, 0)
     nudge_weekday: int = Field(default=1, ge=1, le=7)
     nudge_time: time = time(9, 0)
+
+    def asks(self, tier: str, level: str) -> bool:
+        """Whether a project of this tier and level gives a weekly update."""
+        if isinstance(self.projects, list):
+            return tier in self.projects or level in self.projects
+        return self.projects == "all"
 
 
 class IssueClockPolicy(_Section):
@@ -155,6 +167,20 @@ class BulletinPolicy(_Section):
     quarterly_day: int = Field(default=10, ge=1, le=28)  # of the month after the quarter
     quarterly_time: time = time(9, 0)
     leader_digest_time: time = time(8, 30)
+    rank_by: list[Literal["lead_unit", "location"]] = Field(default=["lead_unit"], min_length=1)
+    """the 快讯's rankings by 年度投资完成率, in order: by lead unit, by place (the project's 建设地点 —
+    003 ranks 区县、乡镇 in public)"""
+    praise: int = Field(default=0, ge=0, le=20)
+    """表扬: this many lead units from the top of the ranking, at or ahead of 序时进度 (0: no such section)"""
+    criticise: int = Field(default=0, ge=0, le=20)
+    """通报批评: this many lead units from the bottom, behind 序时进度 by the yellow points or more (0: none)"""
+    scorecard: bool = True
+    """the units' work figures in the 快讯: 报送及时率, 问题按期办结率, 超期问题数, 倒计时节点完成率"""
+    quarterly_focus: list[Literal["preparation", "starts", "investment", "year_end"]] = Field(
+        default=["preparation", "starts", "investment", "year_end"], min_length=4, max_length=4)
+    """what each quarter's dispatch is about, Q1 to Q4 (003's rule by default: 前期手续, 开复工, 投资进度,
+    全年完成 and next year's reserve): the quarterly analysis's second part, and named in the weekly digest
+    and the 快讯 during the quarter"""
 
 
 class DeliveryPolicy(_Section):

@@ -18,7 +18,6 @@ from bot.domain.periods import completion_rate, previous_month, time_share
 from bot.domain.policy import Policy
 from bot.domain.standing import ProjectStatus, statuses
 
-FOCUS = {1: "preparation", 2: "starts", 3: "investment", 4: "year_end"}
 PREPARING = {Stage.planning, Stage.preparing}
 RANKED = 5
 
@@ -47,7 +46,7 @@ class CategoryLine:
 @dataclass(frozen=True, slots=True)
 class QuarterData:
     quarter: str                      # 2026-Q3
-    focus: str                        # FOCUS[q]
+    focus: str                        # the policy's quarterly_focus for the quarter
     projects: int
     annual_plan: int
     ytd: int
@@ -112,19 +111,24 @@ def compute(quarter: str, projects: list[Project], latest: list[MonthlyReport], 
     plan, ytd = sum(p.plan_for(year_end.year) for p in projects), sum(s.ytd for s in found)
     closed = [i for i in scoped if i.closed_at is not None and start <= i.closed_at <= end]
     return QuarterData(
-        quarter=quarter, focus=FOCUS[int(quarter[-1])], projects=len(projects), annual_plan=plan, ytd=ytd,
+        quarter=quarter, focus=focus_of(quarter, policy), projects=len(projects), annual_plan=plan, ytd=ytd,
         rate=completion_rate(ytd, plan), time_share=share,
         invested_in_quarter=ytd - sum(earlier.values()),
         milestones_due=len(quarter_milestones),
         milestones_reached=sum(m.reached_on is not None and m.reached_on <= last_day for m in quarter_milestones),
         starts_due=len(starts), starts_made=sum(s.project.stage in STARTED for s in starts),
-        focus_projects=_focus(FOCUS[int(quarter[-1])], found, starts, share, year_end, policy),
+        focus_projects=_focus(focus_of(quarter, policy), found, starts, share, year_end, policy),
         completions_due=len(ends), completions_made=sum(p.stage in FINISHED for p in ends),
         reserve=len(reserve), reserve_investment=sum(p.total_investment for p in reserve),
         top=[_line(s, share) for s in top], bottom=[_line(s, share) for s in bottom],
         categories=_categories(scoped, closed, start, end, [c.name for c in policy.issue_categories]),
         avg_days_to_close=_average_days(closed),
     )
+
+
+def focus_of(quarter: str, policy: Policy) -> str:
+    """What the quarter's dispatch is about (2026-Q2 → the policy's second focus)."""
+    return policy.bulletins.quarterly_focus[int(quarter[-1]) - 1]
 
 
 def _focus(focus: str, found: list[ProjectStatus], starts: list[ProjectStatus], share: float, year_end: date,

@@ -10,14 +10,14 @@ from bot.services import reports as service
 
 
 async def _mine(s: Session) -> list[Project]:
-    return await service.reportable_projects(s.tx, s.person)
+    return await service.weekly_projects(s.tx, s.person, s.policy)
 
 
 async def _commit(s: Session) -> Then | None:
     problem = s.draft["problem"] == "yes"
     week, replaced = await service.save_weekly(
         s.tx, s.clock, s.tz, s.person, project_id=int(s.draft["project"]), done=s.draft["done"],
-        plan=s.draft["plan"], has_problem=problem)
+        plan=s.draft["plan"], has_problem=problem, policy=s.policy)
     await s.say("weekly.saved", week=week, replaced=replaced, problem=problem)
     return Then("raise_issue", {"project": s.draft["project"], "_single": True}) if problem else None
 

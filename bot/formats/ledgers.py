@@ -55,6 +55,14 @@ RANKING = (Column("rank", 8, "int"), Column("lead_unit", 16), Column("projects",
 FLAGS = (Column("flag", 8, "flag"), Column("code", 15), Column("name", 30), Column("lead_unit", 14),
          Column("reasons", 70))
 MISSING = (Column("code", 15), Column("name", 30), Column("lead_unit", 14), Column("liaison", 10))
+PLACES = (Column("rank", 8, "int"), Column("place", 16), Column("projects", 9, "int"),
+          Column("annual_plan", 15, "money"), Column("ytd", 17, "money"), Column("rate", 10, "pct"))
+OVERDUE = (Column("number", 13), Column("project_code", 15), Column("project_name", 28), Column("unit", 14),
+           Column("issue_level", 12), Column("days_overdue", 10, "int"))
+SCORECARD = (Column("scored_unit", 16), Column("reports_due", 10, "int"), Column("reports_on_time", 10, "int"),
+             Column("report_rate", 10, "pct"), Column("issues_due", 10, "int"), Column("issues_on_time", 10, "int"),
+             Column("issue_rate", 10, "pct"), Column("overdue", 10, "int"), Column("nodes_due", 10, "int"),
+             Column("nodes_reached", 10, "int"), Column("node_rate", 10, "pct"))
 
 
 def ledger_sheet(key: str, columns: Sequence[Column], rows: Iterable[Sequence[object]], locale: str | None,

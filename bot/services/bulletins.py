@@ -47,6 +47,7 @@ class _Facts:
     unit_names: dict[int, str]
     supervised: dict[int, Supervision]
     histories: dict[int, list[tuple[str, str]]] | None
+    breached: frozenset[int]
 
     def scoped(self, group: GroupChat | None) -> list[Project]:
         return [p for p in self.projects if in_scope(p, group, self.unit_names)]
@@ -65,12 +66,13 @@ async def _load(conn: Conn, first: str, last: str, before: str, policy: Policy, 
         issues=await issues.open_or_closed_since(conn, start),
         unit_names={u.id: u.name for u in await people.units(conn)},
         supervised=await supervision.all_current(conn),
-        histories=await flag_watch.histories(conn, policy))
+        histories=await flag_watch.histories(conn, policy),
+        breached=await issues.breached_ids(conn))
 
 
 def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
     return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, facts.supervised,
-                   facts.histories, policy, tz)
+                   facts.histories, policy, tz, facts.breached)
 
 
 def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:
@@ -93,7 +95,9 @@ async def render(data: BulletinData, policy: Policy, locale: str | None, scope: 
                                     messages.label(locale, "bulletin.chart_axis"),
                                     messages.label(locale, "bulletin.chart_plan"))
     caption = messages.render(locale, "bulletin.caption", d=data, scope=scope)
-    text = messages.render(locale, "bulletin.text", d=data, scope=scope, names=policy.flags.names)
+    text = messages.render(locale, "bulletin.text", d=data, scope=scope, names=policy.flags.names,
+                           yellow=policy.flags.yellow_behind_points,
+                           focus=quarter_figures.focus_of(quarter_figures.quarter_of(data.month), policy))
     return Post(chart, caption, text)
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 import messages
 from bot.domain.bulletin_figures import in_scope
 from bot.domain.models import IssueStatus, Role
-from bot.domain.periods import iso_week
+from bot.domain.periods import iso_week, month_key
+from bot.domain.quarter_figures import focus_of, quarter_of
 from bot.services import delivery
 from bot.services.context import Context
 from bot.services.groups import describe
@@ -49,9 +50,10 @@ async def weekly_digest(ctx: Context) -> None:
         group = await groups.get(ctx.tx, chat_id)
         scoped = [p for p in await projects.all_active(ctx.tx) if in_scope(p, group, unit_names)]
         ids = {p.id for p in scoped}
-        expected = [p for p in scoped if p.liaison_id]
+        expected = [p for p in scoped if p.liaison_id and ctx.policy.weekly_update.asks(p.tier, p.level)]
         mine = [i for i in recent if i.project_id in ids]
         text = messages.render(None, "weekly_digest.text", week=week, scope=await describe(ctx.tx, group, None),
+                               focus=focus_of(quarter_of(month_key(ctx.today)), ctx.policy),
                                expected=len(expected), received=sum(p.id in answered for p in expected),
                                missing=[p for p in expected if p.id not in answered],
                                opened=[i for i in mine if i.created_at >= since],

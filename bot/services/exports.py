@@ -71,11 +71,21 @@ async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     reason = _reasons(locale)
     flags = [(colour, f.code, f.name, f.lead_unit, reason(f.reasons))
              for colour, listed in (("red", data.red), ("yellow", data.yellow), ("blue", data.blue)) for f in listed]
+    places = data.rankings.get("location")
     return await _book([
         ledger_sheet("summary", ledgers.SUMMARY, _summary(data, locale), locale, freeze=(1, 0)),
         ledger_sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate)
                                                   for u in data.ranking], locale),
+        *([ledger_sheet("places", ledgers.PLACES, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate)
+                                                    for u in places], locale)] if places else []),
         ledger_sheet("flags", ledgers.FLAGS, flags, locale),
+        ledger_sheet("overdue", ledgers.OVERDUE, [(o.number, o.project_code, o.project_name, o.unit,
+                                                   messages.level_name(o.level), o.days) for o in data.overdue],
+                     locale),
+        *([ledger_sheet("scorecard", ledgers.SCORECARD, [
+            (s.unit, s.reports.due, s.reports.done, s.reports.rate, s.issues.due, s.issues.done, s.issues.rate,
+             s.overdue, s.nodes.due, s.nodes.done, s.nodes.rate) for s in data.scores], locale)]
+          if policy.bulletins.scorecard else []),
         ledger_sheet("missing", ledgers.MISSING, [(p.code, p.name, p.lead_unit, p.liaison) for p in data.missing],
                      locale),
     ], policy, tz)

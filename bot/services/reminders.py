@@ -36,9 +36,15 @@ async def _liaisons_with_projects(ctx: Context, *roles: str) -> list[tuple[Perso
     return found
 
 
+def _weekly(ctx: Context, mine: list[Project]) -> list[Project]:
+    return [p for p in mine if ctx.policy.weekly_update.asks(p.tier, p.level)]
+
+
 async def weekly_request(ctx: Context) -> None:
     week = iso_week(ctx.today)
-    for person, mine in await _liaisons_with_projects(ctx, *REPORTERS):
+    for person, every in await _liaisons_with_projects(ctx, *REPORTERS):
+        if not (mine := _weekly(ctx, every)):
+            continue
         await tell(ctx.tx, ctx.now, person, "reminder.weekly", _button(person, "weekly"), projects=mine, week=week,
                    skip_if_away=True)
 
@@ -47,7 +53,7 @@ async def weekly_nudge(ctx: Context) -> None:
     week = iso_week(ctx.today - timedelta(days=3))  # the week that Friday's request was about
     answered = await reports.weekly_project_ids(ctx.tx, week)
     for person, mine in await _liaisons_with_projects(ctx, *REPORTERS):
-        missing = [p for p in mine if p.id not in answered]
+        missing = [p for p in _weekly(ctx, mine) if p.id not in answered]
         if missing:
             await tell(ctx.tx, ctx.now, person, "reminder.weekly_nudge", _button(person, "weekly"),
                        projects=missing, week=week, skip_if_away=True)

@@ -34,6 +34,11 @@ async def reportable_projects(conn: Conn, person: Person) -> list[Project]:
             if await may(conn, person, Action.report, project=p)]
 
 
+async def weekly_projects(conn: Conn, person: Person, policy: Policy) -> list[Project]:
+    """The person's projects that give a weekly update under the county's policy."""
+    return [p for p in await reportable_projects(conn, person) if policy.weekly_update.asks(p.tier, p.level)]
+
+
 @dataclass(frozen=True)
 class MonthChoice:
     period: str
@@ -130,10 +135,12 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
 
 
 async def save_weekly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, project_id: int,
-                      done: str, plan: str, has_problem: bool) -> tuple[str, bool]:
+                      done: str, plan: str, has_problem: bool, policy: Policy) -> tuple[str, bool]:
     project = await projects.get(tx, project_id)
     if project is None or not await may(tx, person, Action.weekly, project=project):
         raise Refused("report.not_allowed")
+    if not policy.weekly_update.asks(project.tier, project.level):
+        raise Refused("weekly.not_asked")
     now = clock.now()
     week = iso_week(now.astimezone(tz).date())
     replaced = await reports.save_weekly(tx, project_id=project.id, week=week, reporter_id=person.id,

@@ -1,0 +1,90 @@
+"""The 通报's work figures, by unit and by problem, from the month's data (pure).
+
+A unit's scorecard (004 "每月倒计时方案完成情况…作为平时考核的依据"; 001 "排队通报"): 报送及时率 — the
+projects it leads whose report for the month came by the due day; 问题按期办结率 — the problems assigned
+to it that it solved in the month by their deadline without ever missing a clock, against those it solved
+in the month and those overdue at its end; 超期问题数 — overdue at the month's end; 倒计时节点完成率 — the
+nodes of the projects it leads due by the month's end, reached by then. Every unit that leads a project
+or holds a problem in scope has a line; a figure with nothing to count is None, shown as —.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.models import Issue, Milestone
+from bot.domain.standing import ProjectStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    done: int
+    due: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.due == 0 else self.done * 100 / self.due
+
+
+@dataclass(frozen=True, slots=True)
+class UnitScore:
+    unit: str
+    reports: Ratio
+    issues: Ratio
+    overdue: int
+    nodes: Ratio
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueLine:
+    """A problem overdue at the month's end, named with the unit answering for it."""
+
+    number: str
+    project_code: str
+    project_name: str
+    unit: str | None
+    level: int
+    days: int
+
+
+def overdue_problems(issues: list[Issue], end: datetime) -> list[OverdueLine]:
+    """Longest overdue first."""
+    found = [OverdueLine(i.number, i.project_code, i.project_name, i.unit_name, i.level, (end - i.resolve_due).days)
+             for i in issues if i.overdue_at(end)]
+    return sorted(found, key=lambda line: (-line.days, line.number))
+
+
+def solved_on_time(issue: Issue, breached: frozenset[int]) -> bool:
+    return (issue.solved_at is not None and issue.id not in breached
+            and (issue.resolve_due is None or issue.solved_at <= issue.resolve_due))
+
+
+def scorecard(month: str, found: list[ProjectStatus], issues: list[Issue], milestones: list[Milestone],
+              breached: frozenset[int], start: datetime, end: datetime, last_day: date) -> list[UnitScore]:
+    """`found`: the scope's projects as judged for `month`; `issues`: the scope's problems open or closed
+    since `start`; `breached`: problems that ever went up a level for a missed clock. By unit name."""
+    led: dict[str, list[ProjectStatus]] = {}
+    for status in found:
+        if status.project.lead_unit:
+            led.setdefault(status.project.lead_unit, []).append(status)
+    held: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.unit_name:  # assigned
+            held.setdefault(issue.unit_name, []).append(issue)
+    nodes_of: dict[int, list[Milestone]] = {}
+    for milestone in milestones:
+        if milestone.due_date.year == last_day.year and milestone.due_date <= last_day:
+            nodes_of.setdefault(milestone.project_id, []).append(milestone)
+    scores = []
+    for unit in sorted(set(led) | set(held)):
+        projects = led.get(unit, [])
+        on_time = sum(s.latest is not None and s.latest.period == month and not s.latest.late for s in projects)
+        solved = [i for i in held.get(unit, []) if i.solved_at is not None and start <= i.solved_at <= end]
+        overdue = sum(i.overdue_at(end) for i in held.get(unit, []))
+        nodes = [m for s in projects for m in nodes_of.get(s.project.id, [])]
+        reached = sum(m.reached_on is not None and m.reached_on <= last_day for m in nodes)
+        scores.append(UnitScore(unit=unit, reports=Ratio(on_time, len(projects)),
+                                issues=Ratio(sum(solved_on_time(i, breached) for i in solved), len(solved) + overdue),
+                                overdue=overdue, nodes=Ratio(reached, len(nodes))))
+    return scores
