@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import buttons
-from bot.flows.engine import Engine
+from bot.flows.engine import Engine, field_label
 from bot.flows.session import Session
 from bot.services import issues as issue_service
 from bot.services import reports as report_service
@@ -42,6 +42,10 @@ async def start_weekly(update: Update, ctx: BotContext) -> None:
     await _start(update, ctx, "weekly_update", asked, "weekly.not_asked")
 
 
+async def start_node(update: Update, ctx: BotContext) -> None:
+    await _start(update, ctx, "node_plan", report_service.reportable_projects, "report.no_projects")
+
+
 async def start_raise(update: Update, ctx: BotContext) -> None:
     await _start(update, ctx, "raise_issue", issue_service.raisable_projects, "issue.no_projects")
 
@@ -54,7 +58,7 @@ async def cancel(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, "flow.nothing_to_cancel")
         return
     flow, _ = loaded
-    answered = [ctx.label(f"field.{flow.name}.{step.name}") for step in flow.steps if step.name in s.draft]
+    answered = [field_label(s, flow, step) for step in flow.steps if step.name in s.draft]
     await engine.cancel()
     await ctx.reply(update, "flow.cancelled", flow=ctx.label(f"flow.{flow.name}"), discarded=answered)
 
@@ -108,6 +112,7 @@ HANDLERS = [
     CommandHandler("report", start_monthly, filters=private),
     CommandHandler("weekly", start_weekly, filters=private),
     CommandHandler("raise", start_raise, filters=private),
+    CommandHandler("node", start_node, filters=private),
     CommandHandler("cancel", cancel, filters=private),
     MessageHandler(pressed("report"), start_monthly),
     MessageHandler(pressed("weekly"), start_weekly),

@@ -79,7 +79,8 @@ async def history(update: Update, ctx: BotContext) -> None:
     if project is None:
         return
     reports, weeks = await report_service.history(ctx.tx, project)
-    await ctx.reply(update, "projects.history", project=project, reports=reports, weeks=weeks)
+    await ctx.reply(update, "projects.history", project=project, reports=reports, weeks=weeks,
+                    fields={f.key: f for f in ctx.env.policy.monthly_report.fields})
 
 
 

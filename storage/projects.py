@@ -25,6 +25,8 @@ SELECT pr.*,
   (SELECT json_group_object(mp.period, mp.amount) FROM project_month_plans mp
     WHERE mp.project_id = pr.id) AS month_plans,
   (SELECT json_group_array(pg.programme) FROM project_programmes pg WHERE pg.project_id = pr.id) AS programmes,
+  (SELECT json_group_array(json_array(f.year, f.source, f.amount)) FROM project_funds f
+    WHERE f.project_id = pr.id) AS funds,
   (SELECT json_group_array(json_array(pp.person_id, pe.name)) FROM project_people pp
     JOIN people pe ON pe.id = pp.person_id WHERE pp.project_id = pr.id AND pp.role = 'co_reporter') AS co_reporters
 FROM projects pr
@@ -37,6 +39,9 @@ def _date(text: str | None) -> date | None:
 
 def _project(row: Row) -> Project:
     co_reporters = sorted(json.loads(row["co_reporters"]))
+    funds: dict[int, dict[str, int]] = {}
+    for year, source, amount in json.loads(row["funds"]):
+        funds.setdefault(year, {})[source] = amount
     return Project(
         id=row["id"], code=row["code"], name=row["name"], tier=row["tier"], level=row["level"],
         stage=row["stage"], industry=row["industry"], location=row["location"],
@@ -48,6 +53,7 @@ def _project(row: Row) -> Project:
         active=bool(row["active"]), plans={int(y): v for y, v in json.loads(row["plans"] or "{}").items()},
         month_plans=json.loads(row["month_plans"] or "{}"), programmes=tuple(sorted(json.loads(row["programmes"]))),
         co_reporters=tuple(name for _, name in co_reporters), co_reporter_ids=tuple(i for i, _ in co_reporters),
+        fund_plans=funds,
     )
 
 
@@ -127,29 +133,74 @@ async def set_person(conn: Conn, project_id: int, role: str, person_id: int | No
     await set_people(conn, [(project_id, role, person_id)])
 
 
+_MILESTONES = """
+SELECT m.*, (SELECT COUNT(*) FROM milestone_changes c WHERE c.milestone_id = m.id AND c.kind = 'replanned')
+  AS replans
+FROM milestones m"""
+
+
+def _milestone(r: Row) -> Milestone:
+    return Milestone(id=r["id"], project_id=r["project_id"], name=r["name"], due_date=date.fromisoformat(r["due_date"]),
+                     reached_on=_date(r["reached_on"]), owner=r["owner"], replans=r["replans"])
+
+
 async def milestones(conn: Conn, project_id: int) -> list[Milestone]:
-    rows = await conn.all(
-        "SELECT * FROM milestones WHERE project_id = ? ORDER BY due_date, id", (project_id,)
-    )
-    return [
-        Milestone(id=r["id"], project_id=r["project_id"], name=r["name"],
-                  due_date=date.fromisoformat(r["due_date"]), reached_on=_date(r["reached_on"]))
-        for r in rows
-    ]
+    rows = await conn.all(_MILESTONES + " WHERE m.project_id = ? ORDER BY m.due_date, m.id", (project_id,))
+    return [_milestone(r) for r in rows]
 
 
-async def replace_milestones(conn: Conn, project_id: int, items: list[tuple[str, date]]) -> None:
-    """Keep the project's milestones equal to `items`, preserving when each was reached."""
-    names = [name for name, _ in items]
+async def milestone(conn: Conn, milestone_id: int) -> Milestone | None:
+    row = await conn.one(_MILESTONES + " WHERE m.id = ?", (milestone_id,))
+    return _milestone(row) if row else None
+
+
+async def replace_milestones(conn: Conn, project_id: int, items: list[tuple[str, date, str | None]]) -> None:
+    """Keep the project's imported milestones equal to `items` (name, due date, owner), preserving when
+    each was reached; those a liaison added stay."""
+    names = [name for name, _, _ in items]
     await conn.execute(
-        f"DELETE FROM milestones WHERE project_id = ? AND name NOT IN ({', '.join('?' * len(names))})",
+        f"DELETE FROM milestones WHERE project_id = ? AND source = 'import'"
+        f" AND name NOT IN ({', '.join('?' * len(names))})",
         [project_id, *names],
     )
     await conn.executemany(
-        "INSERT INTO milestones (project_id, name, due_date) VALUES (?, ?, ?)"
-        " ON CONFLICT (project_id, name) DO UPDATE SET due_date = excluded.due_date",
-        [(project_id, name, due.isoformat()) for name, due in items],
+        "INSERT INTO milestones (project_id, name, due_date, owner) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (project_id, name) DO UPDATE SET due_date = excluded.due_date, owner = excluded.owner,"
+        " source = 'import'",
+        [(project_id, name, due.isoformat(), owner) for name, due, owner in items],
     )
+
+
+async def add_milestone(conn: Conn, project_id: int, name: str, due: date, owner: str | None, actor_id: int,
+                        now: datetime) -> int:
+    """A node a liaison adds (kept across imports); recorded as added."""
+    milestone_id = await conn.execute(
+        "INSERT INTO milestones (project_id, name, due_date, owner, source) VALUES (?, ?, ?, ?, 'report')",
+        (project_id, name, due.isoformat(), owner))
+    await conn.execute("INSERT INTO milestone_changes (milestone_id, kind, new_due, actor_id, at)"
+                       " VALUES (?, 'added', ?, ?, ?)", (milestone_id, due.isoformat(), actor_id, utc_text(now)))
+    return milestone_id
+
+
+async def replan_milestone(conn: Conn, milestone: Milestone, due: date, reason: str, actor_id: int,
+                           now: datetime) -> None:
+    await conn.execute("UPDATE milestones SET due_date = ? WHERE id = ?", (due.isoformat(), milestone.id))
+    await conn.execute(
+        "INSERT INTO milestone_changes (milestone_id, kind, old_due, new_due, reason, actor_id, at)"
+        " VALUES (?, 'replanned', ?, ?, ?, ?, ?)",
+        (milestone.id, milestone.due_date.isoformat(), due.isoformat(), reason, actor_id, utc_text(now)))
+
+
+async def milestone_changes(conn: Conn, project_id: int | None = None) -> dict[int, list[tuple[str, str, str | None]]]:
+    """Each node's re-plans (of one project, or of all), oldest first: (from, to, reason)."""
+    rows = await conn.all(
+        "SELECT c.milestone_id, c.old_due, c.new_due, c.reason FROM milestone_changes c"
+        " JOIN milestones m ON m.id = c.milestone_id WHERE (? IS NULL OR m.project_id = ?) AND c.kind = 'replanned'"
+        " ORDER BY c.id", (project_id, project_id))
+    found: dict[int, list[tuple[str, str, str | None]]] = {}
+    for r in rows:
+        found.setdefault(r["milestone_id"], []).append((r["old_due"], r["new_due"], r["reason"]))
+    return found
 
 
 async def get(conn: Conn, project_id: int) -> Project | None:
@@ -196,10 +247,7 @@ async def where_reporter(conn: Conn, person_id: int) -> list[Project]:
 
 
 async def all_milestones(conn: Conn) -> list[Milestone]:
-    rows = await conn.all("SELECT * FROM milestones ORDER BY project_id, due_date")
-    return [Milestone(id=r["id"], project_id=r["project_id"], name=r["name"],
-                      due_date=date.fromisoformat(r["due_date"]), reached_on=_date(r["reached_on"]))
-            for r in rows]
+    return [_milestone(r) for r in await conn.all(_MILESTONES + " ORDER BY m.project_id, m.due_date")]
 
 
 async def set_listed(conn: Conn, project_id: int, listed: bool, on: date, reason: str, actor_id: int | None,
@@ -237,6 +285,14 @@ async def set_month_plans(conn: Conn, plans: list[tuple[int, int, list[int]]]) -
     await conn.executemany("INSERT INTO project_month_plans (project_id, period, amount) VALUES (?, ?, ?)",
                            [(p, f"{year}-{month:02d}", amount) for p, year, amounts in plans
                             for month, amount in enumerate(amounts, start=1)])
+
+
+async def set_funds(conn: Conn, plans: list[tuple[int, int, dict[str, int]]]) -> None:
+    """(project id, year, amount by source) each, replacing that year's 资金计划."""
+    await conn.executemany("DELETE FROM project_funds WHERE project_id = ? AND year = ?", [(p, y) for p, y, _ in plans])
+    await conn.executemany("INSERT INTO project_funds (project_id, year, source, amount) VALUES (?, ?, ?, ?)",
+                           [(p, y, source, amount) for p, y, funds in plans for source, amount in funds.items()
+                            if amount])
 
 
 async def set_programmes(conn: Conn, programmes: dict[int, tuple[str, ...]]) -> None:

@@ -19,23 +19,26 @@ def _report(r: Row) -> MonthlyReport:
         reporter_id=r["reporter_id"], ytd_completed=r["ytd_completed"], stage=r["stage"],
         progress=r["progress"], photos=_list(r["photos"]),
         milestones_reached=_list(r["milestones_reached"]), next_plan=r["next_plan"],
-        submitted_at=parse_utc(r["submitted_at"]), late=bool(r["late"]),
+        submitted_at=parse_utc(r["submitted_at"]), late=bool(r["late"]), funds_arrived=r["funds_arrived"],
+        extra=json.loads(r["extra"]),
     )
 
 
 async def add_revision(conn: Conn, *, project_id: int, period: str, reporter_id: int,
                        ytd_completed: int, stage: str, progress: str, photos: list[str],
-                       milestones_reached: list[int], next_plan: str, now: datetime, late: bool) -> MonthlyReport:
+                       milestones_reached: list[int], next_plan: str, now: datetime, late: bool,
+                       funds_arrived: int | None = None, extra: dict | None = None) -> MonthlyReport:
     revision = await conn.scalar(
         "SELECT COALESCE(MAX(revision), 0) + 1 FROM monthly_reports WHERE project_id = ? AND period = ?",
         (project_id, period),
     )
     row_id = await conn.execute(
         "INSERT INTO monthly_reports (project_id, period, revision, reporter_id, ytd_completed, stage,"
-        " progress, photos, milestones_reached, next_plan, submitted_at, late)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " progress, photos, milestones_reached, next_plan, submitted_at, late, funds_arrived, extra)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (project_id, period, revision, reporter_id, ytd_completed, stage, progress,
-         json.dumps(photos), json.dumps(milestones_reached), next_plan, utc_text(now), int(late)),
+         json.dumps(photos), json.dumps(milestones_reached), next_plan, utc_text(now), int(late), funds_arrived,
+         json.dumps(extra or {}, ensure_ascii=False)),
     )
     return _report(await conn.one("SELECT * FROM monthly_reports WHERE id = ?", (row_id,)))
 
@@ -109,6 +112,13 @@ async def reported_project_ids(conn: Conn, period: str) -> set[int]:
 async def weekly_project_ids(conn: Conn, week: str) -> set[int]:
     rows = await conn.all("SELECT project_id FROM weekly_updates WHERE week = ?", (week,))
     return {r["project_id"] for r in rows}
+
+
+async def on_time_months(conn: Conn, first: str, last: str) -> dict[int, int]:
+    """Each project's months from `first` to `last` with a report made by the due day (补报 not counted)."""
+    rows = await conn.all("SELECT project_id, COUNT(DISTINCT period) AS n FROM monthly_reports"
+                          " WHERE period BETWEEN ? AND ? AND late = 0 GROUP BY project_id", (first, last))
+    return {r["project_id"]: r["n"] for r in rows}
 
 
 async def latest_per_project(conn: Conn, year: int, up_to: str) -> list[MonthlyReport]:

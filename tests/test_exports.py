@@ -92,7 +92,7 @@ async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
 
 def test_the_command_line_writes_the_ledgers(settings, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LIAISONBOT_DB", str(settings.db))
-    for argv, sheets in ((["progress", "--month", MONTH], ["进度台账"]), (["issues"], ["问题台账"]),
+    for argv, sheets in ((["progress", "--month", MONTH], ["进度台账", "倒计时台账"]), (["issues"], ["问题台账"]),
                          (["bulletin", "--month", MONTH],
                           ["概况", "单位排名", "红黄牌", "超期问题", "单位考核", "未报送"])):
         with pytest.raises(SystemExit) as done:

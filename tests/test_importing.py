@@ -168,7 +168,7 @@ def test_the_template_has_the_chinese_headers_and_a_milestone_sheet():
     data = template()
     book = load_workbook(io.BytesIO(data))
     assert [c.value for c in book["项目"][1]] == list(PROJECT_HEADERS.values())
-    assert [c.value for c in book["节点"][1]] == ["项目编号", "节点名称", "计划完成日期"]
+    assert [c.value for c in book["节点"][1]] == ["项目编号", "节点名称", "计划完成日期", "责任单位"]
     with pytest.raises(SheetError) as caught:  # an untouched template is empty, not broken
         read_sheet(data, "t.xlsx")
     assert caught.value.kind == "empty"

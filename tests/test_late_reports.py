@@ -67,7 +67,7 @@ async def test_on_the_first_the_late_month_comes_first_and_is_stored_as_late(san
     assert user.last().text.startswith("2026-11 月报：本年累计完成投资")
     below = await user.ask("2900")  # below October's 3,000: asked first
     assert "低于上月报送的本年累计 3,000 万元" in below.text
-    await user.tap("确认更正")
+    await user.tap("确认无误")
     await user.tap("✅ 续建")
     await user.ask("主体完工")
     await user.tap("跳过")

@@ -109,7 +109,7 @@ async def test_a_value_below_last_months_asks_for_confirmation(sandbox, projects
     await user.tap("重新输入")
     assert "本年累计完成投资是多少万元" in user.last().text
     await user.ask("1500")
-    await user.tap("确认更正")
+    await user.tap("确认无误")
     assert "建设阶段" in user.last().text
 
 

@@ -80,7 +80,7 @@ async def test_the_tongbao_names_overdue_problems_ranks_places_and_scores_units(
     assert (housing.issues.done, housing.issues.due, housing.overdue) == (1, 2, 1)
     assert housing.reports.due == 0 and housing.reports.rate is None
 
-    places = {u.unit: (u.rank, u.ytd, u.plan) for u in data.rankings["location"]}
+    places = {u.unit: (u.rank, u.ytd, u.plan) for u in data.rankings["location", "completion"]}
     assert places == {"城关镇": (1, 40_000_000, 48_000_000), "东坝镇": (2, 58_000_000, 96_000_000)}
     # 序时进度 in October is 83.3%: 县水利局 at 100% is praised, 县交通局 at 52.1% (31 points behind) criticised
     assert [u.unit for u in data.praised] == ["县水利局"] and [u.unit for u in data.criticised] == ["县交通局"]
@@ -93,6 +93,8 @@ async def test_the_tongbao_names_overdue_problems_ranks_places_and_scores_units(
     assert f"• {late.number} JC-2026-001 JC-2026-001 产业园道路：县住建局，超期 {line.days} 天（责任单位办理）" in text
     assert "• 县交通局：报送 1/2（50%）；按期办结 —；超期问题 0 个；节点完成 1/2（50%）" in text
     assert "• 县住建局：报送 —；按期办结 1/2（50%）；超期问题 1 个；节点完成 —" in text
+    assert ("<b>逾期未完成的倒计时节点</b>（1 个）\n"
+            "• JC-2026-001 JC-2026-001 产业园道路：路面铺设，计划 2026-10-15，逾期 16 天") in text
     english = (await bulletins.render(data, POLICY, "en", "county")).text
     assert "• 县住建局: reports —; solved on time 1/2 (50%); 1 overdue; nodes —" in english
 
@@ -122,7 +124,7 @@ async def test_a_problem_that_missed_a_clock_is_never_solved_on_time(db, team):
 async def test_the_default_policy_ranks_lead_units_only_and_neither_praises_nor_criticises(db, team):
     await _month(db)
     data = await bulletins.gather(db.read, MONTH, None, Policy(), TZ)
-    assert list(data.rankings) == ["lead_unit"] and data.praised == [] and data.criticised == []
+    assert list(data.rankings) == [("lead_unit", "completion")] and data.praised == [] and data.criticised == []
     text = (await bulletins.render(data, Policy(), None, "全县")).text
     assert "地区排名" not in text and "表扬" not in text and "通报批评" not in text
     assert "七、单位工作情况" in text
@@ -139,7 +141,7 @@ async def test_the_county_files_rank_places_and_name_units_as_their_rules_say(db
     text = (await bulletins.render(data, shenyang, None, "全市")).text
     assert "<b>地区排名</b>" in text and "表扬" not in text
     data = await bulletins.gather(db.read, MONTH, None, jingchuan, TZ)
-    assert list(data.rankings) == ["lead_unit"]
+    assert list(data.rankings) == [("lead_unit", "completion")]
     assert [u.unit for u in data.praised] == ["县水利局"] and [u.unit for u in data.criticised] == ["县交通局"]
 
 
@@ -153,3 +155,15 @@ async def test_tiers_and_stages_read_in_the_order_of_a_projects_life(db, team):
     text = (await bulletins.render(await bulletins.gather(db.read, MONTH, None, POLICY, TZ), POLICY, None, "全县")).text
     assert "共 6 个项目：重点 3 个、年度建设 2 个、储备 1 个" in text
     assert "按阶段：谋划 1 个、续建 3 个、竣工 1 个、投产 1 个" in text
+
+
+async def test_rankings_by_start_rate_and_funding_where_the_policy_lists_them(db, team):
+    await _month(db)
+    policy = Policy.model_validate({"bulletins": {"rank_indicators": ["completion", "starts", "funds"]}})
+    data = await bulletins.gather(db.read, MONTH, None, policy, TZ)
+    starts = {u.unit: (u.rank, u.plan, u.ytd) for u in data.rankings["lead_unit", "starts"]}
+    assert starts == {"县交通局": (1, 2, 2), "县水利局": (1, 1, 1)}  # all three due in March and started: a tie
+    assert [u.rate for u in data.rankings["lead_unit", "funds"]] == [None, None]  # no 资金计划 imported
+    text = (await bulletins.render(data, policy, None, "全县")).text
+    assert "<b>牵头单位排名</b>（按开工率）\n1. 县交通局：2 个项目，计划开工 2 个，已开工 2 个，100%" in text
+    assert "<b>牵头单位排名</b>（按资金到位率）\n· 县交通局：2 个项目，无资金计划" in text

@@ -24,7 +24,7 @@ from storage import people as people_store
 
 log = logging.getLogger(__name__)
 
-USER_COMMANDS = ("report", "weekly", "raise", "todo", "projects", "issues", "away", "cancel", "help")
+USER_COMMANDS = ("report", "weekly", "raise", "node", "todo", "projects", "issues", "away", "cancel", "help")
 ADMIN_COMMANDS = ("todo", "projects", "issues", "export", "invite", "person", "template", "cancel", "help")
 
 

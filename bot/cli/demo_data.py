@@ -43,9 +43,14 @@ def sample_rows() -> tuple[list[dict], list[dict]]:
             "lead_leader": LEADERS[n % len(LEADERS)], "liaison": LIAISONS[n % len(LIAISONS)],
             "total_investment": total, "annual_plan": round(total * 0.4),
             "planned_start": f"2026-{n % 9 + 1:02d}-01", "planned_end": f"2028-{n % 12 + 1:02d}-28",
+            "programmes": ["三年滚动", "专项债券、三年滚动", None][n % 3],
+            "fund_special_bonds": round(total * 0.2) if n % 3 == 1 else None,
+            "fund_self_raised": round(total * 0.2) if n % 3 == 1 else None,
         })
-        milestones.append({"code": code, "name": "主体封顶", "due_date": f"2026/{n % 9 + 3}/15"})
-        milestones.append({"code": code, "name": "竣工验收", "due_date": f"2028年{n % 12 + 1}月20日"})
+        milestones.append({"code": code, "name": "主体封顶", "due_date": f"2026/{n % 9 + 3}/15",
+                           "owner": f"青山{industry}投资有限公司"})
+        milestones.append({"code": code, "name": "竣工验收", "due_date": f"2028年{n % 12 + 1}月20日",
+                           "owner": UNITS[n % len(UNITS)]})
     return projects, milestones
 
 

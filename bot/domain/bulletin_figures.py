@@ -30,7 +30,7 @@ from bot.domain.models import (
 )
 from bot.domain.periods import completion_exact, completion_rate, read_after_due, time_share
 from bot.domain.policy import Policy
-from bot.domain.scorecard import OverdueLine, UnitScore, overdue_problems, scorecard
+from bot.domain.scorecard import LateNode, OverdueLine, UnitScore, late_nodes, overdue_problems, scorecard
 from bot.domain.standing import ProjectStatus, statuses
 
 TIER_ORDER = [Tier.key, Tier.annual, Tier.reserve]
@@ -91,11 +91,15 @@ class BulletinData:
     flagged: list[str]
     missing: list[Project]
     supervised: list[SupervisedLine]
-    rankings: dict[str, list[UnitRank]]  # by the policy's dimensions (lead_unit, location), in its order
+    rankings: dict[tuple[str, str], list[UnitRank]]  # (dimension, indicator) → ranking, in the policy's order
     praised: list[UnitRank]
     criticised: list[UnitRank]
     overdue: list[OverdueLine]
     scores: list[UnitScore]
+    late_nodes: list[LateNode]
+    span: str  # month (the 快讯), half or year (the summaries)
+    funds_planned: int  # the year's 资金计划 of the projects in scope
+    funds_arrived: int  # 资金到位 to date, as their newest reports give it
 
 
 SCOPE_KINDS = ("all", "unit", "tier", "level", "programme")  # what a group's or a bulletin's scope may be
@@ -121,18 +125,23 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime, date]:
 
 def compute(month: str, projects: list[Project], latest: list[MonthlyReport], milestones: list[Milestone],
             issues: list[Issue], supervised: dict[int, Supervision], histories: dict[int, list[tuple[str, str]]] | None,
-            policy: Policy, tz: ZoneInfo, breached: frozenset[int] = frozenset()) -> BulletinData:
+            policy: Policy, tz: ZoneInfo, breached: frozenset[int] = frozenset(), on_time: dict[int, int] | None = None,
+            span: str = "month") -> BulletinData:
     """Figures as at the end of `month`; flags as the bulletin reads them, once the month's report
     was due (a project with no report for it is late); `latest` as domain.standing.statuses takes it;
-    `breached`: the problems that ever went up a level for a missed clock (never solved on time)."""
-    start, end, last_day = month_bounds(month, tz)
+    `breached`: the problems that ever went up a level for a missed clock (never solved on time);
+    `on_time`: each project's months of the span reported by the due day. `span` 'month' counts problems
+    and the scorecard over the month; 'half' and 'year' (the summaries) from January to `month`."""
+    _, end, last_day = month_bounds(month, tz)
+    start = month_bounds(month if span == "month" else f"{month[:4]}-01", tz)[0]
     ids = {p.id for p in projects}
     scoped = [i for i in issues if i.project_id in ids]
     found = statuses(month, projects, latest, milestones, scoped, policy,
                      read_after_due(month, policy.monthly_report, last_day), end, histories=histories)
 
-    rankings = {by: ranking_by(found, by) for by in dict.fromkeys(["lead_unit", *policy.bulletins.rank_by])}
-    ranking = rankings["lead_unit"]
+    asked = [(by, what) for by in policy.bulletins.rank_by for what in policy.bulletins.rank_indicators]
+    rankings = {key: ranking_by(found, *key, last_day) for key in dict.fromkeys([("lead_unit", "completion"), *asked])}
+    ranking = rankings["lead_unit", "completion"]
     share = time_share(month, policy.flags.plan_curve)
     ahead = [u for u in ranking if u.rate is not None and u.rate >= share]
     behind = [u for u in ranking if u.rate is not None and share - u.rate >= policy.flags.yellow_behind_points]
@@ -164,11 +173,15 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         missing=[s.project for s in found if s.latest is None or s.latest.period != month],
         supervised=[SupervisedLine(s.project.code, s.project.name, s.project.lead_unit, s.flag.colour,
                                    supervised[s.project.id]) for s in found if s.project.id in supervised],
-        rankings={by: rankings[by] for by in policy.bulletins.rank_by},
+        rankings={key: rankings[key] for key in asked},
         praised=ahead[:policy.bulletins.praise], criticised=behind[::-1][:policy.bulletins.criticise],
         overdue=overdue_problems(scoped, end),
-        scores=scorecard(month, found, scoped, milestones, breached, start, end, last_day)
-        if policy.bulletins.scorecard else [],
+        scores=scorecard(found, scoped, milestones, breached, on_time or {}, int(month[5:]) if span != "month" else 1,
+                         start, end, last_day) if policy.bulletins.scorecard else [],
+        span=span,
+        late_nodes=late_nodes(found, milestones, last_day),
+        funds_planned=sum(p.planned_funds(last_day.year) for p in projects),
+        funds_arrived=sum(s.latest.funds_arrived or 0 for s in found if s.latest),
     )
 
 
@@ -177,19 +190,33 @@ def _ordered(counts: Counter, order: list) -> dict[str, int]:
     return {key.value: counts[key] for key in order if counts[key]}
 
 
-def ranking_by(found: list[ProjectStatus], by: str) -> list[UnitRank]:
-    """Lead units (`by` 'lead_unit') or places ('location') ranked by completion rate."""
+def ranking_by(found: list[ProjectStatus], by: str, indicator: str, last_day: date) -> list[UnitRank]:
+    """Lead units (`by` 'lead_unit') or places ('location') ranked by an indicator: 年度投资完成率
+    ('completion': plan and year-to-date in 元), 开工率 ('starts': starts due this year by `last_day` and
+    made) or 资金到位率 ('funds': the year's 资金计划 and 资金到位 in 元)."""
     groups: dict[str, list[ProjectStatus]] = {}
     for status in found:
         name = getattr(status.project, by)
         if name:
             groups.setdefault(name, []).append(status)
-    return _rank([_unit(name, members) for name, members in groups.items()])
+    ranks = []
+    for name, members in groups.items():
+        due, done = (sum(pair) for pair in zip(*(_measure(s, indicator, last_day) for s in members), strict=True))
+        ranks.append(UnitRank(rank=None, unit=name, projects=len(members), plan=due, ytd=done,
+                              rate=completion_rate(done, due)))
+    return _rank(ranks)
 
 
-def _unit(unit: str, members: list[ProjectStatus]) -> UnitRank:
-    plan, ytd = sum(s.project.plan_for(int(s.period[:4])) for s in members), sum(s.ytd for s in members)
-    return UnitRank(rank=None, unit=unit, projects=len(members), plan=plan, ytd=ytd, rate=completion_rate(ytd, plan))
+def _measure(status: ProjectStatus, indicator: str, last_day: date) -> tuple[int, int]:
+    """What one project had due and what it did, for an indicator."""
+    project = status.project
+    if indicator == "starts":
+        due = project.planned_start is not None and date(last_day.year, 1, 1) <= project.planned_start <= last_day
+        return int(due), int(due and project.stage in STARTED)
+    if indicator == "funds":
+        arrived = status.latest.funds_arrived if status.latest else None
+        return project.planned_funds(last_day.year), arrived or 0
+    return project.plan_for(int(status.period[:4])), status.ytd
 
 
 def _rank(units: list[UnitRank]) -> list[UnitRank]:

@@ -38,6 +38,11 @@ class Stage(StrEnum):
     operating = "operating"
 
 
+FUND_SOURCES = ("central_budget", "special_bonds", "policy_finance", "bank_loans", "self_raised", "other")
+"""where a project's money comes from (中央预算内投资, 地方政府专项债券, 政策性开发性金融工具, 银行贷款, 企业自筹,
+其他): what 发改 is asked about most (000 "对预算内投资、专项债券…全程监管"; 002's 资金到位率)"""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -78,11 +83,15 @@ class Person(_Model):
 
 
 class Milestone(_Model):
+    """A 倒计时 node: who answers for it, and how often its date was re-planned."""
+
     id: int
     project_id: int
     name: str
     due_date: date
     reached_on: date | None = None
+    owner: str | None = None
+    replans: int = 0
 
 
 class ProjectFields(_Model):
@@ -114,6 +123,7 @@ class Project(ProjectFields):
     active: bool = True  # False: 调出, taken off the county's list
     plans: dict[int, int] = {}  # 年度计划 by year; annual_plan is the newest
     month_plans: dict[str, int] = {}  # 分月计划: each month's planned investment (元) by "YYYY-MM"
+    fund_plans: dict[int, dict[str, int]] = {}  # 资金计划: by year, each source's amount (元)
     co_reporter_ids: tuple[int, ...] = ()
 
     def plan_for(self, year: int) -> int:
@@ -133,6 +143,10 @@ class Project(ProjectFields):
         if not months or plan <= 0:
             return None
         return Fraction(sum(amount for p, amount in months.items() if p <= period) * 100, plan)
+
+    def planned_funds(self, year: int) -> int:
+        """The year's 资金计划, all sources together (0: none given)."""
+        return sum(self.fund_plans.get(year, {}).values())
 
     def reports_for(self, person_id: int) -> bool:
         """Whether the person reports on it: its liaison or one of its co-reporters."""
@@ -182,6 +196,8 @@ class MonthlyReport(_Model):
     next_plan: str
     submitted_at: datetime
     late: bool = False  # 补报: made after its month's due day
+    funds_arrived: int | None = None  # 资金到位 this year to date (元), where the policy asks it
+    extra: dict[str, str | int | float] = {}  # answers to the county's own questions, by key
 
 
 class WeeklyUpdate(_Model):

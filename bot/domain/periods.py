@@ -81,6 +81,11 @@ def previous_month(day: date) -> str:
     return shift(month_key(day), -1)
 
 
+def summary_period(local: date) -> str:
+    """The summary a run in July or January is for: '2026-H1' (the first half) or '2025-Y' (last year)."""
+    return f"{local.year}-H1" if local.month >= 7 else f"{local.year - 1}-Y"
+
+
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

@@ -31,6 +31,26 @@ class IssueCategory(_Section):
         return {"name": value} if isinstance(value, str) else value
 
 
+class ReportField(_Section):
+    """A question the county adds to the monthly report (开工 date, 入库, a count …)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
+    """its name in storage and exports' data, e.g. started_on"""
+    name: str = Field(min_length=1, max_length=20)
+    """what people read, e.g. 实际开工日期"""
+    kind: Literal["number", "money", "date", "text", "choice"] = "text"
+    choices: list[str] = []
+    """the answers a choice offers"""
+    required: bool = False
+    """False: the liaison may skip it"""
+
+    @model_validator(mode="after")
+    def _choices(self) -> ReportField:
+        if (self.kind == "choice") != bool(self.choices):
+            raise ValueError(f"report field {self.key}: choices are given for a choice, and only for one")
+        return self
+
+
 class MonthlyReportPolicy(_Section):
     due_day: int | Literal["last"] = "last"
     """Calendar day of the month the report is due, or the month's last day."""
@@ -43,9 +63,18 @@ class MonthlyReportPolicy(_Section):
     reminder_days_before: list[int] = Field(default=[3, 1, 0])
     remind_time: time = time(9, 0)
     late_to_centre_after_working_days: int = Field(default=3, ge=0)
+    ask_funds: bool = False
+    """ask 资金到位 (this year to date, 万元) in the monthly report; with the import's 资金计划 columns it
+    gives 资金到位率 on the card, in the ledger and in the 快讯 (002 "紧盯资金到位率")"""
+    fields: list[ReportField] = []
+    """the county's own questions, asked after the next month's plan, stored with the report, shown in its
+    history and exported in the progress ledger"""
 
     @model_validator(mode="after")
     def _check(self) -> MonthlyReportPolicy:
+        keys = [f.key for f in self.fields]
+        if len(set(keys)) != len(keys):
+            raise ValueError("monthly_report.fields names a key twice")
         if isinstance(self.due_day, int) and not 1 <= self.due_day <= 28:
             raise ValueError("due_day must be 1..28 or \"last\"")
         if self.due_next_month and not isinstance(self.due_day, int):
@@ -170,12 +199,19 @@ class BulletinPolicy(_Section):
     rank_by: list[Literal["lead_unit", "location"]] = Field(default=["lead_unit"], min_length=1)
     """the 快讯's rankings by 年度投资完成率, in order: by lead unit, by place (the project's 建设地点 —
     003 ranks 区县、乡镇 in public)"""
+    rank_indicators: list[Literal["completion", "starts", "funds"]] = Field(default=["completion"], min_length=1)
+    """what each of those rankings is by: 年度投资完成率, 开工率, 资金到位率 (002's KPIs)"""
     praise: int = Field(default=0, ge=0, le=20)
     """表扬: this many lead units from the top of the ranking, at or ahead of 序时进度 (0: no such section)"""
     criticise: int = Field(default=0, ge=0, le=20)
     """通报批评: this many lead units from the bottom, behind 序时进度 by the yellow points or more (0: none)"""
     scorecard: bool = True
     """the units' work figures in the 快讯: 报送及时率, 问题按期办结率, 超期问题数, 倒计时节点完成率"""
+    summaries: list[Literal["half", "year"]] = []
+    """年中看进度、年底亮结果 (000): the 快讯's figures with the scorecard over the first half (posted in July)
+    and over the year (in January), to the groups that take the 快讯"""
+    summary_day: int = Field(default=15, ge=1, le=28)
+    """the day of July and January the summaries go out"""
     quarterly_focus: list[Literal["preparation", "starts", "investment", "year_end"]] = Field(
         default=["preparation", "starts", "investment", "year_end"], min_length=4, max_length=4)
     """what each quarter's dispatch is about, Q1 to Q4 (003's rule by default: 前期手续, 开复工, 投资进度,

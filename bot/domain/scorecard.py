@@ -1,10 +1,11 @@
 """The 通报's work figures, by unit and by problem, from the month's data (pure).
 
-A unit's scorecard (004 "每月倒计时方案完成情况…作为平时考核的依据"; 001 "排队通报"): 报送及时率 — the
-projects it leads whose report for the month came by the due day; 问题按期办结率 — the problems assigned
-to it that it solved in the month by their deadline without ever missing a clock, against those it solved
-in the month and those overdue at its end; 超期问题数 — overdue at the month's end; 倒计时节点完成率 — the
-nodes of the projects it leads due by the month's end, reached by then. Every unit that leads a project
+A unit's scorecard (004 "每月倒计时方案完成情况…作为平时考核的依据"; 001 "排队通报") over a span of months (one
+for the 快讯; the half or the year for the summaries): 报送及时率 — of the monthly reports owed by the
+projects it leads in the span, those made by the due day; 问题按期办结率 — the problems assigned to it that
+it solved in the span by their deadline without ever missing a clock, against those it solved in the span
+and those overdue at its end; 超期问题数 — overdue at the span's end; 倒计时节点完成率 — the nodes of the
+projects it leads due by the span's end this year, reached by then. Every unit that leads a project
 or holds a problem in scope has a line; a figure with nothing to count is None, shown as —.
 """
 
@@ -48,6 +49,28 @@ class OverdueLine:
     days: int
 
 
+@dataclass(frozen=True, slots=True)
+class LateNode:
+    """A 倒计时 node past its date at the month's end and not reached, named with who answers for it."""
+
+    project_code: str
+    project_name: str
+    name: str
+    owner: str | None
+    due: date
+    days: int
+
+
+def late_nodes(found: list[ProjectStatus], milestones: list[Milestone], last_day: date) -> list[LateNode]:
+    """Longest late first."""
+    projects = {s.project.id: s.project for s in found}
+    late = [LateNode(projects[m.project_id].code, projects[m.project_id].name, m.name, m.owner, m.due_date,
+                     (last_day - m.due_date).days)
+            for m in milestones if m.project_id in projects and m.due_date < last_day
+            and (m.reached_on is None or m.reached_on > last_day)]
+    return sorted(late, key=lambda n: (-n.days, n.project_code, n.name))
+
+
 def overdue_problems(issues: list[Issue], end: datetime) -> list[OverdueLine]:
     """Longest overdue first."""
     found = [OverdueLine(i.number, i.project_code, i.project_name, i.unit_name, i.level, (end - i.resolve_due).days)
@@ -60,10 +83,11 @@ def solved_on_time(issue: Issue, breached: frozenset[int]) -> bool:
             and (issue.resolve_due is None or issue.solved_at <= issue.resolve_due))
 
 
-def scorecard(month: str, found: list[ProjectStatus], issues: list[Issue], milestones: list[Milestone],
-              breached: frozenset[int], start: datetime, end: datetime, last_day: date) -> list[UnitScore]:
-    """`found`: the scope's projects as judged for `month`; `issues`: the scope's problems open or closed
-    since `start`; `breached`: problems that ever went up a level for a missed clock. By unit name."""
+def scorecard(found: list[ProjectStatus], issues: list[Issue], milestones: list[Milestone], breached: frozenset[int],
+              on_time: dict[int, int], months: int, start: datetime, end: datetime, last_day: date) -> list[UnitScore]:
+    """`found`: the scope's projects as judged at the span's end; `issues`: the scope's problems open or
+    closed since `start`; `breached`: problems that ever went up a level for a missed clock; `on_time`: each
+    project's months of the span reported by the due day, of `months`. By unit name."""
     led: dict[str, list[ProjectStatus]] = {}
     for status in found:
         if status.project.lead_unit:
@@ -79,12 +103,12 @@ def scorecard(month: str, found: list[ProjectStatus], issues: list[Issue], miles
     scores = []
     for unit in sorted(set(led) | set(held)):
         projects = led.get(unit, [])
-        on_time = sum(s.latest is not None and s.latest.period == month and not s.latest.late for s in projects)
+        reported = sum(min(on_time.get(s.project.id, 0), months) for s in projects)
         solved = [i for i in held.get(unit, []) if i.solved_at is not None and start <= i.solved_at <= end]
         overdue = sum(i.overdue_at(end) for i in held.get(unit, []))
         nodes = [m for s in projects for m in nodes_of.get(s.project.id, [])]
         reached = sum(m.reached_on is not None and m.reached_on <= last_day for m in nodes)
-        scores.append(UnitScore(unit=unit, reports=Ratio(on_time, len(projects)),
+        scores.append(UnitScore(unit=unit, reports=Ratio(reported, months * len(projects)),
                                 issues=Ratio(sum(solved_on_time(i, breached) for i in solved), len(solved) + overdue),
                                 overdue=overdue, nodes=Ratio(reached, len(nodes))))
     return scores

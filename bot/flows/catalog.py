@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from bot.flows import bind_group, issue_work, monthly_report, raise_issue, weekly_update
+from bot.domain.policy import Policy
+from bot.flows import bind_group, issue_work, monthly_report, node_plan, raise_issue, weekly_update
 from bot.flows.steps import Flow
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
-    monthly_report.FLOW, weekly_update.FLOW, raise_issue.FLOW, bind_group.FLOW,
+    monthly_report.FLOW, weekly_update.FLOW, raise_issue.FLOW, bind_group.FLOW, node_plan.FLOW,
     issue_work.ASSIGN, issue_work.PROGRESS, issue_work.SOLVE, issue_work.REJECT, issue_work.INSTRUCT,
     issue_work.EXTEND, issue_work.REQUEST, issue_work.PLAN, issue_work.REVISIT,
 )}
+
+
+def flow_named(name: str, policy: Policy) -> Flow:
+    """The flow as the county runs it: the monthly report with the policy's own questions."""
+    if name == monthly_report.FLOW.name and policy.monthly_report.fields:
+        return monthly_report.with_fields(policy.monthly_report.fields)
+    return FLOWS[name]

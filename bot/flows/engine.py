@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.domain.buttons import FlowButton, encode
 from bot.domain.errors import Refused
-from bot.flows.catalog import FLOWS
+from bot.flows.catalog import flow_named
 from bot.flows.session import Session
 from bot.flows.steps import Flow, InputError, NeedsConfirmation, Step
 from bot.services.delivery import inline_keyboard
@@ -31,6 +31,11 @@ def _data(nonce: str, step: str, action: str, value: str = "") -> str:
     return encode(FlowButton(nonce, step, action, value))
 
 
+def field_label(s: Session, flow: Flow, step: Step) -> str:
+    """What an answer is called in a summary, an edit button or a cancel notice."""
+    return step.title or s.label(f"field.{flow.name}.{step.name}")
+
+
 class Engine:
     """Runs one person's flow for one update; the caller holds the transaction."""
 
@@ -42,7 +47,7 @@ class Engine:
         current = await conversations.get(self.s.tx, self.s.person.id)
         if current is not None:
             await self.s.say("flow.replaced", flow=self.s.label(f"flow.{current.flow}"))
-        flow = FLOWS[name]
+        flow = flow_named(name, self.s.policy)
         self.s.draft = dict(draft or {})
         if flow.prefill:
             await flow.prefill(self.s)
@@ -61,7 +66,7 @@ class Engine:
             return None
         self.s.draft = current.draft
         self._nonce = current.nonce
-        return FLOWS[current.flow], current.step
+        return flow_named(current.flow, self.s.policy), current.step
 
     async def cancel(self) -> str | None:
         current = await conversations.get(self.s.tx, self.s.person.id)
@@ -245,7 +250,7 @@ class Engine:
     def _prompt_values(self, step: Step) -> dict:
         current = self.s.draft.get(step.name)
         return {"draft": self.s.draft, "limit": MAX_PHOTOS,
-                "count": len(current) if isinstance(current, list) else 0}
+                "count": len(current) if isinstance(current, list) else 0, "title": step.title, **step.values}
 
     async def _prompt(self, flow: Flow, step: Step) -> None:
         index = str(flow.index[step.name])
@@ -255,7 +260,7 @@ class Engine:
             if not choices and not step.optional and not step.parse:
                 await conversations.clear(self.s.tx, self.s.person.id)
                 await self.s.say("flow.no_choices", flow=self.s.label(f"flow.{flow.name}"),
-                                 field=self.s.label(f"field.{flow.name}.{step.name}"))
+                                 field=field_label(self.s, flow, step))
                 return
             picked = set(self.s.draft.get(step.name) or []) if step.kind == "multi" else set()
             current = await step.preselected(self.s) if step.preselected else None
@@ -286,12 +291,12 @@ class Engine:
                 continue
             value = self.s.draft[step.name]
             shown = await step.show(value, self.s) if step.show else (value or "—")
-            lines.append((self.s.label(f"field.{flow.name}.{step.name}"), shown))
+            lines.append((field_label(self.s, flow, step), shown))
         rows, ref = [], self._summary_ref()
         editable = [(i, s) for i, s in enumerate(flow.steps)
                     if s.editable and s.name in self.s.draft and not (s.skip and await s.skip(self.s))]
         for start in range(0, len(editable), 2):
-            rows.append([(self.s.label("button.edit") + self.s.label(f"field.{flow.name}.{s.name}"),
+            rows.append([(self.s.label("button.edit") + field_label(self.s, flow, s),
                           _data(self._nonce, ref, "e", str(i))) for i, s in editable[start:start + 2]])
         rows.append([(self.s.label("button.submit"), _data(self._nonce, ref, "ok")),
                      (self.s.label("button.cancel"), _data(self._nonce, ref, "x"))])

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.domain import inputs
 from bot.domain.errors import Refused
 from bot.domain.models import Project, Stage
 from bot.domain.money import MoneyError, parse_wan
+from bot.domain.policy import ReportField
 from bot.flows.common import project_step, required_text, show_photos, single_project
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, InputError, NeedsConfirmation, Shortcut, Step
@@ -69,6 +75,28 @@ async def _show_money(value: int, s: Session) -> str:
     return s.t("report.money", value=value)
 
 
+async def _no_funds(s: Session) -> bool:
+    return not s.policy.monthly_report.ask_funds
+
+
+async def _parse_funds(text: str, s: Session) -> int:
+    try:
+        value = parse_wan(text)
+    except MoneyError as exc:
+        raise InputError(f"report.ytd_{exc.kind}", value=text.strip()[:30]) from None
+    planned = (await registry.project(s.tx, _project_id(s))).planned_funds(int(_period(s)[:4]))
+    if planned and value > planned:
+        raise NeedsConfirmation("report.funds_over_plan", value, value=value, planned=planned)
+    return value
+
+
+async def _same_funds(s: Session) -> Shortcut | None:
+    last = await service.last_report(s.tx, _project_id(s), _period(s))
+    if last is None or last.funds_arrived is None:
+        return None
+    return Shortcut(last.funds_arrived, s.t("report.same_ytd", value=last.funds_arrived))
+
+
 async def _stages(s: Session) -> list[Choice]:
     return [Choice(stage.value, s.label(f"stage.{stage.value}")) for stage in Stage]
 
@@ -103,11 +131,65 @@ async def _show_milestones(value: list, s: Session) -> str:
 
 
 async def _commit(s: Session) -> None:
+    extra = {f.key: f.choices[int(s.draft[EXTRA + f.key])] if f.kind == "choice" else s.draft[EXTRA + f.key]
+             for f in s.policy.monthly_report.fields if s.draft.get(EXTRA + f.key) is not None}
     report, project, figures = await service.submit_monthly(
         s.tx, s.clock, s.policy, s.tz, s.person, period=_period(s), project_id=_project_id(s), ytd=s.draft["ytd"],
         stage=s.draft["stage"], progress=s.draft["progress"], photos=s.draft.get("photos") or [],
-        milestone_ids=[int(m) for m in s.draft.get("milestones") or []], next_plan=s.draft["next_plan"])
+        milestone_ids=[int(m) for m in s.draft.get("milestones") or []], next_plan=s.draft["next_plan"],
+        funds=s.draft.get("funds"), extra=extra)
     await s.say("report.submitted", report=report, project=project, **figures)
+
+
+# -- the county's own questions (policy monthly_report.fields) -------------------------------------
+EXTRA = "x_"  # a policy field's step is named x_<key>
+
+
+def _field_step(field: ReportField) -> Step:
+    async def parse(text: str, s: Session) -> Any:
+        cleaned = text.strip()
+        if field.kind == "money":
+            try:
+                return parse_wan(cleaned)
+            except MoneyError as exc:
+                raise InputError(f"report.ytd_{exc.kind}", value=cleaned[:30]) from None
+        if field.kind == "number":
+            try:
+                number = Decimal(unicodedata.normalize("NFKC", cleaned).replace(",", ""))
+            except InvalidOperation:
+                raise InputError("report.field_not_number", value=cleaned[:30]) from None
+            if not number.is_finite() or abs(number) >= 10**12:
+                raise InputError("report.field_not_number", value=cleaned[:30])
+            return int(number) if number == number.to_integral_value() else float(number)
+        if field.kind == "date":
+            try:
+                return inputs.chat_date(cleaned, s.today).isoformat()
+            except ValueError:
+                raise InputError("flow.bad_date", value=cleaned[:30]) from None
+        return await required_text(text, s)
+
+    async def choices(s: Session) -> list[Choice]:
+        return [Choice(str(i), name) for i, name in enumerate(field.choices)]
+
+    async def show(value: Any, s: Session) -> str:
+        if value is None:
+            return s.label("flow.none")
+        if field.kind == "money":
+            return s.t("report.money", value=value)
+        if field.kind == "choice" and str(value).isdigit() and int(value) < len(field.choices):
+            return field.choices[int(value)]
+        return str(value)
+
+    kind = "choice" if field.kind == "choice" else "text"
+    return Step(EXTRA + field.key, kind, "report.ask_field", parse=None if kind == "choice" else parse,
+                choices=choices if kind == "choice" else None, optional=not field.required, show=show,
+                title=field.name, values={"kind": field.kind, "required": field.required})
+
+
+def with_fields(fields: list[ReportField]) -> Flow:
+    """The monthly report with the county's questions after the next month's plan."""
+    return Flow(name=FLOW.name, prefill=FLOW.prefill, commit=FLOW.commit, summary=FLOW.summary,
+                steps=[*FLOW.steps, *(_field_step(f) for f in fields)])
 
 
 FLOW = Flow(
@@ -119,6 +201,8 @@ FLOW = Flow(
         Step("period", "choice", "report.ask_period", choices=_months, skip=_one_month, default=_first_month,
              preselected=_first_month, show=_show_month, resets=("ytd",)),
         Step("ytd", "text", "report.ask_ytd", parse=_parse_ytd, shortcut=_same_ytd, show=_show_money),
+        Step("funds", "text", "report.ask_funds", parse=_parse_funds, skip=_no_funds, shortcut=_same_funds,
+             show=_show_money),
         Step("stage", "choice", "report.ask_stage", choices=_stages, preselected=_current_stage,
              show=_show_stage),
         Step("progress", "text", "report.ask_progress", parse=required_text, shortcut=_same_progress),

@@ -63,6 +63,8 @@ class Step:
     preselected: Callable[[Session], Awaitable[str | None]] | None = None
     editable: bool = True
     resets: tuple[str, ...] = ()  # later steps whose answers no longer hold when this one changes
+    title: str | None = None  # the field's name where the policy gives it (else the catalog's field.FLOW.STEP)
+    values: dict = field(default_factory=dict)  # more values for its prompt
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class Sheet:
 PROGRESS = (Column("code", 15), Column("name", 30), Column("lead_unit", 14), Column("tier", 9),
             Column("level", 8), Column("stage", 8), Column("annual_plan", 15, "money"),
             Column("ytd", 17, "money"), Column("rate", 10, "pct"), Column("time_share", 10, "pct"),
+            Column("planned_funds", 15, "money"), Column("funds_arrived", 15, "money"), Column("funds_rate", 10, "pct"),
             Column("flag", 8, "flag"), Column("reasons", 60), Column("progress", 40),
             Column("reported_at", 17, "datetime"), Column("on_time", 9), Column("liaison", 10))
 ISSUES = (Column("number", 13), Column("project_code", 15), Column("project_name", 28), Column("category", 12),
@@ -50,6 +51,9 @@ ISSUES = (Column("number", 13), Column("project_code", 15), Column("project_name
           Column("raised_at", 17, "datetime"), Column("days_open", 9, "int"), Column("flagged", 8),
           Column("satisfaction", 10), Column("confirmed_by", 10), Column("events", 80))
 SUMMARY = (Column("item", 26), Column("value", 20))
+COUNTDOWN = (Column("code", 15), Column("name", 30), Column("node", 24), Column("owner", 14),
+             Column("planned", 12, "date"), Column("replanned", 40), Column("reached", 12, "date"),
+             Column("node_state", 12))
 RANKING = (Column("rank", 8, "int"), Column("lead_unit", 16), Column("projects", 9, "int"),
            Column("annual_plan", 15, "money"), Column("ytd", 17, "money"), Column("rate", 10, "pct"))
 FLAGS = (Column("flag", 8, "flag"), Column("code", 15), Column("name", 30), Column("lead_unit", 14),

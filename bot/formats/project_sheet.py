@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from pydantic_core import PydanticCustomError
 
 import messages
-from bot.domain.models import Level, ProjectFields, Stage, Tier
+from bot.domain.models import FUND_SOURCES, Level, ProjectFields, Stage, Tier
 from bot.domain.money import MoneyError, parse_wan
 from bot.formats.ledgers import Column, Sheet, workbook
 from bot.formats.sheet_limits import (
@@ -38,9 +38,9 @@ PROJECT_HEADERS = {
     "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
     "planned_start": "计划开工", "planned_end": "计划竣工", "plan_year": "计划年度",
     "co_reporters": "协报人", "programmes": "所属清单",
-}
+} | {f"fund_{source}": f"{messages.label('zh', f'fund.{source}')}(万元)" for source in FUND_SOURCES}  # 资金计划
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
-MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期"}
+MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期", "owner": "责任单位"}
 MILESTONE_SHEET = "节点"
 MONTHS = tuple(f"m{n}" for n in range(1, 13))
 MONTH_PLAN_HEADERS = {"code": "项目编号", "plan_year": "计划年度"} | {m: f"{m[1:]}月" for m in MONTHS}
@@ -155,6 +155,25 @@ class ProjectRow(ProjectFields):
 
     row: int
     plan_year: int | None = None  # the year of its 年度计划; empty: the year it is imported in
+    funds: dict[str, int] | None = None  # its 资金计划 by source for that year; None: the sheet has no such column
+
+    @model_validator(mode="before")
+    @classmethod
+    def _funds(cls, record: Any) -> Any:
+        if not isinstance(record, dict) or "funds" in record:
+            return record
+        given = {key: record.pop(key) for key in list(record) if key.startswith("fund_")}
+        if not given:
+            return record
+        amounts = {}
+        for key, cell in given.items():
+            if _text(cell) is None:
+                continue
+            try:
+                amounts[key.removeprefix("fund_")] = _money(cell)
+            except PydanticCustomError as exc:  # named by its source's column
+                raise PydanticCustomError(exc.type, exc.type, {**(exc.context or {}), "field": key}) from None
+        return record | {"funds": amounts}
 
     @field_validator("code", mode="before")
     @classmethod
@@ -239,6 +258,7 @@ class MilestoneRow(BaseModel):
     code: str
     name: str
     due_date: date
+    owner: str | None = None  # the unit or person answering for it
 
     @field_validator("code", mode="before")
     @classmethod
@@ -249,6 +269,11 @@ class MilestoneRow(BaseModel):
     @classmethod
     def _name(cls, value: Any) -> str:
         return ProjectRow._name(value)
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner(cls, value: Any) -> str | None:
+        return ProjectRow._short(value)
 
     @field_validator("due_date", mode="before")
     @classmethod
@@ -422,7 +447,7 @@ def read_sheet(data: bytes, filename: str) -> ParsedSheet:
             continue
         first_row_of[row.code] = row.row
         projects.append(row)
-    milestones = _extra(others.get(MILESTONE_SHEET), MilestoneRow, MILESTONE_HEADERS, tuple(MILESTONE_HEADERS),
+    milestones = _extra(others.get(MILESTONE_SHEET), MilestoneRow, MILESTONE_HEADERS, ("code", "name", "due_date"),
                         MILESTONE_SHEET, errors)
     month_plans = _extra(others.get(MONTH_PLAN_SHEET), MonthPlanRow, MONTH_PLAN_HEADERS, ("code", *MONTHS),
                          MONTH_PLAN_SHEET, errors)
@@ -482,6 +507,7 @@ def template() -> bytes:
              (PROJECT_HEADERS["plan_year"], label("plan_year")),
              (PROJECT_HEADERS["co_reporters"], label("co_reporters")),
              (PROJECT_HEADERS["programmes"], label("programmes")),
+             (" / ".join(PROJECT_HEADERS[f"fund_{source}"] for source in FUND_SOURCES), label("funds")),
              (MONTH_PLAN_SHEET, label("month_plans")),
              (label("required"), "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]
     return workbook([

@@ -3,7 +3,7 @@ for (it runs once per period), and the service it calls."""
 
 from __future__ import annotations
 
-from bot.domain.periods import previous_month
+from bot.domain.periods import previous_month, summary_period
 from bot.domain.quarter_figures import previous_quarter
 from bot.jobs.runner import Job, at, by_day, by_quarter_hour, by_week, weekday
 from bot.services import bulletins, digests, escalation, flag_watch, reminders
@@ -24,6 +24,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
                         **at(p.bulletins.weekly_digest_time)}),
     Job("monthly-bulletin", period=previous_month, prepare=bulletins.monthly_for_groups, run=bulletins.post_monthly,
         cron=lambda p: {"day": p.bulletins.monthly_day, **at(p.bulletins.monthly_time)}),
+    Job("progress-summary", period=summary_period, prepare=bulletins.summary_for_groups, run=bulletins.post_summary,
+        cron=lambda p: {"month": "1,7", "day": p.bulletins.summary_day, **at(p.bulletins.monthly_time)}),
     Job("quarterly-analysis", period=previous_quarter, prepare=bulletins.quarterly_for_groups,
         run=bulletins.post_quarterly,
         cron=lambda p: {"month": "1,4,7,10", "day": p.bulletins.quarterly_day, **at(p.bulletins.quarterly_time)}),

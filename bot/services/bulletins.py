@@ -19,7 +19,7 @@ import messages
 from bot.domain import quarter_figures
 from bot.domain.bulletin_figures import BulletinData, compute, in_scope, month_bounds
 from bot.domain.models import GroupChat, Issue, Milestone, MonthlyReport, Project, Supervision
-from bot.domain.periods import previous_month
+from bot.domain.periods import previous_month, summary_period
 from bot.domain.policy import Policy
 from bot.domain.quarter_figures import QuarterData, previous_quarter, quarter_months
 from bot.formats.chart import completion_chart
@@ -48,6 +48,7 @@ class _Facts:
     supervised: dict[int, Supervision]
     histories: dict[int, list[tuple[str, str]]] | None
     breached: frozenset[int]
+    on_time: dict[int, int]  # each project's months of the span reported by the due day
 
     def scoped(self, group: GroupChat | None) -> list[Project]:
         return [p for p in self.projects if in_scope(p, group, self.unit_names)]
@@ -67,12 +68,14 @@ async def _load(conn: Conn, first: str, last: str, before: str, policy: Policy, 
         unit_names={u.id: u.name for u in await people.units(conn)},
         supervised=await supervision.all_current(conn),
         histories=await flag_watch.histories(conn, policy),
-        breached=await issues.breached_ids(conn))
+        breached=await issues.breached_ids(conn),
+        on_time=await reports.on_time_months(conn, first, last))
 
 
-def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
+def _monthly(facts: _Facts, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo,
+             span: str = "month") -> BulletinData:
     return compute(month, facts.scoped(group), facts.latest, facts.milestones, facts.issues, facts.supervised,
-                   facts.histories, policy, tz, facts.breached)
+                   facts.histories, policy, tz, facts.breached, facts.on_time, span)
 
 
 def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> QuarterData:
@@ -82,6 +85,19 @@ def _quarterly(facts: _Facts, quarter: str, group: GroupChat | None, policy: Pol
 
 async def gather(conn: Conn, month: str, group: GroupChat | None, policy: Policy, tz: ZoneInfo) -> BulletinData:
     return _monthly(await _load(conn, month, month, "", policy, tz), month, group, policy, tz)
+
+
+def summary_span(period: str) -> tuple[str, str]:
+    """'2026-H1' → ('2026-06', 'half'); '2026-Y' → ('2026-12', 'year')."""
+    year, kind = period.split("-")
+    return (f"{year}-06", "half") if kind == "H1" else (f"{year}-12", "year")
+
+
+async def gather_summary(conn: Conn, period: str, group: GroupChat | None, policy: Policy,
+                         tz: ZoneInfo) -> BulletinData:
+    """年中看进度、年底亮结果 (000): the 快讯's figures over the first half or the year."""
+    month, span = summary_span(period)
+    return _monthly(await _load(conn, f"{month[:4]}-01", month, "", policy, tz), month, group, policy, tz, span)
 
 
 async def gather_quarter(conn: Conn, quarter: str, group: GroupChat | None, policy: Policy,
@@ -115,6 +131,22 @@ async def compose_monthly(conn: Conn, month: str, policy: Policy, tz: ZoneInfo,
     for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "monthly_bulletin"):
         group = await groups.get(conn, chat_id)
         posts[chat_id] = await render(_monthly(facts, month, group, policy, tz), policy, None,
+                                      await describe(conn, group, None))
+    return posts
+
+
+async def compose_summary(conn: Conn, period: str, policy: Policy, tz: ZoneInfo,
+                          chat_ids: list[int] | None = None) -> dict[int, Post]:
+    """The half-year or year summary for every group subscribed to the 快讯 (or those named), where the
+    policy asks for that summary; none otherwise."""
+    month, span = summary_span(period)
+    if span not in policy.bulletins.summaries:
+        return {}
+    facts = await _load(conn, f"{month[:4]}-01", month, "", policy, tz)
+    posts = {}
+    for chat_id in chat_ids if chat_ids is not None else await groups.subscribed(conn, "monthly_bulletin"):
+        group = await groups.get(conn, chat_id)
+        posts[chat_id] = await render(_monthly(facts, month, group, policy, tz, span), policy, None,
                                       await describe(conn, group, None))
     return posts
 
@@ -157,6 +189,15 @@ async def quarterly_for_groups(ctx: Context, chat_ids: list[int] | None = None) 
 
 async def post_monthly(ctx: Context, composed: dict[int, Post]) -> None:
     await post(ctx.tx, ctx.now, "monthly_bulletin", composed, lambda ids: monthly_for_groups(ctx, ids))
+
+
+async def summary_for_groups(ctx: Context, chat_ids: list[int] | None = None) -> dict[int, Post]:
+    return await compose_summary(ctx.tx, summary_period(ctx.now.astimezone(ctx.tz)), ctx.policy, ctx.tz, chat_ids)
+
+
+async def post_summary(ctx: Context, composed: dict[int, Post]) -> None:
+    if summary_span(summary_period(ctx.now.astimezone(ctx.tz)))[1] in ctx.policy.bulletins.summaries:
+        await post(ctx.tx, ctx.now, "monthly_bulletin", composed, lambda ids: summary_for_groups(ctx, ids))
 
 
 async def post_quarterly(ctx: Context, composed: dict[int, Post]) -> None:

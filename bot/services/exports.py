@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import messages
 from bot.domain.bulletin_figures import BulletinData, month_bounds
 from bot.domain.flags import Reason, schedule
-from bot.domain.models import MonthlyReport
+from bot.domain.models import Milestone, MonthlyReport
 from bot.domain.money import WAN
 from bot.domain.periods import read_after_due
 from bot.domain.policy import Policy
-from bot.domain.standing import statuses
+from bot.domain.standing import ProjectStatus, by_project, statuses
 from bot.formats import ledgers
-from bot.formats.ledgers import Sheet, ledger_sheet
+from bot.formats.ledgers import Column, Sheet, ledger_sheet
 from bot.services import flag_watch
 from bot.services.bulletins import gather
 from storage import issues, projects, reports
@@ -30,18 +31,57 @@ KINDS = ("progress", "issues", "bulletin")
 async def progress(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale: str | None) -> bytes:
     _, end, last_day = month_bounds(month, tz)
     latest = await reports.latest_per_project(conn, int(month[:4]), month)
-    found = statuses(month, await projects.all_active(conn), latest, await projects.all_milestones(conn),
+    nodes = await projects.all_milestones(conn)
+    found = statuses(month, await projects.all_active(conn), latest, nodes,
                      await issues.unfinished(conn), policy, read_after_due(month, policy.monthly_report, last_day), end,
                      histories=await flag_watch.histories(conn, policy))
     reason = _reasons(locale)
+    fields = policy.monthly_report.fields  # the county's own questions: a column each, named as it names them
     rows = ((s.project.code, s.project.name, s.project.lead_unit, messages.label(locale, f"tier.{s.project.tier}"),
              messages.label(locale, f"level.{s.project.level}"), messages.label(locale, f"stage.{s.project.stage}"),
              s.project.plan_for(int(month[:4])), s.ytd, s.rate,
-             float(schedule(s.project, month, policy.flags.plan_curve)[0]), s.flag.colour,
+             float(schedule(s.project, month, policy.flags.plan_curve)[0]), *_funds(s, int(month[:4])), s.flag.colour,
              reason(s.flag.reasons), s.latest.progress if s.latest else None,
              s.latest.submitted_at if s.latest else None, _on_time(s.latest, month, locale),
-             s.project.liaison) for s in found)  # streamed
-    return await _book([ledger_sheet("progress", ledgers.PROGRESS, rows, locale, freeze=(1, 2))], policy, tz)
+             s.project.liaison, *_extra(s.latest, fields)) for s in found)  # streamed
+    sheet = ledger_sheet("progress", ledgers.PROGRESS, rows, locale, freeze=(1, 2))
+    extra = [Column(f"x_{f.key}", max(12, 2 * len(f.name) + 4), "money" if f.kind == "money" else "text")
+             for f in fields]
+    sheet = replace(sheet, columns=[*sheet.columns, *extra], headers=[*sheet.headers, *(f.name for f in fields)])
+    return await _book([sheet,
+                        ledger_sheet("countdown", ledgers.COUNTDOWN,
+                                     _countdown(found, by_project(nodes), await projects.milestone_changes(conn),
+                                                last_day, locale), locale, freeze=(1, 3))],
+                       policy, tz)
+
+
+def _countdown(found: list[ProjectStatus], nodes: dict[int, list[Milestone]], changes: dict[int, list[tuple]],
+               last_day: date, locale: str | None) -> list[tuple]:
+    """倒计时台账: every node of the listed projects, as it stood at the month's end."""
+    rows = []
+    for status in found:
+        project = status.project
+        for m in nodes.get(project.id, []):
+            done = m.reached_on is not None and m.reached_on <= last_day
+            late = (last_day - m.due_date).days
+            state = messages.render_plain(locale, "ledger.node_state", done=done, late=late)
+            moved = "；".join(messages.render_plain(locale, "ledger.replan", old=old, new=new, reason=reason)
+                             for old, new, reason in changes.get(m.id, []))
+            rows.append((project.code, project.name, m.name, m.owner, m.due_date, moved or None,
+                         m.reached_on if done else None, state))
+    return rows
+
+
+def _funds(status: ProjectStatus, year: int) -> tuple[int | None, int | None, float | None]:
+    """资金计划, 资金到位 and their rate, each None where not known."""
+    planned = status.project.planned_funds(year) or None
+    arrived = status.latest.funds_arrived if status.latest else None
+    return planned, arrived, arrived * 100 / planned if planned and arrived is not None else None
+
+
+def _extra(report: MonthlyReport | None, fields: list) -> list:
+    answers = report.extra if report else {}
+    return [answers.get(f.key) for f in fields]
 
 
 def _on_time(report: MonthlyReport | None, month: str, locale: str | None) -> str:
@@ -71,7 +111,7 @@ async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
     reason = _reasons(locale)
     flags = [(colour, f.code, f.name, f.lead_unit, reason(f.reasons))
              for colour, listed in (("red", data.red), ("yellow", data.yellow), ("blue", data.blue)) for f in listed]
-    places = data.rankings.get("location")
+    places = data.rankings.get(("location", "completion"))
     return await _book([
         ledger_sheet("summary", ledgers.SUMMARY, _summary(data, locale), locale, freeze=(1, 0)),
         ledger_sheet("ranking", ledgers.RANKING, [(u.rank, u.unit, u.projects, u.plan, u.ytd, u.rate)
@@ -102,7 +142,8 @@ def _summary(d: BulletinData, locale: str | None) -> list[tuple[str, object]]:
             item("completions_made", d.completions_made), item("issues_opened", d.issues_opened),
             item("issues_closed", d.issues_closed), item("issues_overdue", d.issues_overdue),
             item("red", len(d.red)), item("yellow", len(d.yellow)), item("blue", len(d.blue)),
-            item("missing", len(d.missing))]
+            item("missing", len(d.missing)), item("funds_planned", d.funds_planned / WAN),
+            item("funds_arrived", d.funds_arrived / WAN)]
 
 
 def _reasons(locale: str | None) -> Callable[[list[Reason]], str | None]:

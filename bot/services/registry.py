@@ -63,7 +63,7 @@ async def apply_sheet(ctx: Context, sheet: ParsedSheet, skip_invalid: bool) -> I
     milestones_by_code: dict[str, list] = {}
     for m in sheet.milestones or []:
         if m.row not in bad_milestones:
-            milestones_by_code.setdefault(m.code, []).append((m.name, m.due_date))
+            milestones_by_code.setdefault(m.code, []).append((m.name, m.due_date, m.owner))
     report = ImportReport(applied=True, errors=errors, skipped=len(bad_rows))
     rows = sheet.projects
     old_milestones = by_project(await projects.all_milestones(tx))
@@ -83,6 +83,8 @@ async def apply_sheet(ctx: Context, sheet: ParsedSheet, skip_invalid: bool) -> I
                                    for name in row.co_reporters if name != row.liaison]
                               + [(ids[row.code], "co_reporter", None) for row in rows])
     await projects.set_programmes(tx, {ids[row.code]: row.programmes for row in rows})
+    await projects.set_funds(tx, [(ids[row.code], row.plan_year or year, row.funds) for row in rows
+                                  if row.funds is not None])
     if sheet.month_plans is not None:
         bad_plans = {e.row for e in errors if e.sheet == MONTH_PLAN_SHEET}
         every = {**{code: p.id for code, p in before.items()}, **ids}

@@ -111,8 +111,11 @@ async def check_ytd(conn: Conn, project_id: int, period: str, ytd: int) -> int |
 async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, person: Person, *, period: str,
                          project_id: int,
                          ytd: int, stage: str, progress: str, photos: list[str], milestone_ids: list[int],
-                         next_plan: str) -> tuple[MonthlyReport, Project, dict]:
-    """`period` is the month chosen when the report was started; it must still be open (`months`)."""
+                         next_plan: str, funds: int | None = None,
+                         extra: dict | None = None) -> tuple[MonthlyReport, Project, dict]:
+    """`period` is the month chosen when the report was started; it must still be open (`months`).
+    `extra`: answers to the policy's own questions by key (others are dropped; a required one missing
+    is refused)."""
     project = await projects.get(tx, project_id)
     if project is None or not await may(tx, person, Action.report, project=project):
         raise Refused("report.not_allowed")
@@ -125,13 +128,23 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
     report = await reports.add_revision(
         tx, project_id=project.id, period=period, reporter_id=person.id, ytd_completed=ytd,
         stage=stage, progress=progress, photos=photos, milestones_reached=milestone_ids,
-        next_plan=next_plan, now=now, late=is_late(period, today, policy.monthly_report))
+        next_plan=next_plan, now=now, late=is_late(period, today, policy.monthly_report),
+        funds_arrived=funds if policy.monthly_report.ask_funds else None, extra=_answers(policy, extra or {}))
     await projects.set_stage(tx, project.id, stage, now)
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
-    plan = project.plan_for(int(period[:4]))
-    figures = {"plan": plan, "rate": completion_rate(ytd, plan),
+    year = int(period[:4])
+    plan = project.plan_for(year)
+    figures = {"plan": plan, "rate": completion_rate(ytd, plan), "planned_funds": project.planned_funds(year),
                "time_share": float(schedule(project, period, policy.flags.plan_curve)[0])}
     return report, project, figures
+
+
+def _answers(policy: Policy, given: dict) -> dict:
+    fields = policy.monthly_report.fields
+    missing = [f.name for f in fields if f.required and given.get(f.key) in (None, "")]
+    if missing:
+        raise Refused("report.field_missing", names="、".join(missing))
+    return {f.key: given[f.key] for f in fields if given.get(f.key) not in (None, "")}
 
 
 async def save_weekly(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, *, project_id: int,
@@ -166,5 +179,7 @@ async def overview(ctx: Context, project: Project) -> dict:
         "rate": standing.rate,
         "time_share": float(schedule(project, month, ctx.policy.flags.plan_curve)[0]),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
+        "funds": project.fund_plans.get(int(month[:4]), {}),
+        "funds_arrived": standing.latest.funds_arrived if standing.latest else None,
         "flag_name": ctx.policy.flags.names[standing.flag.colour],
     }
