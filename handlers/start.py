@@ -46,8 +46,9 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 async def greet(update: Update, ctx: BotContext, role: Role) -> None:
     mine = await report_service.reportable_projects(ctx.tx, ctx.person)
+    policy = ctx.env.policy
     await ctx.reply(update, "start.greeting", menu(ctx), person=ctx.person, role=role.value,
-                    projects=mine[:20])
+                    projects=mine[:20], monthly=policy.monthly_report, weekly=policy.weekly_update.projects != "none")
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:

@@ -7,7 +7,6 @@ name like `<b>&` shows literally and never breaks a message. `render_plain` is f
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from markupsafe import Markup
 
 from bot.domain.money import wan, yi
 from bot.domain.policy import DEFAULT_LEVELS, Policy
+from messages import forms
 
 LOCALES = ("zh", "en")
 DEFAULT_LOCALE = "zh"
@@ -58,11 +58,12 @@ _county_words: dict[str, str] = {}
 
 def use_policy(policy: Policy) -> None:
     """The county's own words, read at start: its problem levels by name (issue_levels), so every
-    "level" people read is one; and what it calls a project level (projects.level_names, 区级), in
-    the default language."""
+    "level" people read is one; what it calls a project level (projects.level_names, 区级) and each
+    role (role_names, 包保领导), in the default language."""
     global _level_names, _county_words
     _level_names = tuple(level.name for level in policy.issue_levels)
     _county_words = {f"level.{level}": name for level, name in policy.projects.level_names.items()}
+    _county_words |= {f"role.{role}": name for role, name in policy.role_names.items()}
 
 
 def level_name(number: int | None) -> str:
@@ -72,20 +73,16 @@ def level_name(number: int | None) -> str:
     return _level_names[number - 1] if 1 <= number <= len(_level_names) else str(number)
 
 
-def _when(value: datetime | date | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return value.astimezone(_display_zone).strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
-
-
 @cache
 def _environment(locale: str, autoescape: bool) -> Environment:
     """One environment per locale and mode; a template may {% include %} another key."""
     env = Environment(loader=FunctionLoader(catalog(locale).get), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(wan=wan, yi=yi, pct=_pct, when=_when, level=level_name)
+    env.filters.update(wan=wan, yi=yi, pct=_pct, level=level_name,
+                       when=lambda value: forms.when(value, locale, _display_zone),
+                       day=lambda value: forms.day(value, locale, _display_zone),
+                       month=lambda period: forms.month(period, locale),
+                       week=lambda iso: forms.week(iso, locale), quarter=lambda period: forms.quarter(period, locale))
     env.globals["label"] = lambda key: label(locale, key)
 
     def part(key: str, **values: object) -> str:

@@ -19,8 +19,9 @@ from tests.helpers import (
 
 async def test_away_with_a_delegate_redirects_reminders_then_welcomes_back(sandbox, db, team, bot, clock):
     liaison = sandbox.user(LIAISON, "李娜")
-    assert "代办人" in (await liaison.ask("/away")).text
-    assert "已登记：您离开至 2026-12-20，期间提醒和交办转给 张伟" in (await liaison.ask("/away 2026-12-20 张伟")).text
+    assert "代理人" in (await liaison.ask("/away")).text
+    noted = (await liaison.ask("/away 2026-12-20 张伟")).text
+    assert "已报备：您外出至2026年12月20日，期间提醒和交办转给代理人 张伟" in noted
 
     sent = by_chat(await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0)))
     assert set(sent) == {OTHER}
@@ -29,7 +30,7 @@ async def test_away_with_a_delegate_redirects_reminders_then_welcomes_back(sandb
 
     clock.set(datetime(2026, 12, 21, 2, tzinfo=UTC))
     welcome = await liaison.ask("/help")
-    assert "欢迎回来！您离开期间有 1 条提醒或交办转给了 张伟" in welcome.text
+    assert "已返岗。您外出期间有 1 条提醒或交办转给了 张伟" in welcome.text
     assert (await people.by_name(db.read, "李娜"))[0].away_until is None
 
 
@@ -38,8 +39,8 @@ async def test_away_without_a_delegate_just_skips_reminders(sandbox, db, team, b
     assert "期间不再给您发提醒" in (await liaison.ask("/away 2026-12-20")).text
     sent = by_chat(await run_at(db, "weekly-update-request", local(2026, 11, 27, 9, 0)))
     assert set(sent) == {OTHER} and "李娜" not in sent[OTHER]
-    assert "欢迎回来！您离开期间没有需要转交的事项" in (await liaison.ask("/back")).text
-    assert "没有登记离开" in (await liaison.ask("/back")).text
+    assert "已返岗。您外出期间没有需要转交的事项" in (await liaison.ask("/back")).text
+    assert "没有外出报备" in (await liaison.ask("/back")).text
 
 
 async def test_an_assignment_to_someone_away_goes_to_the_delegate(db, team, clock):
@@ -49,7 +50,7 @@ async def test_an_assignment_to_someone_away_goes_to_the_delegate(db, team, cloc
         await people.set_away(tx, worker.id, local(2026, 12, 31, 23, 59), stand_in.id)
     issue_id = await assigned_issue(db, local(2026, 11, 20, 10, 0))
     issue = await issues.get(db.read, issue_id)
-    assert issue.assignee_name == "张伟" and "钱工 请假" in issue.plan
+    assert issue.assignee_name == "张伟" and "钱工 外出" in issue.plan
     assert (await people.by_name(db.read, "钱工"))[0].away_redirected == 1
 
 

@@ -40,7 +40,7 @@ async def test_forged_buttons_and_arguments_get_plain_refusals(sandbox, bot, tea
     admin = sandbox.user(5001, "王主任")
     liaison = sandbox.user(LIAISON, "李娜")
     card = await liaison.ask("/help")
-    stale = "这个按钮已过期，请使用最新的消息。"
+    stale = "该按钮已失效，请使用最新的消息。"
     for data in (f"i:{2**63}:ack", f"i:{2**64}:ack", "i:-1:ack", f"p:{2**63}", "p:99999999", "x:bulletin:0000-01"):
         assert await liaison.answered(await liaison.press_data(data, card)) == stale
     assert "用法" in (await admin.ask("/export bulletin 0000-01")).text

@@ -73,7 +73,7 @@ async def test_a_group_bound_to_one_unit_gets_only_its_projects_once(sandbox, db
     bot.sender.wake()
     await sandbox.wait_for(lambda: len(sandbox.messages(GROUP)) >= 2 and len(sandbox.messages(ALL_GROUP)) >= 2, 30)
     photo, text = sandbox.messages(GROUP)[:2]
-    assert photo.photo and "投资快讯 · 2026-10" in photo.text and "牵头单位 县交通局" in photo.text
+    assert photo.photo and "《投资快讯》2026年第10期" in photo.text and "牵头单位 县交通局" in photo.text
     png = sandbox.world.files[photo.photo].data
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
     assert "共 2 个项目" in text.text and "JC-2026-003" not in text.text

@@ -66,7 +66,7 @@ async def test_changing_the_category_asks_the_item_again_only_where_there_are_it
     await liaison.tap("修改问题类别")
     await liaison.tap("其他")  # no items: straight back to the summary, the old item gone
     summary = liaison.last().text
-    assert "请核对《反映问题》" in summary and "银行贷款" not in summary
+    assert "请核对反映问题内容" in summary and "银行贷款" not in summary
     await liaison.tap("修改问题类别")
     await liaison.tap("资金")
     assert "具体是哪一项" in liaison.last().text

@@ -23,7 +23,8 @@ async def test_one_unit_and_forty_units_draw_bars_of_the_same_height(db, team):
     data = await bulletins.gather(db.read, "2026-10", None, POLICY, TZ)
     sizes = {}
     for n in (1, 40):
-        png = completion_chart(replace(data, ranking=_ranking(n)), POLICY.flags, "t", "x", "序时进度")
+        png = completion_chart(replace(data, ranking=_ranking(n)), POLICY.flags, "t", "x", "序时进度",
+                               {"green": "a", "yellow": "b", "red": "c"})
         sizes[n] = Image.open(io.BytesIO(png)).size
     assert sizes[1] == (880, round(3.2 * 110))  # the smallest picture: one bar, the key and the axis
     assert sizes[40][1] == round((0.42 * 40 + 2.0) * 110)  # 0.42 inch a bar

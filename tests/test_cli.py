@@ -113,12 +113,12 @@ async def test_demo_plays_the_scene():
     assert "李娜，您好！您已登记为联络员" in text
     assert "我的项目（共 3 个）" in text
     assert "只为项目中心登记的人员服务" in text
-    assert "已提交 QS-2026-001 新材料产业园标准化厂房项目 2026-" in text
+    assert "已提交 QS-2026-001 新材料产业园标准化厂房项目 2026年" in text
     assert "已提交，编号 Q-2026-0001" in text and "已销号。感谢反馈" in text
-    assert "本群已绑定：全部项目" in text and "[图片] 📊 投资快讯" in text and "二、牵头单位排名" in text
+    assert "本群已绑定：全部项目" in text and "[图片] 《投资快讯》" in text and "二、牵头单位排名" in text
     assert "资金到位率" in text and "七、单位工作情况" in text  # the 通报 sections, on the sample data
     last_month = previous_month(datetime.now(ZoneInfo("Asia/Shanghai")).date())
-    assert f"投资快讯 · {last_month}" in text  # what the monthly job publishes this month, whatever the day
+    assert f"《投资快讯》{last_month[:4]}年第{int(last_month[5:])}期" in text  # what the job publishes this month
 
 
 def test_jobs_list_and_run_once_per_period(tmp_path):
@@ -142,7 +142,7 @@ def test_bulletin_preview_writes_text_and_chart(tmp_path):
     result = _cli("bulletin", "--month", "2026-10", "--scope", "unit:县水利局", "--preview", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     text = (tmp_path / "out" / "bulletin.txt").read_text(encoding="utf-8")
-    assert "投资快讯 · 2026-10（牵头单位 县水利局）" in text and "共 1 个项目" in text and "<b>" not in text
+    assert "《投资快讯》2026年第10期（牵头单位 县水利局）" in text and "共 1 个项目" in text and "<b>" not in text
     assert (tmp_path / "out" / "chart.png").read_bytes().startswith(b"\x89PNG")
     bad = _cli("bulletin", "--month", "2026-10", "--scope", "unit:无此单位", "--preview", "out", cwd=tmp_path)
     assert bad.returncode == 1 and "没有名为 无此单位 的单位" in bad.stdout

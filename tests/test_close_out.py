@@ -71,7 +71,7 @@ async def test_an_unsatisfied_revisit_sends_the_problem_back_with_its_buttons(sa
     await sandbox.wait_for(lambda: any("被退回重办" in m.text and "还有一户未腾空" in m.text
                                        for m in sandbox.messages(WORKER)))
     back = next(m for m in sandbox.messages(WORKER) if "被退回重办" in m.text)
-    assert "确认收到" in back.button_labels
+    assert "签收" in back.button_labels
     issue = await issues.get(db.read, issue_id)
     assert (issue.status, issue.satisfaction, issue.solved_at) == ("reopened", Satisfaction.unsatisfied, None)
     again = await admin.answered(await admin.press_data(pressed, ask))

@@ -44,8 +44,8 @@ async def test_a_project_below_its_levels_threshold_is_refused_with_its_row(db, 
         project_row("SY-003", level="市列", total_investment="8000", annual_plan="1000")])
     assert not report.applied
     said = import_report("zh", report, plain=True)
-    assert "第 3 行 总投资(万元)：低于县列项目入库标准 3000 万元 '2999.5'" in said
-    assert "第 4 行 总投资(万元)：低于市列项目入库标准 10000 万元 '8000'" in said
+    assert "第 3 行 总投资(万元)：低于县级项目入库标准 3000 万元 '2999.5'" in said
+    assert "第 4 行 总投资(万元)：低于市级项目入库标准 10000 万元 '8000'" in said
     assert "第 2 行" not in said and await projects.count(db.read) == 0
 
 

@@ -44,7 +44,7 @@ async def test_the_progress_ledger_holds_each_project_as_stored(db, team):
     assert second["亮牌"] == "红牌" and "落后 62.5 个百分点" in second["亮牌原因"]
     third = rows["JC-2026-003"]  # no October report: late, not "0% done"
     assert third["本年累计完成（万元）"] == 0 and third["亮牌"] == "黄牌" and third["报送"] == "未报送"
-    assert third["亮牌原因"] == "2026-10 月报未按时报送"
+    assert third["亮牌原因"] == "2026年10月月报未按时报送"
     assert first["报送"] == "按期"
     # formatted as an office keeps it
     assert sheet.freeze_panes == "C2" and round(sheet.column_dimensions["B"].width) == 31  # 30 characters + padding
@@ -70,7 +70,7 @@ async def test_the_issue_ledger_holds_the_five_fields_and_the_history(db, team):
     assert row["办结时限"].date() == issue.resolve_due.astimezone(TZ).date()
     assert row["历时（天）"] == (now - issue.created_at).days == 18
     history = row["办理过程"].splitlines()
-    assert history[0].startswith("2026-11-02 10:00 反映问题（李娜）") and "交办（王主任）" in history[1]
+    assert history[0].startswith("2026年11月2日 10:00 反映问题（李娜）") and "交办（王主任）" in history[1]
 
 
 async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
@@ -87,7 +87,7 @@ async def test_the_bulletin_workbook_matches_the_bulletin(db, team):
     assert flagged == [("红牌", f.code) for f in data.red] + [("黄牌", f.code) for f in data.yellow]
     assert [r["Code"] for r in _rows(book["Not reported"])] == [p.code for p in data.missing]
     scores = [(r["Unit"], r["Reports due"], r["On time"]) for r in _rows(book["Unit scorecard"])]
-    assert scores == [(s.unit, s.reports.due, s.reports.done) for s in data.scores]
+    assert scores == [(s.unit, s.reports.owed, s.reports.done) for s in data.scores]
 
 
 def test_the_command_line_writes_the_ledgers(settings, tmp_path, monkeypatch, capsys):
@@ -110,7 +110,7 @@ async def test_a_leader_gets_the_ledger_as_a_document(sandbox, bot, team):
     leader = sandbox.user(LEADER, "周建国")
     menu = await leader.ask("/export")
     assert menu.text == "要导出哪一份台账？"
-    assert [b["text"] for b in menu.buttons] == ["进度台账 2026-11", "问题台账", "投资快讯 2026-10"]
+    assert [b["text"] for b in menu.buttons] == ["2026年11月进度台账", "问题台账", "2026年10月投资快讯"]
     assert await leader.tap("问题台账") == "正在生成，请稍候……"
     await sandbox.wait_for(lambda: leader.last().document is not None, 10)
     document = leader.last()
@@ -130,5 +130,5 @@ async def test_others_are_refused_and_bad_requests_explained(sandbox, bot, team)
         "只有项目中心管理员和包联领导可以导出台账。")
     assert "用法：/export" in (await admin.ask("/export progress 2026-13")).text
     assert "用法：/export" in (await admin.ask("/export 全部")).text
-    assert await admin.answered(await admin.press_data("x:progress:junk", menu)) == "这个按钮已过期，请使用最新的消息。"
+    assert await admin.answered(await admin.press_data("x:progress:junk", menu)) == "该按钮已失效，请使用最新的消息。"
     assert liaison.last().document is None and admin.last().document is None

@@ -99,7 +99,7 @@ def test_the_worst_reason_sets_the_colour_and_all_reasons_are_kept():
     flag = _flag([_report(300_000)], milestones=[milestone])
     assert flag.colour == "red" and [r.kind for r in flag.reasons] == ["behind", "milestone_late"]
     text = messages.render("zh", "flag.reason.behind", **flag.reasons[0].values)
-    assert text == "2026-06 年度投资完成 30.0%，序时进度 50.0%，落后 20.0 个百分点"
+    assert text == "截至2026年6月，年度投资完成 30.0%，序时进度 50.0%，落后 20.0 个百分点"
 
 
 def test_a_countys_own_thresholds():

@@ -13,7 +13,7 @@ GROUP = -1001
 async def test_an_admin_binds_a_group_to_a_unit_with_subscriptions(sandbox, db, team, bot):
     admin = sandbox.user(ADMIN, "王主任")
     sandbox.group(GROUP, "交通局项目群")
-    assert "这个群关注哪些项目" in (await admin.ask("/bind", chat_id=GROUP)).text
+    assert "本群关注哪些项目" in (await admin.ask("/bind", chat_id=GROUP)).text
     await admin.tap("牵头单位", chat_id=GROUP)
     await admin.tap("县交通局", chat_id=GROUP)
     await admin.tap("月度投资快讯", chat_id=GROUP)
@@ -39,13 +39,13 @@ async def test_others_in_the_group_are_refused_or_ignored(sandbox, db, team, bot
     assert "只有项目中心管理员" in (await stranger.ask("/bind", chat_id=GROUP)).text
     await admin.ask("/bind", chat_id=GROUP)
     prompt = admin.last(GROUP)
-    stale = "这个按钮已过期，请使用最新的消息。"
+    stale = "该按钮已失效，请使用最新的消息。"
     assert await liaison.answered(await liaison.press("全部项目", GROUP, prompt)) == stale
     assert "邀请链接" in await stranger.answered(await stranger.press("全部项目", GROUP, prompt))
     before = len(sandbox.messages(GROUP))
     await liaison.send("大家好，今天开会吗", chat_id=GROUP)
     await admin.tap("全部项目", chat_id=GROUP)  # answered after the chatter was handled
-    assert [m.text for m in sandbox.messages(GROUP)[before:]][0].startswith("这个群订阅哪些推送")
+    assert [m.text for m in sandbox.messages(GROUP)[before:]][0].startswith("本群订阅哪些推送")
 
 
 async def test_the_bot_removed_from_a_group_is_recorded(sandbox, db, team, bot):

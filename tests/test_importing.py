@@ -41,7 +41,7 @@ async def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(db, clock
     rows = [project_row("JC-1"), project_row("JC-2", tier="特级"), project_row("JC-3")]
     report = await _apply(db, clock, xlsx(rows), skip_invalid=True)
     assert report.applied and report.created == 2 and report.skipped == 1
-    assert "第 3 行 项目类别：'特级' 不是可选的值" in _report_lines(report)
+    assert "第 3 行 项目层级：'特级' 不是可选的值" in _report_lines(report)
     assert [p.code for p in await project_store.all_active(db.read)] == ["JC-1", "JC-3"]
 
 
@@ -135,7 +135,7 @@ def test_missing_required_headers_are_named():
     with pytest.raises(SheetError) as caught:
         read_sheet(xlsx([project_row("JC-1")], headers=headers), "p.xlsx")
     assert caught.value.kind == "missing_headers"
-    assert "项目类别" in sheet_error("zh", caught.value, plain=True)
+    assert "项目层级" in sheet_error("zh", caught.value, plain=True)
     assert "总投资(万元)" in sheet_error("zh", caught.value, plain=True)
 
 
@@ -161,7 +161,7 @@ async def test_milestones_for_unknown_projects_are_reported(db, clock):
     report = await _apply(db, clock, xlsx([project_row("JC-1")],
                                           [{"code": "JC-9", "name": "开工", "due_date": "2026-05-01"}]))
     assert not report.applied
-    assert "“节点”表 第 2 行 项目编号：没有这个项目编号 'JC-9'" in _report_lines(report)
+    assert "“节点”表 第 2 行 项目编号：没有该项目编号 'JC-9'" in _report_lines(report)
 
 
 def test_the_template_has_the_chinese_headers_and_a_milestone_sheet():
@@ -172,3 +172,10 @@ def test_the_template_has_the_chinese_headers_and_a_milestone_sheet():
     with pytest.raises(SheetError) as caught:  # an untouched template is empty, not broken
         read_sheet(data, "t.xlsx")
     assert caught.value.kind == "empty"
+
+
+def test_a_sheet_in_the_older_words_still_reads():
+    """项目类别 (now 项目层级) as the tier's header and 县列 (now 县级) as a level."""
+    old = {**PROJECT_HEADERS, "tier": "项目类别"}
+    parsed = read_sheet(xlsx([project_row("JC-1", level="县列")], headers=old), "p.xlsx")
+    assert parsed.errors == [] and (parsed.projects[0].tier.value, parsed.projects[0].level.value) == ("key", "county")

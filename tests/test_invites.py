@@ -87,7 +87,7 @@ async def test_invite_is_for_administrators_only(sandbox, bot, admin, projects):
 
 async def test_invite_explains_bad_arguments(sandbox, bot, admin, projects):
     assert "用法" in (await admin.ask("/invite")).text
-    assert "没有“boss”这个角色" in (await admin.ask("/invite 张三 boss")).text
+    assert "没有“boss”角色" in (await admin.ask("/invite 张三 boss")).text
     by_label = await admin.ask("/invite 张三 联络员 JC-2026-002")
     assert "张三" in by_label.text and "联络员" in by_label.text
 
@@ -142,6 +142,6 @@ async def test_ten_thousand_wrong_codes_are_slowed_to_five_an_hour_and_never_bin
 async def test_the_sixth_wrong_code_in_an_hour_is_refused_with_the_wait(sandbox, bot, projects):
     guesser = sandbox.user(8889, "猜码者")
     for n in range(5):
-        assert (await guesser.ask(f"/start {n:022d}")).text.startswith("这个邀请码无效")
+        assert (await guesser.ask(f"/start {n:022d}")).text.startswith("该邀请码无效")
     refused = await guesser.ask("/start 0000000000000000000009")
     assert refused.text == "错误的邀请码太多了。请 60 分钟后再试，或向项目中心索取新的邀请链接。"

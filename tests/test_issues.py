@@ -29,7 +29,7 @@ async def _raise(liaison) -> str:
     await liaison.ask("请城关镇协调搬迁")
     await liaison.tap("跳过")
     await liaison.tap("跳过")
-    assert "请核对《反映问题》" in liaison.last().text
+    assert "请核对反映问题内容" in liaison.last().text
     await liaison.tap("✅ 提交")
     return liaison.last().text
 
@@ -44,7 +44,7 @@ async def _assign(head, sandbox):
     await head.tap("否")
     default = next(b for b in head.last().button_labels if b.startswith("按规定期限"))
     await head.tap(default)
-    assert "请核对《交办》" in head.last().text
+    assert "请核对交办内容" in head.last().text
     await head.tap("✅ 提交")
     return default
 
@@ -55,19 +55,20 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
     assert "已提交，编号 Q-2026-0001" in raised
 
     default = await _assign(head, sandbox)
-    assert default == "按规定期限 2026-12-01"  # 7 working days after Friday 2026-11-20
+    assert default == "按规定期限2026年12月1日"  # 7 working days after Friday 2026-11-20
     assert "已交办 Q-2026-0001" in head.last().text
     card = await worker.reply(0)
-    assert "交办给您的问题" in card.text and "五到位：县住建局 · 领导 周建国 · 责任人 钱工" in card.text
-    assert card.button_labels == ["确认收到", "更新进展", "已解决", "提请上级协调"]
+    assert "交办给您的问题" in card.text
+    assert "五到位：责任单位 县住建局；责任领导 周建国；责任人 钱工；解决方案 协调" in card.text
+    assert card.button_labels == ["签收", "反馈进展", "办结", "提请上级协调"]
     await sandbox.wait_for(lambda: any("已交办" in m.text for m in sandbox.messages(LIAISON)))
 
     ack_data = card.buttons[0]["callback_data"]
-    await worker.tap("确认收到", message=card)
-    assert "已确认收到 Q-2026-0001" in card.text  # the card is edited in place, with the next steps
-    assert "请在 2026-11-25 23:59 前提交办理方案" in card.text  # 3 working days after signing on the 20th
-    assert card.button_labels == ["提交办理方案", "更新进展", "已解决", "提请上级协调"]
-    await sandbox.wait_for(lambda: any("确认收到，正在办理" in m.text for m in sandbox.messages(LIAISON)))
+    await worker.tap("签收", message=card)
+    assert "已签收 Q-2026-0001" in card.text  # the card is edited in place, with the next steps
+    assert "请在2026年11月25日前提交办理方案" in card.text  # 3 working days after signing on the 20th
+    assert card.button_labels == ["提交办理方案", "反馈进展", "办结", "提请上级协调"]
+    await sandbox.wait_for(lambda: any("签收，正在办理" in m.text for m in sandbox.messages(LIAISON)))
     again = await worker.answered(await worker.press_data(ack_data, card))
     assert again == "问题 Q-2026-0001 当前为“办理中”，这一步已不适用。"
 
@@ -81,7 +82,7 @@ async def test_raise_assign_acknowledge_solve_confirm(sandbox, projects, bot, db
     assert card.button_labels == []  # the card shows who did what, and loses its buttons
     await sandbox.wait_for(lambda: any("办理方案（钱工）" in m.text for m in sandbox.messages(LIAISON)))
     await worker.ask("/issue Q-2026-0001")
-    assert worker.last().button_labels == ["更新进展", "已解决", "提请上级协调"]  # the plan is in
+    assert worker.last().button_labels == ["反馈进展", "办结", "提请上级协调"]  # the plan is in
     assert "办理方案：一、11月25日前约谈三户" in worker.last().text
     issue = await issues.by_number(db.read, "Q-2026-0001")
     assert issue.work_plan.startswith("一、") and issue.planned_at is not None
@@ -92,17 +93,17 @@ async def test_the_whole_loop_with_a_rejection(sandbox, projects, bot, db):
     await _raise(liaison)
     await _assign(head, sandbox)
     card = await worker.reply(0)
-    await worker.tap("确认收到", message=card)
+    await worker.tap("签收", message=card)
 
     await worker.ask("/issue Q-2026-0001")
-    assert worker.last().button_labels == ["提交办理方案", "更新进展", "已解决", "提请上级协调"]
-    await worker.tap("更新进展")
+    assert worker.last().button_labels == ["提交办理方案", "反馈进展", "办结", "提请上级协调"]
+    await worker.tap("反馈进展")
     await worker.ask("已约谈三户，两户同意")
     await sandbox.wait_for(lambda: any("已约谈三户" in m.text for m in sandbox.messages(LIAISON)))
 
     await worker.ask("/issue Q-2026-0001")
-    await worker.tap("已解决")
-    assert "已标记为已解决" in (await worker.ask("三户均已签约搬迁")).text
+    await worker.tap("办结")
+    assert "已办结，等待反映人确认" in (await worker.ask("三户均已签约搬迁")).text
     await sandbox.wait_for(lambda: "满意销号" in liaison.last().button_labels)
     ask = liaison.last()
     assert "三户均已签约搬迁" in ask.text
@@ -113,7 +114,7 @@ async def test_the_whole_loop_with_a_rejection(sandbox, projects, bot, db):
     assert "还有一户未腾空" in worker.last().text
     assert (await issues.by_number(db.read, "Q-2026-0001")).status == "reopened"
 
-    await worker.tap("已解决")
+    await worker.tap("办结")
     await worker.ask("最后一户已腾空")
     await sandbox.wait_for(lambda: "满意销号" in liaison.last().button_labels)
     await liaison.tap("满意销号")
@@ -150,7 +151,7 @@ async def test_a_weekly_update_turns_into_an_issue(sandbox, projects, bot, db):
     issue = await issues.by_number(db.read, "Q-2026-0001")
     assert issue.project_code == "JC-2026-002" and issue.category == "资金"
     history = await liaison.ask("/history JC-2026-002")
-    assert "2026-W47：完成管网铺设 300 米（有问题）" in history.text
+    assert "第47周（11月16日—11月22日）：完成管网铺设 300 米（有问题）" in history.text
 
 
 async def test_forged_issue_buttons_are_refused(sandbox, projects, bot, db):
@@ -162,8 +163,8 @@ async def test_forged_issue_buttons_are_refused(sandbox, projects, bot, db):
         f"i:{issue.id}:asg": "您不能办理问题 Q-2026-0001 的这一步。",  # only admins and the lead unit head
         f"i:{issue.id}:ack": "您不能办理问题 Q-2026-0001 的这一步。",  # only the assignee
         f"i:{issue.id}:ok": "问题 Q-2026-0001 当前为“待交办”，这一步已不适用。",  # the raiser, too early
-        f"i:{issue.id + 99}:ack": "没有找到这个问题。",
-        "i:x:y": "这个按钮已过期，请使用最新的消息。",
+        f"i:{issue.id + 99}:ack": "没有找到该问题。",
+        "i:x:y": "该按钮已失效，请使用最新的消息。",
     }
     for data, words in expected.items():
         assert await liaison.answered(await liaison.press_data(data, stranger_on_card)) == words
@@ -216,7 +217,7 @@ async def test_changing_the_unit_in_the_summary_asks_for_the_person_again(sandbo
     assert "钱工" not in asked.button_labels and "赵科长" in asked.button_labels  # the new unit's people
     await head.tap("赵科长")
     summary = head.last().text
-    assert "请核对《交办》" in summary and "县交通局" in summary and "赵科长" in summary and "钱工" not in summary
+    assert "请核对交办内容" in summary and "县交通局" in summary and "赵科长" in summary and "钱工" not in summary
     await head.tap("✅ 提交")
     issue = await issues.by_number(db.read, "Q-2026-0001")
     assert (issue.unit_name, issue.assignee_name) == ("县交通局", "赵科长")

@@ -77,7 +77,7 @@ async def test_monthly_countdown_days(db, team, day, expected):
 async def test_late_reports_go_to_the_liaison_then_the_unit_head_then_the_centre(db, team):
     sent = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 12, 1, 9, 0)))
     assert set(sent) == {LIAISON, OTHER, HEAD}
-    assert "2026-11 月报已逾期" in sent[LIAISON]
+    assert "2026年11月月报已逾期" in sent[LIAISON]
     assert "JC-2026-001" in sent[HEAD] and "JC-2026-003" not in sent[HEAD]  # 003 is another unit's
     assert ADMIN not in sent
     centre = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 12, 3, 9, 0)))
@@ -90,7 +90,7 @@ async def test_an_unacknowledged_issue_escalates_to_the_centre(db, team):
     outcome = await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0))
     sent = by_chat(outcome)
     assert set(sent) == {ADMIN, WORKER}
-    assert "未按时确认收到，已升级到「项目中心协调」" in sent[ADMIN]
+    assert "未按时签收，已升级到「项目中心协调」" in sent[ADMIN]
     issue = await issues.get(db.read, issue_id)
     assert issue.level == 2 and issue.ack_due is None
     escalation = [e for e in await issues.events(db.read, issue_id) if e.kind == "escalate"]
@@ -134,7 +134,7 @@ async def test_a_warning_comes_one_working_day_before_the_deadline(db, team):
         await issues.update(tx, issue_id, datetime.now(UTC), status="acknowledged")
     assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 27, 10, 0))) == {}
     sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
-    assert set(sent) == {WORKER} and "将于 2026-12-01 23:59 到期" in sent[WORKER]
+    assert set(sent) == {WORKER} and "将于2026年12月1日到期" in sent[WORKER]
     assert by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 15))) == {}  # once
 
 
@@ -148,7 +148,7 @@ async def test_the_warning_for_someone_away_without_a_delegate_goes_to_their_uni
         await people.set_away(tx, worker.id, local(2026, 12, 5, 23, 59), None)  # on leave, nobody named
     sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 30, 10, 0)))
     assert set(sent) == {head_of_housing}  # not the person on leave
-    assert "钱工 不在岗，由您关注" in sent[head_of_housing] and "2026-12-01 23:59 到期" in sent[head_of_housing]
+    assert "钱工 不在岗，由您关注" in sent[head_of_housing] and "2026年12月1日到期" in sent[head_of_housing]
 
 
 async def test_with_auto_close_on_a_solved_issue_closes_after_three_silent_working_days(db, team):
@@ -249,7 +249,7 @@ async def test_a_project_turning_red_alerts_its_lead_leader_once(db, team):
     await report(100, 21)
     first = by_chat(await run_at(db, "flag-watch", local(2026, 11, 22, 7, 30)))
     assert set(first) == {LEADER} and first[LEADER].count("亮红牌") == 1
-    assert "2026-11 年度投资完成 2.1%，序时进度 91.7%，落后 89.6 个百分点" in first[LEADER]
+    assert "截至2026年11月，年度投资完成 2.1%，序时进度 91.7%，落后 89.6 个百分点" in first[LEADER]
     assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 23, 7, 30))) == {}  # still red: quiet
     await report(4400, 23)
     assert by_chat(await run_at(db, "flag-watch", local(2026, 11, 24, 7, 30))) == {}  # turned green
@@ -284,7 +284,7 @@ async def test_the_weekly_digest_for_a_unit_bound_group(db, team):
     await assigned_issue(db, local(2026, 11, 27, 10, 0))
     sent = by_chat(await run_at(db, "weekly-digest", local(2026, 11, 30, 9, 0)))
     text = sent[-3001]
-    assert "<b>每周汇总 · 2026-W48</b>（牵头单位 县交通局）" in text
+    assert "<b>第48周（11月23日—11月29日）周调度情况通报</b>（牵头单位 县交通局）" in text
     assert "应报 2 个，已报 1 个，未报：JC-2026-002（李娜）" in text
     assert "新反映问题 1 个：Q-2026-0001 用地" in text
     assert "亮牌变化：JC-2026-001 黄牌→绿牌" in text
@@ -325,5 +325,5 @@ async def test_groups_subscribed_to_overdue_notices_in_scope_hear_of_escalations
         await groups.bind(tx, -6003, "快讯群", "all", None, 1, ["monthly_bulletin"], datetime.now(UTC))
     sent = by_chat(await run_at(db, "issue-clocks", local(2026, 11, 24, 9, 0)))
     number = (await issues.get(db.read, issue_id)).number
-    assert f"🔺 问题 {number}" in sent[-6001] and "已升级到「项目中心协调」督办" in sent[-6001]
+    assert f"问题 {number}" in sent[-6001] and "已升级到「项目中心协调」督办" in sent[-6001]
     assert -6002 not in sent and -6003 not in sent  # another unit's group; a group not subscribed

@@ -96,7 +96,7 @@ async def test_a_level_asks_the_next_one_level_at_a_time(sandbox, bot, team, db)
     assert (await issues.get(db.read, issue_id)).level == 2
     await sandbox.wait_for(lambda: any("提请「项目中心协调」协调" in m.text for m in sandbox.messages(-7100)))
     again = await worker.ask(f"/issue {number}")  # asking again is for the level it is at now (004)
-    assert "提请上级协调" not in again.button_labels and "已解决" in again.button_labels
+    assert "提请上级协调" not in again.button_labels and "办结" in again.button_labels
     refused = await worker.answered(await worker.press_data(f"i:{issue_id}:req", again))  # the old button
     assert f"您不能办理问题 {number} 的这一步" in refused and (await issues.get(db.read, issue_id)).level == 2
 

@@ -62,9 +62,9 @@ async def test_on_the_first_the_late_month_comes_first_and_is_stored_as_late(san
     await user.tap("JC-2026-001 JC-2026-001 产业园道路")
     prompt = user.last()
     assert "填报哪个月的月报" in prompt.text
-    assert prompt.button_labels[:2] == ["✅ 2026-11（补报）", "2026-12"]
-    await user.tap("✅ 2026-11（补报）")
-    assert user.last().text.startswith("2026-11 月报：本年累计完成投资")
+    assert prompt.button_labels[:2] == ["✅ 2026年11月（补报）", "2026年12月"]
+    await user.tap("✅ 2026年11月（补报）")
+    assert user.last().text.startswith("2026年11月月报：本年累计完成投资")
     below = await user.ask("2900")  # below October's 3,000: asked first
     assert "低于上月报送的本年累计 3,000 万元" in below.text
     await user.tap("确认无误")
@@ -73,13 +73,13 @@ async def test_on_the_first_the_late_month_comes_first_and_is_stored_as_late(san
     await user.tap("跳过")
     await user.ask("室外管网")
     await user.tap("✅ 提交")
-    assert "已提交 JC-2026-001 JC-2026-001 产业园道路 2026-11 月报（补报）" in user.last().text
+    assert "已提交 JC-2026-001 JC-2026-001 产业园道路 2026年11月月报（补报）" in user.last().text
     [november] = await reports.for_period(db.read, project_id, "2026-11")
     assert november.late and november.ytd_completed == 29_000_000
     assert "（补报）" in (await user.ask("/history JC-2026-001")).text
     await user.ask("/report")
     await user.tap("JC-2026-001 JC-2026-001 产业园道路")
-    assert user.last().button_labels[:2] == ["✅ 2026-12", "2026-11（修改已报）"]  # December next
+    assert user.last().button_labels[:2] == ["✅ 2026年12月", "2026年11月（修改已报）"]  # December next
 
 
 async def test_the_late_notice_button_opens_the_overdue_month(sandbox, projects, bot, db, clock):
@@ -88,12 +88,12 @@ async def test_the_late_notice_button_opens_the_overdue_month(sandbox, projects,
     await _october(db, 3000)
     user = sandbox.user(LIAISON, "李娜")
     sent = by_chat(await run_at(db, "monthly-report-countdown", local(2026, 12, 1, 9, 0)))
-    assert "2026-11" in sent[LIAISON]
+    assert "2026年11月" in sent[LIAISON]
     bot.sender.wake()
     await user.reply(0)
     await user.tap("填报月报")
     await user.tap("JC-2026-001 JC-2026-001 产业园道路")
-    assert user.last().button_labels[0] == "✅ 2026-11（补报）"
+    assert user.last().button_labels[0] == "✅ 2026年11月（补报）"
 
 
 async def test_a_correction_within_the_window_is_a_new_revision_and_refused_after(projects, db):

@@ -49,7 +49,7 @@ async def test_instruct_extend_and_flag_from_the_alert(sandbox, db, team, bot):
     card = await leader.ask("/issue Q-2026-0001")
     await leader.tap("延期", message=card)
     await leader.ask("2026-12-31")
-    assert "已延至 2026-12-31 23:59" in (await leader.ask("需要等待电力部门排期")).text
+    assert "已延至2026年12月31日" in (await leader.ask("需要等待电力部门排期")).text
     card = await leader.ask("/issue Q-2026-0001")
     await leader.tap("延期", message=card)
     await leader.ask("2027-01-15")

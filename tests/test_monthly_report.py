@@ -44,10 +44,10 @@ async def test_full_report_with_photos_and_an_edit_before_submit(sandbox, projec
     await user.tap("完成")
     assert "下月计划" in user.last().text
     summary = await user.ask("完成二层浇筑")
-    assert "请核对《月报》" in summary.text and "1,200.5 万元" in summary.text and "2 张照片" in summary.text
+    assert "请核对月报内容" in summary.text and "1,200.5 万元" in summary.text and "2 张照片" in summary.text
     await user.tap("修改本年累计完成投资")
     again = await user.ask("1300")
-    assert "请核对《月报》" in again.text and "1,300 万元" in again.text
+    assert "请核对月报内容" in again.text and "1,300 万元" in again.text
     await user.tap("✅ 提交")
     done = user.last().text
     assert "已提交 JC-2026-001" in done and "第 1 版" in done
@@ -78,8 +78,8 @@ async def test_a_correction_makes_revision_two_and_history_keeps_both(sandbox, p
     assert "第 1 版" in await _quick_report(user, "1000")
     assert "第 2 版，之前的版本已保留" in await _quick_report(user, "1100")
     history = await user.ask("/history JC-2026-001")
-    assert "2026-11 第 2 版 · 累计 1,100 万元" in history.text
-    assert "2026-11 第 1 版 · 累计 1,000 万元" in history.text
+    assert "2026年11月第 2 版 · 累计 1,100 万元" in history.text
+    assert "2026年11月第 1 版 · 累计 1,000 万元" in history.text
     project = await project_store.by_code(db.read, "JC-2026-001")
     assert [r.revision for r in await reports.for_period(db.read, project.id, "2026-11")] == [1, 2]
 
@@ -150,7 +150,7 @@ async def test_idle_flows_expire_with_a_note(sandbox, projects, bot, db, clock):
     user = await _liaison(sandbox, db)
     await _to_ytd(user)
     clock.advance(timedelta(hours=25))
-    assert "超过 24 小时未完成，已作废" in (await user.ask("1000")).text
+    assert "超过 24 小时未完成，已取消" in (await user.ask("1000")).text
 
 
 async def test_cancel_says_what_was_discarded(sandbox, projects, bot, db):
@@ -158,7 +158,7 @@ async def test_cancel_says_what_was_discarded(sandbox, projects, bot, db):
     await _to_ytd(user)
     await user.ask("1000")
     cancelled = await user.ask("/cancel")
-    assert "已取消《月报》" in cancelled.text and "项目、月份、本年累计完成投资" in cancelled.text
+    assert "已取消月报" in cancelled.text and "项目、月份、本年累计完成投资" in cancelled.text
     assert "当前没有进行中的填报" in (await user.ask("/cancel")).text
 
 
@@ -169,7 +169,7 @@ async def test_stale_and_forged_buttons_change_nothing(sandbox, projects, bot, d
     old = choice.buttons[1]["callback_data"]  # JC-2026-002, pressed after the step moved on
     await user.tap("JC-2026-001 JC-2026-001 产业园道路")
     assert choice.buttons == []  # the chosen prompt is edited to show the choice, without buttons
-    assert await user.answered(await user.press_data(old, choice)) == "这个按钮已过期，请使用最新的消息。"
+    assert await user.answered(await user.press_data(old, choice)) == "该按钮已失效，请使用最新的消息。"
     assert "本年累计完成投资" in user.last().text  # nothing moved
 
     other = await project_store.by_code(db.read, "JC-2026-003")
@@ -180,8 +180,8 @@ async def test_stale_and_forged_buttons_change_nothing(sandbox, projects, bot, d
     assert await user.answered(await user.press_data(forged, prompt)) == "您不能选择这一项。"
     assert "填报哪个项目" in user.last().text  # still choosing
 
-    assert await user.answered(await user.press_data("f:zzzzzz:0:v:1", prompt)) == "这个按钮已过期，请使用最新的消息。"
-    assert await user.answered(await user.press_data("\x00garbage", prompt)) == "这个按钮已过期，请使用最新的消息。"
+    assert await user.answered(await user.press_data("f:zzzzzz:0:v:1", prompt)) == "该按钮已失效，请使用最新的消息。"
+    assert await user.answered(await user.press_data("\x00garbage", prompt)) == "该按钮已失效，请使用最新的消息。"
 
 
 async def test_people_without_projects_are_told_so(sandbox, projects, bot, db):
@@ -195,8 +195,9 @@ async def test_the_project_card(sandbox, projects, bot, db):
     await _quick_report(user, "2400")
     card = await user.ask("/project jc-2026-001")
     assert "本年累计完成 2,400 万元，完成 50%，序时进度 91.7%" in card.text
-    assert "红牌（按 2026-11 进度）：2026-11 年度投资完成 50.0%，序时进度 91.7%，落后 41.7 个百分点" in card.text
-    assert "最近月报：2026-11 第 1 版" in card.text
+    assert ("红牌（按2026年11月进度）：截至2026年11月，年度投资完成 50.0%，序时进度 91.7%，"
+            "落后 41.7 个百分点") in card.text
+    assert "最近月报：2026年11月第 1 版" in card.text
     assert "没有找到您可以查看的项目 JC-2026-003" in (await user.ask("/project JC-2026-003")).text
 
 
@@ -212,8 +213,8 @@ async def test_an_older_summary_card_cannot_submit_after_an_edit(sandbox, projec
     await user.tap("修改本年累计完成投资", message=old_card)
     new_card = await user.ask("1500")
     assert "1,500 万元" in new_card.text
-    assert await user.tap("✅ 提交", message=old_card) == "这个按钮已过期，请使用最新的消息。"
-    assert await user.tap("修改形象进度", message=old_card) == "这个按钮已过期，请使用最新的消息。"
+    assert await user.tap("✅ 提交", message=old_card) == "该按钮已失效，请使用最新的消息。"
+    assert await user.tap("修改形象进度", message=old_card) == "该按钮已失效，请使用最新的消息。"
     project = await project_store.by_code(db.read, "JC-2026-001")
     assert await reports.history(db.read, project.id) == []
     await user.tap("✅ 提交", message=new_card)

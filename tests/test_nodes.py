@@ -34,7 +34,7 @@ async def _node_flow(user, *answers: str) -> None:
 async def test_a_liaison_adds_and_replans_a_node_and_the_card_keeps_count(sandbox, bot, team, db, clock):
     user = sandbox.user(LIAISON, "李娜")
     await _node_flow(user, "tap:新增节点", "室外管网开工", "2026-12-20", "县住建局")
-    assert "已新增节点 室外管网开工，计划 2026-12-20 完成，责任单位 县住建局" in user.last().text
+    assert "已新增节点 室外管网开工，计划2026年12月20日完成，责任单位 县住建局" in user.last().text
     project = await project_store.by_code(db.read, "JC-2026-001")
     [node] = await project_store.milestones(db.read, project.id)
     assert (node.name, node.due_date, node.owner, node.replans) == ("室外管网开工", date(2026, 12, 20), "县住建局", 0)
@@ -42,13 +42,13 @@ async def test_a_liaison_adds_and_replans_a_node_and_the_card_keeps_count(sandbo
     await user.ask("/node")
     await user.tap("JC-2026-001 JC-2026-001 产业园道路")
     await user.tap("调整节点计划")
-    await user.tap("室外管网开工（2026-12-20）")
+    await user.tap("室外管网开工（2026年12月20日）")
     assert "不在今天" not in (await user.ask("2027-03-15")).text
     await user.ask("冬季停工，开春后施工")
     await user.tap("✅ 提交")
-    assert "调整为 2027-03-15（第 1 次调整）：冬季停工，开春后施工" in user.last().text
+    assert "调整为2027年3月15日（第 1 次调整）：冬季停工，开春后施工" in user.last().text
     card = (await user.ask("/project JC-2026-001")).text
-    assert "⏳ 室外管网开工 2027-03-15 · 县住建局 · 调整 1 次" in card
+    assert "⏳ 室外管网开工 2027年3月15日 · 县住建局 · 调整 1 次" in card
     assert await project_store.milestone_changes(db.read, project.id) == {
         node.id: [("2026-12-20", "2027-03-15", "冬季停工，开春后施工")]}
 
@@ -69,7 +69,7 @@ async def test_what_cannot_be_planned_is_refused(sandbox, bot, team, db, clock):
     assert "调整节点计划" not in str(user.last().reply_markup)  # no open node to re-plan yet
     await user.tap("新增节点")
     await user.ask("主体封顶")
-    assert "日期 2020-01-01 已经过去" in (await user.ask("2020-01-01")).text
+    assert "日期2020年1月1日已经过去" in (await user.ask("2020-01-01")).text
 
     project = await project_store.by_code(db.read, "JC-2026-001")
     other = await project_store.by_code(db.read, "JC-2026-003")

@@ -115,9 +115,9 @@ async def test_the_job_posts_the_analysis_once_to_a_subscribed_group(db, team):
     outcome = await run_at(db, "quarterly-analysis", local(2026, 10, 10, 9, 0))
     assert outcome.period == "2026-Q3" and [m[0] for m in outcome.messages] == [-3001]
     text = outcome.messages[0][2]["text"]
-    assert "季度分析 · 2026-Q3" in text and "本季度重点：投资进度" in text
+    assert "2026年第三季度重点项目推进情况分析" in text and "本季度重点：投资进度" in text
     top = text.split("完成率前五位")[1]
-    assert "\n1. JC-2026-001 JC-2026-001 产业园道路（县交通局）完成 3,600/4,800 万元，75%" in top
+    assert "\n1. JC-2026-001 JC-2026-001 产业园道路（县交通局）完成 3,600 万元，占年度计划 4,800 万元的 75%" in top
     assert "本季度完成 3,600 万元" in text and "落后序时进度 10 个百分点以上的项目 2 个" in text
     again = await run_at(db, "quarterly-analysis", local(2026, 10, 11, 9, 0))
     assert (again.ran, again.reason) == (False, "already ran")
@@ -129,7 +129,7 @@ async def test_a_group_bound_after_composing_is_composed_when_posting(db, team):
         queued = await bulletins.post(tx, datetime.now(UTC), "quarterly_analysis", {},
                                       lambda ids: bulletins.compose_quarterly(tx, "2026-Q3", POLICY, TZ, ids))
         row = await tx.one("SELECT chat_id, payload FROM outbox ORDER BY id DESC LIMIT 1")
-    assert queued == 1 and row["chat_id"] == -3001 and "季度分析" in row["payload"]
+    assert queued == 1 and row["chat_id"] == -3001 and "重点项目推进情况分析" in row["payload"]
 
 
 async def test_the_chart_is_drawn_while_the_database_is_free_to_write(db, team, settings, monkeypatch):

@@ -73,7 +73,7 @@ async def test_a_monthly_plan_over_the_annual_plan_or_for_an_unknown_project_is_
     assert not report.applied
     said = import_report("zh", report, plain=True)
     assert "“月度计划”表 第 2 行 12月：各月计划合计 5000 万元，超过年度计划投资 4800 万元" in said
-    assert "“月度计划”表 第 3 行 项目编号：没有这个项目编号 'NOPE-1'" in said
+    assert "“月度计划”表 第 3 行 项目编号：没有该项目编号 'NOPE-1'" in said
     assert "“月度计划”表 第 4 行 3月：不是数字 '很多'" in said
     assert await project_store.by_code(db.read, "JC-2026-001") is None  # all or nothing
 

@@ -48,12 +48,12 @@ async def test_the_countys_questions_are_asked_checked_stored_and_exported(setti
         assert "“很多”不是数字" in (await user.ask("很多")).text
         await sandbox.wait_for(lambda: "在岗人数" in user.last().text)
         summary = await user.ask("120")
-        assert "实际开工日期：2026-03-05" in summary.text and "审批手续：办理中" in summary.text
+        assert "实际开工日期：2026年3月5日" in summary.text and "审批手续：办理中" in summary.text
         assert "在岗人数：120" in summary.text
         await user.tap("✅ 提交")
         assert "已提交 JC-2026-001" in user.last().text
         history = (await user.ask("/history JC-2026-001")).text
-        assert "实际开工日期 2026-03-05 · 审批手续 办理中 · 在岗人数 120" in history
+        assert "实际开工日期 2026年3月5日 · 审批手续 办理中 · 在岗人数 120" in history
     finally:
         await process.stop()
 

@@ -32,12 +32,12 @@ async def test_the_half_year_scores_every_month_of_the_half(db, team):
     data = await bulletins.gather_summary(db.read, "2026-H1", None, POLICY, TZ)
     assert (data.month, data.span) == ("2026-06", "half")
     transport = next(s for s in data.scores if s.unit == "县交通局")  # leads -001 and -002: 12 reports owed
-    assert (transport.reports.done, transport.reports.due) == (4, 12)
+    assert (transport.reports.done, transport.reports.owed) == (4, 12)
     text = (await bulletins.render(data, POLICY, None, "全县")).text
     assert text.startswith("<b>2026年上半年重点项目推进情况</b>（全县）")
-    assert "上半年新反映 0 个" in text and "• 县交通局：报送 4/12（33.3%）" in text
+    assert "上半年新反映 0 个" in text and "• 县交通局：按时报送月报 4 个（应报 12 个，33.3%）" in text
     month = await bulletins.gather(db.read, "2026-06", None, POLICY, TZ)  # the June 快讯 scores June alone
-    assert next(s for s in month.scores if s.unit == "县交通局").reports.due == 2
+    assert next(s for s in month.scores if s.unit == "县交通局").reports.owed == 2
 
 
 async def test_the_job_posts_the_half_in_july_and_the_year_in_january_as_the_policy_asks(db, team, sandbox, bot):

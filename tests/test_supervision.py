@@ -26,7 +26,7 @@ async def test_a_leader_puts_a_project_under_supervision_and_lifts_it(sandbox, b
     await sandbox.wait_for(lambda: any("已被 周建国 挂牌督办：连续两个月进度滞后，征地未完成" in m.text
                                        for m in sandbox.messages(LIAISON)))
     card = await liaison.ask("/project JC-2026-001")
-    assert "🚩 挂牌督办（2026-11-20 10:00，周建国：连续两个月进度滞后，征地未完成）" in card.text
+    assert "🚩 挂牌督办（2026年11月20日 10:00，周建国：连续两个月进度滞后，征地未完成）" in card.text
     text = await _bulletin(db, bot)
     assert "挂牌督办项目</b>（1 个）" in text and "JC-2026-001 JC-2026-001 产业园道路（县交通局，本月" in text
     assert "已在挂牌督办中" in (await leader.ask("/supervise JC-2026-001 再挂一次")).text
@@ -80,5 +80,5 @@ async def test_a_talk_over_a_slow_project_is_recorded_on_its_card(sandbox, bot, 
     await sandbox.wait_for(lambda: any(told in m.text for m in sandbox.messages(LIAISON)))
     card = await liaison.ask("/project JC-2026-001")
     assert "约谈记录" in card.text
-    assert "2026-11-20 约谈 城投公司王明：承诺 12月20日前完成征地（王主任 记录）" in card.text
+    assert "2026年11月20日约谈 城投公司王明：承诺 12月20日前完成征地（王主任 记录）" in card.text
     assert "只有包联领导和项目中心" in (await liaison.ask("/talk JC-2026-001 自己 没用")).text

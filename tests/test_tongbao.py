@@ -74,11 +74,11 @@ async def test_the_tongbao_names_overdue_problems_ranks_places_and_scores_units(
     scores = {s.unit: s for s in data.scores}
     assert set(scores) == {"县交通局", "县水利局", "县住建局"}
     transport, water, housing = scores["县交通局"], scores["县水利局"], scores["县住建局"]
-    assert (transport.reports.done, transport.reports.due) == (1, 2)  # 002's report came after the due day
-    assert (transport.nodes.done, transport.nodes.due) == (1, 2)  # December's node is not due yet
-    assert (water.reports.done, water.reports.due, water.nodes.due) == (1, 1, 0)
-    assert (housing.issues.done, housing.issues.due, housing.overdue) == (1, 2, 1)
-    assert housing.reports.due == 0 and housing.reports.rate is None
+    assert (transport.reports.done, transport.reports.owed) == (1, 2)  # 002's report came after the due day
+    assert (transport.nodes.done, transport.nodes.owed) == (1, 2)  # December's node is not due yet
+    assert (water.reports.done, water.reports.owed, water.nodes.owed) == (1, 1, 0)
+    assert (housing.issues.done, housing.issues.owed, housing.overdue) == (1, 2, 1)
+    assert housing.reports.owed == 0 and housing.reports.rate is None
 
     places = {u.unit: (u.rank, u.ytd, u.plan) for u in data.rankings["location", "completion"]}
     assert places == {"城关镇": (1, 40_000_000, 48_000_000), "东坝镇": (2, 58_000_000, 96_000_000)}
@@ -88,15 +88,17 @@ async def test_the_tongbao_names_overdue_problems_ranks_places_and_scores_units(
     text = (await bulletins.render(data, POLICY, None, "全县")).text
     assert ("2. 县交通局：2 个项目，计划 9,600 万元，完成 5,000 万元，52.1%\n\n<b>地区排名</b>（按年度投资完成率）\n"
             "1. 城关镇：1 个项目，计划 4,800 万元，完成 4,000 万元，83.3%\n"
-            "2. 东坝镇：2 个项目，计划 9,600 万元，完成 5,800 万元，60.4%\n\n👍 <b>表扬</b>：县水利局（100%）") in text
-    assert "❗ <b>通报批评</b>：县交通局（52.1%），落后序时进度 10 个百分点以上。" in text
+            "2. 东坝镇：2 个项目，计划 9,600 万元，完成 5,800 万元，60.4%\n\n<b>表扬</b>：县水利局（100%）") in text
+    assert "<b>通报批评</b>：县交通局（52.1%），落后序时进度 10 个百分点以上。" in text
     assert f"• {late.number} JC-2026-001 JC-2026-001 产业园道路：县住建局，超期 {line.days} 天（责任单位办理）" in text
-    assert "• 县交通局：报送 1/2（50%）；按期办结 —；超期问题 0 个；节点完成 1/2（50%）" in text
-    assert "• 县住建局：报送 —；按期办结 1/2（50%）；超期问题 1 个；节点完成 —" in text
+    assert ("• 县交通局：按时报送月报 1 个（应报 2 个，50%）；按期办结问题 —；超期问题 0 个；"
+            "完成节点 1 个（到期 2 个，50%）") in text
+    assert "• 县住建局：按时报送月报 —；按期办结问题 1 个（应办结 2 个，50%）；超期问题 1 个；完成节点 —" in text
     assert ("<b>逾期未完成的倒计时节点</b>（1 个）\n"
-            "• JC-2026-001 JC-2026-001 产业园道路：路面铺设，计划 2026-10-15，逾期 16 天") in text
+            "• JC-2026-001 JC-2026-001 产业园道路：路面铺设，计划2026年10月15日，逾期 16 天") in text
     english = (await bulletins.render(data, POLICY, "en", "county")).text
-    assert "• 县住建局: reports —; solved on time 1/2 (50%); 1 overdue; nodes —" in english
+    assert ("• 县住建局: reports on time —; problems solved on time 1 (due 2, 50%); 1 overdue; "
+            "nodes reached —") in english
 
     book = load_workbook(io.BytesIO(await exports.bulletin(db.read, MONTH, POLICY, TZ, None)))
     sheet = book["单位考核"]
@@ -118,7 +120,7 @@ async def test_a_problem_that_missed_a_clock_is_never_solved_on_time(db, team):
     assert solved.solved_at <= solved.resolve_due  # in time by its deadline: only the missed clock counts
     data = await bulletins.gather(db.read, MONTH, None, POLICY, TZ)
     housing = next(s for s in data.scores if s.unit == "县住建局")
-    assert (housing.issues.done, housing.issues.due) == (0, 1)
+    assert (housing.issues.done, housing.issues.owed) == (0, 1)
 
 
 async def test_the_default_policy_ranks_lead_units_only_and_neither_praises_nor_criticises(db, team):

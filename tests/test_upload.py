@@ -70,4 +70,4 @@ async def test_other_kinds_of_message_get_a_hint(sandbox, bot, admin):
                                                  "height": 1, "is_animated": False, "is_video": False,
                                                  "type": "regular"}})
     assert "暂不支持这类消息（sticker）" in (await admin.reply(before)).text
-    assert "没有看懂" in (await admin.ask("随便说点什么")).text
+    assert "无法识别" in (await admin.ask("随便说点什么")).text

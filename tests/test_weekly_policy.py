@@ -37,7 +37,7 @@ async def test_only_the_tiers_listed_are_asked_nudged_and_expected(db, team, san
     sandbox.group(GROUP, "项目群")
     await admin.ask("/bind", chat_id=GROUP)
     await admin.tap("全部项目", chat_id=GROUP)
-    await admin.tap("每周汇总", chat_id=GROUP)
+    await admin.tap("周调度情况通报", chat_id=GROUP)
     await admin.tap("完成", chat_id=GROUP)
     await admin.tap("✅ 提交", chat_id=GROUP)
     digest = by_chat(await run_job(db, JOBS["weekly-digest"], local(2026, 11, 30, 9, 0), KEY_ONLY, TZ))

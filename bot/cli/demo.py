@@ -69,8 +69,8 @@ async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
 
     # an administrator invites a liaison and a unit's staff member; they bind
     await admin.ask("/start")
-    await liaison.ask(f"/start {_code((await admin.ask('/invite 李娜 liaison QS-2026-001')).text)}")
-    await worker.ask(f"/start {_code((await admin.ask('/invite 钱工 member 县住建局')).text)}")
+    await liaison.ask(f"/start {_code((await admin.ask('/invite 李娜 联络员 QS-2026-001')).text)}")
+    await worker.ask(f"/start {_code((await admin.ask('/invite 钱工 责任单位工作人员 县住建局')).text)}")
     await liaison.ask("/projects")
     await stranger.ask("/projects")
 
@@ -104,10 +104,10 @@ async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
     await admin.tap("否")
     await admin.tap(next(b for b in admin.last().button_labels if b.startswith("按规定期限")))
     await admin.tap("✅ 提交")
-    await sandbox.wait_for(lambda: "确认收到" in worker.last().button_labels)
-    await worker.tap("确认收到")
+    await sandbox.wait_for(lambda: "签收" in worker.last().button_labels)
+    await worker.tap("签收")
     await worker.ask("/issue Q-2026-0001")
-    await worker.tap("已解决")
+    await worker.tap("办结")
     await worker.ask("供电公司已于 12 月 3 日送电，设备调试完成")
     await sandbox.wait_for(lambda: "满意销号" in liaison.last().button_labels)
     await liaison.tap("满意销号")

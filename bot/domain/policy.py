@@ -189,6 +189,9 @@ class FlagPolicy(_Section):
 
 
 class BulletinPolicy(_Section):
+    issuer: str = Field(default="", max_length=40)
+    """the office the 快讯 is issued by, printed under its title with the day it goes out (e.g. 青山县发展和
+    改革局); empty: not printed"""
     weekly_digest_weekday: int = Field(default=1, ge=1, le=7)
     weekly_digest_time: time = time(9, 0)
     monthly_day: int = Field(default=5, ge=1, le=28)
@@ -251,6 +254,9 @@ class Policy(_Section):
     to the project's lead leaders (none: the lead leaders only)"""
     flags: FlagPolicy = FlagPolicy()
     projects: ProjectsPolicy = ProjectsPolicy()
+    role_names: dict[Literal["admin", "leader", "unit_head", "liaison", "member"], str] = {}
+    """what the county calls each role, in every message (003: 包保领导 for leader; 004: 牵头区领导); the
+    built-in names otherwise"""
     bulletins: BulletinPolicy = BulletinPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)

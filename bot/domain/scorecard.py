@@ -21,11 +21,11 @@ from bot.domain.standing import ProjectStatus
 @dataclass(frozen=True, slots=True)
 class Ratio:
     done: int
-    due: int
+    owed: int
 
     @property
     def rate(self) -> float | None:
-        return None if self.due == 0 else self.done * 100 / self.due
+        return None if self.owed == 0 else self.done * 100 / self.owed
 
 
 @dataclass(frozen=True, slots=True)

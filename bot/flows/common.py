@@ -76,8 +76,13 @@ async def future_date(text: str, s: Session) -> str:
     except ValueError:
         raise InputError("flow.bad_date", value=text.strip()[:30]) from None
     if parsed < s.today:
-        raise InputError("flow.date_past", value=parsed.isoformat())
+        raise InputError("flow.date_past", value=parsed)
     return parsed.isoformat()
+
+
+async def show_day(value: str | None, s: Session) -> str:
+    """A day kept in a draft (ISO text), as people write it."""
+    return s.t("flow.day", value=value) if value else s.label("flow.none")
 
 
 async def show_photos(value: list, s: Session) -> str:

@@ -62,7 +62,7 @@ class Engine:
         if self.s.now - current.updated_at > IDLE_LIMIT:
             await conversations.clear(self.s.tx, self.s.person.id)
             await self.s.say("flow.expired", flow=self.s.label(f"flow.{current.flow}"),
-                             started=current.updated_at)
+                             started=current.updated_at, hours=int(IDLE_LIMIT.total_seconds() // 3600))
             return None
         self.s.draft = current.draft
         self._nonce = current.nonce

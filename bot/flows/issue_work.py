@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import Satisfaction
-from bot.flows.common import future_date, required_text, show_yes_no, yes_no
+from bot.flows.common import future_date, required_text, show_day, show_yes_no, yes_no
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Shortcut, Step
 from bot.services import escalation
@@ -134,7 +134,7 @@ ASSIGN = Flow(
              show=_show_person),
         Step("plan", "text", "issue.ask_plan", parse=required_text),
         Step("major", "choice", "issue.ask_major", choices=yes_no, show=show_yes_no),
-        Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline),
+        Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline, show=show_day),
     ],
 )
 PLAN = Flow(name="issue_plan", commit=_plan, summary=False,
@@ -153,7 +153,7 @@ REJECT = Flow(name="issue_reject", commit=_reject, summary=False,
 INSTRUCT = Flow(name="issue_instruct", commit=_instruct, summary=False,
                          steps=[Step("text", "text", "issue.ask_instruction", parse=required_text)])
 EXTEND = Flow(name="issue_extend", commit=_extend, summary=False, steps=[
-    Step("until", "text", "issue.ask_extend_until", parse=future_date),
+    Step("until", "text", "issue.ask_extend_until", parse=future_date, show=show_day),
     Step("reason", "text", "issue.ask_extend_reason", parse=required_text),
 ])
 REQUEST = Flow(name="issue_request", commit=_request, summary=False,

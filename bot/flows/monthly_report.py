@@ -115,7 +115,7 @@ async def _same_progress(s: Session) -> Shortcut | None:
 
 
 async def _open_milestones(s: Session) -> list[Choice]:
-    return [Choice(str(m.id), f"{m.name}（{m.due_date.isoformat()}）")
+    return [Choice(str(m.id), s.t("flow.dated", name=m.name, due=m.due_date))
             for m in await service.milestones(s.tx, _project_id(s)) if m.reached_on is None]
 
 
@@ -176,6 +176,8 @@ def _field_step(field: ReportField) -> Step:
             return s.label("flow.none")
         if field.kind == "money":
             return s.t("report.money", value=value)
+        if field.kind == "date":
+            return s.t("flow.day", value=value)
         if field.kind == "choice" and str(value).isdigit() and int(value) < len(field.choices):
             return field.choices[int(value)]
         return str(value)

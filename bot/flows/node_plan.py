@@ -4,7 +4,7 @@ with a new date and the reason (004 "倒排工期", "全年倒计时工作台账
 from __future__ import annotations
 
 from bot.domain.models import Project
-from bot.flows.common import as_date, future_date, project_step, required_text, single_project
+from bot.flows.common import as_date, future_date, project_step, required_text, show_day, single_project
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Step
 from bot.services import milestones as service
@@ -16,7 +16,7 @@ async def _mine(s: Session) -> list[Project]:
 
 
 async def _open(s: Session) -> list[Choice]:
-    return [Choice(str(m.id), f"{m.name}（{m.due_date.isoformat()}）")
+    return [Choice(str(m.id), s.t("flow.dated", name=m.name, due=m.due_date))
             for m in await service.open_nodes(s.tx, int(s.draft["project"]))][:24]
 
 
@@ -66,7 +66,7 @@ FLOW = Flow(
              resets=("name", "node", "owner", "reason")),
         Step("name", "text", "node.ask_name", parse=required_text, skip=_not_adding),
         Step("node", "choice", "node.ask_node", choices=_open, skip=_not_replanning, show=_show_node),
-        Step("due", "text", "node.ask_due", parse=future_date),
+        Step("due", "text", "node.ask_due", parse=future_date, show=show_day),
         Step("owner", "text", "node.ask_owner", parse=required_text, optional=True, skip=_not_adding,
              show=_show_text),
         Step("reason", "text", "node.ask_reason", parse=required_text, skip=_not_replanning),

@@ -8,6 +8,7 @@ from bot.flows.common import (
     future_date,
     project_step,
     required_text,
+    show_day,
     show_photos,
     single_project,
 )
@@ -65,7 +66,7 @@ FLOW = Flow(
         Step("item", "choice", "issue.ask_category_item", choices=_item_choices, show=_show_item, skip=_no_items),
         Step("description", "text", "issue.ask_description", parse=required_text),
         Step("need", "text", "issue.ask_need", parse=required_text, optional=True),
-        Step("need_by", "text", "issue.ask_need_by", parse=future_date, optional=True),
+        Step("need_by", "text", "issue.ask_need_by", parse=future_date, optional=True, show=show_day),
         Step("photos", "photos", "issue.ask_photos", optional=True, show=show_photos),
     ],
 )

@@ -25,7 +25,8 @@ from bot.domain.flags import behind_colour
 from bot.domain.periods import completion_exact, time_share_exact
 from bot.domain.policy import FlagPolicy
 
-COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+# neutral shades by distance from 序时进度: a unit's bar must not read as a 红牌 for the unit
+COLOURS = {"green": "#1f4e79", "yellow": "#5b9bd5", "red": "#bdd7ee"}
 
 
 @cache
@@ -45,8 +46,10 @@ def _margins(figure: Figure, labels: list[str]) -> None:
                            top=1 - 0.45 / height, bottom=1.05 / height)
 
 
-def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: str, plan_label: str) -> bytes:
-    """Bars best at the top, each labelled with its rate and coloured by how far it is behind 序时进度;
+def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: str, plan_label: str,
+                     bands: dict[str, str]) -> bytes:
+    """Bars best at the top, each labelled with its rate and shaded by how far it is behind 序时进度 (`bands`
+    names each shade);
     the 序时进度 line; a key of the colours and the line under the plot, clear of the bars. One unit or
     forty, each bar keeps about the same height."""
     units = [u for u in data.ranking if u.rate is not None][::-1]  # best at the top
@@ -65,7 +68,7 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     ax.set_xlabel(axis, fontfamily=family)
     for label in ax.get_yticklabels():
         label.set_fontfamily(family)
-    key = [Patch(color=COLOURS[c], label=flags.names[c]) for c in ("green", "yellow", "red")]
+    key = [Patch(color=COLOURS[c], label=bands[c]) for c in ("green", "yellow", "red")]
     key.append(Line2D([], [], color="#555555", linestyle="--", label=f"{plan_label} {data.time_share:.1f}%"))
     figure.legend(handles=key, prop={"family": family, "size": 9}, loc="lower center", ncol=4, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))

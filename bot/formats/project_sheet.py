@@ -32,7 +32,7 @@ from bot.formats.sheet_limits import (
 )
 
 PROJECT_HEADERS = {
-    "code": "项目编号", "name": "项目名称", "tier": "项目类别", "level": "项目级别",
+    "code": "项目编号", "name": "项目名称", "tier": "项目层级", "level": "项目级别",
     "stage": "建设阶段", "industry": "行业领域", "location": "建设地点", "owner": "项目业主",
     "lead_unit": "牵头单位", "responsible_units": "责任单位", "lead_leader": "包联领导",
     "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
@@ -40,6 +40,10 @@ PROJECT_HEADERS = {
     "co_reporters": "协报人", "programmes": "所属清单",
 } | {f"fund_{source}": f"{messages.label('zh', f'fund.{source}')}(万元)" for source in FUND_SOURCES}  # 资金计划
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
+# the words earlier templates and county sheets used, still read: 项目类别 for the tier (项目类别 is what
+# a project is — 产业, 民生 —, not its list), 县列 / 市列 / 省列 for the levels
+HEADER_ALIASES = {"项目类别": "tier"}
+VALUE_ALIASES = {"省列": "province", "市列": "city", "县列": "county"}
 MILESTONE_HEADERS = {"code": "项目编号", "name": "节点名称", "due_date": "计划完成日期", "owner": "责任单位"}
 MILESTONE_SHEET = "节点"
 MONTHS = tuple(f"m{n}" for n in range(1, 13))
@@ -139,7 +143,7 @@ def _choice(enum: type, value: Any) -> Any:
         raise _fail("required", value)
     wanted = text.lower().removesuffix("项目")
     for member in enum:
-        names = {member.value}
+        names = {member.value} | {old for old, value in VALUE_ALIASES.items() if value == member.value}
         key = f"{enum.__name__.lower()}.{member.value}"
         for locale in messages.LOCALES:  # the built-in words and the county's own (区级)
             names.update({messages.label(locale, key).lower(), messages.catalog(locale)[key].lower()})
@@ -339,6 +343,8 @@ def _table(rows: list[tuple], headers: dict[str, str], required: tuple[str, ...]
     if not rows:
         raise SheetError("empty", sheet=sheet)
     wanted = {_normalise_header(h): f for f, h in headers.items()} | {f: f for f in headers}
+    if headers is PROJECT_HEADERS:
+        wanted |= HEADER_ALIASES
     columns = {i: wanted[_normalise_header(h)] for i, h in enumerate(rows[0]) if _normalise_header(h) in wanted}
     missing = [headers[f] for f in required if f not in columns.values()]
     records = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import messages
@@ -105,14 +105,25 @@ async def gather_quarter(conn: Conn, quarter: str, group: GroupChat | None, poli
     return _quarterly(await _load(conn, *quarter_months(quarter), policy, tz), quarter, group, policy, tz)
 
 
+def issued_on(data: BulletinData, policy: Policy) -> date:
+    """The day the 快讯 (or a summary) goes out: the policy's day of the month after its last month."""
+    year, month = int(data.month[:4]), int(data.month[5:])
+    day = policy.bulletins.monthly_day if data.span == "month" else policy.bulletins.summary_day
+    return date(year + month // 12, month % 12 + 1, day)
+
+
 async def render(data: BulletinData, policy: Policy, locale: str | None, scope: str) -> Post:
     title = messages.render_plain(locale, "bulletin.chart_title", month=data.month, scope=scope)
+    flags = policy.flags
+    bands = {band: messages.render_plain(locale, f"bulletin.chart_band.{band}", yellow=flags.yellow_behind_points,
+                                         red=flags.red_behind_points) for band in ("green", "yellow", "red")}
     chart = await asyncio.to_thread(completion_chart, data, policy.flags, title,
                                     messages.label(locale, "bulletin.chart_axis"),
-                                    messages.label(locale, "bulletin.chart_plan"))
+                                    messages.label(locale, "bulletin.chart_plan"), bands)
     caption = messages.render(locale, "bulletin.caption", d=data, scope=scope)
     text = messages.render(locale, "bulletin.text", d=data, scope=scope, names=policy.flags.names,
-                           yellow=policy.flags.yellow_behind_points,
+                           yellow=policy.flags.yellow_behind_points, issuer=policy.bulletins.issuer,
+                           issued=issued_on(data, policy),
                            focus=quarter_figures.focus_of(quarter_figures.quarter_of(data.month), policy))
     return Post(chart, caption, text)
 

@@ -123,8 +123,8 @@ async def bulletin(conn: Conn, month: str, policy: Policy, tz: ZoneInfo, locale:
                                                    messages.level_name(o.level), o.days) for o in data.overdue],
                      locale),
         *([ledger_sheet("scorecard", ledgers.SCORECARD, [
-            (s.unit, s.reports.due, s.reports.done, s.reports.rate, s.issues.due, s.issues.done, s.issues.rate,
-             s.overdue, s.nodes.due, s.nodes.done, s.nodes.rate) for s in data.scores], locale)]
+            (s.unit, s.reports.owed, s.reports.done, s.reports.rate, s.issues.owed, s.issues.done, s.issues.rate,
+             s.overdue, s.nodes.owed, s.nodes.done, s.nodes.rate) for s in data.scores], locale)]
           if policy.bulletins.scorecard else []),
         ledger_sheet("missing", ledgers.MISSING, [(p.code, p.name, p.lead_unit, p.liaison) for p in data.missing],
                      locale),

@@ -58,7 +58,7 @@ async def refusal_due(tx: Conn, now: datetime, chat_id: int, telegram_id: int) -
 
 
 async def describe(conn: Conn, group: GroupChat | None, locale: str | None) -> str:
-    """The scope in words: 全部项目, 牵头单位 县交通局, 项目类别 重点, … (None: all projects)"""
+    """The scope in words: 全部项目, 牵头单位 县交通局, 项目层级 重点, … (None: all projects)"""
     if group is None or group.scope_kind == "all":
         return messages.label(locale, "scope.all")
     value = group.scope_value or ""

@@ -26,7 +26,7 @@ async def _reportable(ctx: Context, actor: Person, project_id: int) -> Project:
 
 def _check_date(due: date, today: date) -> None:
     if not today <= due <= today + HORIZON:
-        raise Refused("node.date_range", value=due.isoformat())
+        raise Refused("node.date_range", value=due)
 
 
 async def add(ctx: Context, actor: Person, project_id: int, name: str, due: date, owner: str | None) -> Milestone:
@@ -54,7 +54,7 @@ async def replan(ctx: Context, actor: Person, milestone_id: int, due: date, reas
     if not reason or len(reason) > MAX_REASON:
         raise Refused("node.reason", limit=MAX_REASON)
     if due == milestone.due_date:
-        raise Refused("node.same_date", value=due.isoformat())
+        raise Refused("node.same_date", value=due)
     _check_date(due, ctx.today)
     await projects.replan_milestone(ctx.tx, milestone, due, reason, actor.id, ctx.now)
     return await projects.milestone(ctx.tx, milestone_id)

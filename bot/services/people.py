@@ -151,7 +151,7 @@ async def set_away(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, until: 
                    delegate_name: str | None) -> Person | None:
     """Away until the end of `until`; reminders skip them, and go (with assignments) to the delegate."""
     if until < clock.now().astimezone(tz).date():
-        raise Refused("away.past", date=until.isoformat())
+        raise Refused("away.past", date=until)
     delegate = None
     if delegate_name:
         found = [p for p in await people.by_name(tx, delegate_name.strip()) if p.telegram_id]
