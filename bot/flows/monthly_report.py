@@ -49,7 +49,7 @@ async def _first_month(s: Session) -> str:
 
 
 async def _show_month(value: str, s: Session) -> str:
-    return value
+    return s.t("flow.month", value=value)
 
 
 async def _parse_ytd(text: str, s: Session) -> int:
