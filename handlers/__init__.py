@@ -12,6 +12,7 @@ from handlers import (
     gate,
     groups,
     issues,
+    meetings,
     people,
     projects,
     start,
@@ -20,7 +21,7 @@ from handlers import (
 
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, gate.identify), group=-1)
-    for module in (start, admin, people, away, groups, projects, issues, exports, flows, fallback):
+    for module in (start, admin, people, away, groups, projects, issues, meetings, exports, flows, fallback):
         for handler in module.HANDLERS:
             app.add_handler(handler)
     app.add_error_handler(fallback.on_error)

@@ -39,28 +39,36 @@ def _issue(r: Row) -> Issue:
         created_at=parse_utc(r["created_at"]), solved_at=parse_utc(r["solved_at"]),
         closed_at=parse_utc(r["closed_at"]), plan_due=parse_utc(r["plan_due"]), work_plan=r["work_plan"],
         planned_at=parse_utc(r["planned_at"]), satisfaction=r["satisfaction"], confirmed_by=r["confirmed_by"],
+        meeting_id=r["meeting_id"],
     )
 
 
-async def next_number(conn: Conn, year: int) -> str:
-    """Q-YYYY-NNNN: per year, never reused; the caller's write transaction makes it race-free."""
+async def next_number(conn: Conn, year: int, series: str = "Q") -> str:
+    """Q-YYYY-NNNN (a problem) or Y-YYYY-NNNN (a meeting's decision): per series and year, never reused;
+    the caller's write transaction makes it race-free."""
     await conn.execute(
-        "INSERT INTO issue_numbers (year, last) VALUES (?, 1)"
-        " ON CONFLICT (year) DO UPDATE SET last = last + 1", (year,))
-    last = await conn.scalar("SELECT last FROM issue_numbers WHERE year = ?", (year,))
-    return f"Q-{year}-{last:04d}"
+        "INSERT INTO item_numbers (series, year, last) VALUES (?, ?, 1)"
+        " ON CONFLICT (series, year) DO UPDATE SET last = last + 1", (series, year))
+    last = await conn.scalar("SELECT last FROM item_numbers WHERE series = ? AND year = ?", (series, year))
+    return f"{series}-{year}-{last:04d}"
 
 
 async def create(conn: Conn, *, number: str, project_id: int, raised_by: int, category: str,
                  category_item: str | None, description: str, need: str | None, need_by: date | None,
-                 photos: list[str], now: datetime) -> int:
+                 photos: list[str], now: datetime, meeting_id: int | None = None) -> int:
     stamp = utc_text(now)
     return await conn.execute(
         "INSERT INTO issues (number, project_id, raised_by, category, category_item, description, need, need_by,"
-        " photos, level, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)",
+        " photos, level, status, created_at, updated_at, meeting_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)",
         (number, project_id, raised_by, category, category_item, description, need,
-         need_by.isoformat() if need_by else None, json.dumps(photos), stamp, stamp),
+         need_by.isoformat() if need_by else None, json.dumps(photos), stamp, stamp, meeting_id),
     )
+
+
+async def of_meeting(conn: Conn, meeting_id: int) -> list[Issue]:
+    """A meeting's decisions, in the order recorded."""
+    return [_issue(r) for r in await conn.all(_SELECT + " WHERE i.meeting_id = ? ORDER BY i.id", (meeting_id,))]
 
 
 async def get(conn: Conn, issue_id: int) -> Issue | None:
@@ -170,6 +178,12 @@ async def set_holders(conn: Conn, issue_id: int, person_ids: list[int]) -> None:
     await conn.execute("DELETE FROM issue_holders WHERE issue_id = ?", (issue_id,))
     for person_id in dict.fromkeys(person_ids):
         await conn.execute("INSERT INTO issue_holders (issue_id, person_id) VALUES (?, ?)", (issue_id, person_id))
+
+
+async def held_by(conn: Conn, person_id: int) -> set[int]:
+    """The issues the person holds at the level they are at."""
+    return {r["issue_id"] for r in await conn.all("SELECT issue_id FROM issue_holders WHERE person_id = ?",
+                                                  (person_id,))}
 
 
 async def holds(conn: Conn, issue_id: int, person_id: int) -> bool:

@@ -117,6 +117,7 @@ async def test_demo_plays_the_scene():
     assert "已提交，编号 Q-2026-0001" in text and "已销号。感谢反馈" in text
     assert "本群已绑定：全部项目" in text and "[图片] 《投资快讯》" in text and "二、牵头单位排名" in text
     assert "资金到位率" in text and "七、单位工作情况" in text  # the 通报 sections, on the sample data
+    assert "已记录议定事项 Y-2026-0001" in text and "调度会议程（周建国主持" in text  # a meeting, its decision
     last_month = previous_month(datetime.now(ZoneInfo("Asia/Shanghai")).date())
     assert f"《投资快讯》{last_month[:4]}年第{int(last_month[5:])}期" in text  # what the job publishes this month
 

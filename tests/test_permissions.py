@@ -29,7 +29,7 @@ CASES = list(_cases())
 def test_the_matrix_covers_every_action_and_role():
     assert {a for a, *_ in CASES} == {a.value for a in Action}
     assert {r for _, r, *_ in CASES} == {r.value for r in Role}
-    assert len(CASES) == len(Action) * len(Role) * 11
+    assert len(CASES) == len(Action) * len(Role) * 12
 
 
 @pytest.mark.parametrize(("action", "role", "relation", "expected"), CASES)
@@ -41,7 +41,7 @@ def test_permission(action, role, relation, expected):
 
 def test_rules_name_only_known_roles_and_relations():
     relations = {"any", "liaison", "lead_leader", "lead_unit", "project_unit", "raiser", "assignee",
-                 "issue_leader", "issue_unit", "level_holder", "current_level"}
+                 "issue_leader", "issue_unit", "level_holder", "current_level", "meeting_leader"}
     for rules in RULES.values():
         for rule in rules:
             role, relation = rule.split(":")

@@ -25,7 +25,8 @@ from storage import people as people_store
 log = logging.getLogger(__name__)
 
 USER_COMMANDS = ("report", "weekly", "raise", "node", "todo", "projects", "issues", "away", "cancel", "help")
-ADMIN_COMMANDS = ("todo", "projects", "issues", "export", "invite", "person", "template", "cancel", "help")
+ADMIN_COMMANDS = ("todo", "projects", "issues", "export", "meeting", "agenda", "decide", "minutes", "invite", "person",
+                  "template", "cancel", "help")
 
 
 def build_application(settings: Settings, env: Env) -> Application:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.app.process import BotProcess
@@ -112,6 +112,23 @@ async def scene(sandbox: Sandbox, out: Callable[[str], None]) -> None:
     await sandbox.wait_for(lambda: "满意销号" in liaison.last().button_labels)
     await liaison.tap("满意销号")
     await liaison.ask("/issue Q-2026-0001")
+
+    # the centre schedules 周建国's dispatch meeting, records a decision of it and reads its agenda
+    await admin.ask("/meeting")
+    await admin.tap("调度会")
+    await admin.tap("周建国")
+    await admin.ask((date.today() + timedelta(days=2)).isoformat())
+    await admin.tap("✅ 提交")
+    await admin.ask("/decide")
+    await admin.tap(admin.last().button_labels[0])
+    await admin.tap("QS-2026-001 新材料产业园标准化厂房项目")
+    await admin.ask("县住建局协调供电公司本月底前完成二期线路架设")
+    await admin.tap("县住建局")
+    await admin.tap("钱工")
+    await admin.tap("周建国")
+    await admin.ask((date.today() + timedelta(days=25)).isoformat())
+    await admin.tap("✅ 提交")
+    await admin.ask("/agenda")
 
     for title, user in (("项目中心管理员 王主任", admin), ("联络员 李娜", liaison),
                         ("责任单位 钱工", worker), ("陌生人", stranger)):

@@ -166,6 +166,26 @@ class Supervision(_Model):
     lift_reason: str | None = None
 
 
+class MeetingKind(StrEnum):
+    dispatch = "dispatch"  # 调度会
+    special = "special"    # 专题调度
+    joint = "joint"        # 联席会议
+
+
+class Meeting(_Model):
+    """A 调度会: its leader (None: the centre's own — 专班, 联席会议) and day; the pack goes out the working day
+    before, the minutes once its decisions are recorded."""
+
+    id: int
+    kind: MeetingKind
+    leader_id: int | None
+    leader_name: str | None
+    held_on: date
+    created_by: int | None
+    pack_sent_at: datetime | None = None
+    minutes_sent_at: datetime | None = None
+
+
 class Talk(_Model):
     """约谈 of a project: who was talked to, when, and what came of it."""
 
@@ -268,6 +288,7 @@ class Issue(_Model):
     planned_at: datetime | None = None
     satisfaction: Satisfaction | None = None
     confirmed_by: str | None = None  # who gave the satisfaction: the raiser, or whom the centre's 回访 reached
+    meeting_id: int | None = None  # a 议定事项: the meeting that decided it
 
     @property
     def category_label(self) -> str:

@@ -240,6 +240,30 @@ class ProjectsPolicy(_Section):
     may be a group's or a bulletin's scope. Empty: any name the sheet gives"""
 
 
+class RecurringMeeting(_Section):
+    """A meeting the bot puts in the calendar by itself."""
+
+    kind: Literal["dispatch", "special", "joint"] = "dispatch"
+    per: Literal["lead_leader", "centre"] = "lead_leader"
+    """one for each leader who leads a project (004 "牵头区领导…每月专题调度1次"), or one the centre holds (专班)"""
+    every: Literal["week", "month"] = "month"
+    day: int = Field(default=20, ge=1, le=28)
+    """the day of the month, or of the week (1 Monday … 7 Sunday); moved to the next working day if it is not one"""
+
+    @model_validator(mode="after")
+    def _day(self) -> RecurringMeeting:
+        if self.every == "week" and self.day > 7:
+            raise ValueError("a weekly meeting's day is a weekday, 1 (Monday) to 7")
+        return self
+
+
+class MeetingPolicy(_Section):
+    pack_time: time = time(16, 0)
+    """when the agenda pack goes out, the working day before the meeting"""
+    recurring: list[RecurringMeeting] = []
+    """meetings put in the calendar by themselves (none: only those the centre or a leader schedules)"""
+
+
 class Policy(_Section):
     issue_categories: list[IssueCategory] = Field(
         default=[IssueCategory(name=name) for name in DEFAULT_CATEGORIES], min_length=1)
@@ -258,6 +282,7 @@ class Policy(_Section):
     """what the county calls each role, in every message (003: 包保领导 for leader; 004: 牵头区领导); the
     built-in names otherwise"""
     bulletins: BulletinPolicy = BulletinPolicy()
+    meetings: MeetingPolicy = MeetingPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)

@@ -26,7 +26,8 @@ async def _acted(s: Session, issue, action: str, text: str | None = None) -> Non
 
 
 async def _units(s: Session) -> list[Choice]:
-    return [Choice(str(u.id), u.name) for u in await service.assignable_units(s.tx, _issue_id(s))][:24]
+    units = await service.assignable_units(s.tx, await service.project_of(s.tx, _issue_id(s)))
+    return [Choice(str(u.id), u.name) for u in units][:24]
 
 
 async def _show_unit(value: str, s: Session) -> str:

@@ -51,6 +51,8 @@ ISSUES = (Column("number", 13), Column("project_code", 15), Column("project_name
           Column("raised_at", 17, "datetime"), Column("days_open", 9, "int"), Column("flagged", 8),
           Column("satisfaction", 10), Column("confirmed_by", 10), Column("events", 80))
 SUMMARY = (Column("item", 26), Column("value", 20))
+MINUTES = (Column("number", 13), Column("project_code", 15), Column("project_name", 28), Column("decision", 50),
+           Column("unit", 14), Column("leader", 10), Column("assignee", 10), Column("deadline", 12, "date"))
 COUNTDOWN = (Column("code", 15), Column("name", 30), Column("node", 24), Column("owner", 14),
              Column("planned", 12, "date"), Column("replanned", 40), Column("reached", 12, "date"),
              Column("node_state", 12))

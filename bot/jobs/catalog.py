@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.periods import previous_month, summary_period
 from bot.domain.quarter_figures import previous_quarter
 from bot.jobs.runner import Job, at, by_day, by_quarter_hour, by_week, weekday
-from bot.services import bulletins, digests, escalation, flag_watch, reminders
+from bot.services import bulletins, digests, escalation, flag_watch, meetings, reminders
 
 JOBS: dict[str, Job] = {job.name: job for job in (
     Job("weekly-update-request", period=by_week, run=reminders.weekly_request,
@@ -19,6 +19,9 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("leader-daily-digest", period=by_day, run=digests.leader_digest, working_days_only=True,
         cron=lambda p: at(p.bulletins.leader_digest_time)),
     Job("flag-watch", period=by_day, run=flag_watch.watch, cron=lambda p: {"hour": 7, "minute": 30}),
+    Job("meeting-calendar", period=by_day, run=meetings.make_recurring, cron=lambda p: {"hour": 7, "minute": 0}),
+    Job("meeting-packs", period=by_day, run=meetings.send_packs, working_days_only=True,
+        cron=lambda p: at(p.meetings.pack_time)),
     Job("weekly-digest", period=by_week, run=digests.weekly_digest,
         cron=lambda p: {"day_of_week": weekday(p.bulletins.weekly_digest_weekday),
                         **at(p.bulletins.weekly_digest_time)}),

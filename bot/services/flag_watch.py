@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.domain.models import Project
 from bot.domain.periods import judged_period, last_due_month, report_period
 from bot.domain.policy import Policy
-from bot.domain.standing import statuses
+from bot.domain.standing import ProjectStatus, statuses
 from bot.services import supervision
 from bot.services.context import Context
 from bot.services.notify import quiet_until, tell
@@ -27,14 +28,20 @@ async def histories(conn: Conn, policy: Policy,
     return await flags.histories(conn, project_id) if policy.flags.scheme == "warning" else None
 
 
+async def standings(ctx: Context, chosen: list[Project] | None = None) -> list[ProjectStatus]:
+    """Every active project (or those `chosen`) as it stands now, each judged on its own month (one rule)."""
+    period = report_period(ctx.today, ctx.policy.monthly_report)
+    year = int(last_due_month(ctx.today, ctx.policy.monthly_report)[:4])  # December's, on 1 January
+    latest = await reports.latest_per_project(ctx.tx, year, period)
+    return statuses(period, await projects.all_active(ctx.tx) if chosen is None else chosen, latest,
+                    await projects.all_milestones(ctx.tx), await issues.unfinished(ctx.tx), ctx.policy, ctx.today,
+                    ctx.now, judge(ctx), await histories(ctx.tx, ctx.policy))
+
+
 async def watch(ctx: Context) -> None:
     period = report_period(ctx.today, ctx.policy.monthly_report)
     before = await flags.latest_colours(ctx.tx, period)  # each project's newest colour, whatever month
-    year = int(last_due_month(ctx.today, ctx.policy.monthly_report)[:4])  # December's, on 1 January
-    latest = await reports.latest_per_project(ctx.tx, year, period)
-    found = statuses(period, await projects.all_active(ctx.tx), latest, await projects.all_milestones(ctx.tx),
-                     await issues.unfinished(ctx.tx), ctx.policy, ctx.today, ctx.now, judge(ctx),
-                     await histories(ctx.tx, ctx.policy))
+    found = await standings(ctx)
     later = quiet_until(ctx.now, ctx.policy.delivery, ctx.tz)
     for status in found:
         project, flag = status.project, status.flag

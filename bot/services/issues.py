@@ -160,10 +160,15 @@ class Assignment:
 
 
 async def assign(ctx: Context, actor: Person, issue_id: int, given: Assignment) -> Issue:
+    return await assign_checked(ctx, actor, await checked(ctx.tx, actor, issue_id, "assign"), given)
+
+
+async def assign_checked(ctx: Context, actor: Person, issue: Issue, given: Assignment) -> Issue:
+    """交办 of an issue the caller has checked `actor` may assign (a meeting's decision is assigned by whoever
+    records it)."""
     tx, policy, tz = ctx.tx, ctx.policy, ctx.tz
     unit_id, assignee_id, leader_id, plan, deadline = (given.unit_id, given.assignee_id, given.leader_id,
                                                       given.plan, given.deadline)
-    issue = await checked(tx, actor, issue_id, "assign")
     assignee = await people.get(tx, assignee_id)
     leader = await people.get(tx, leader_id)
     if assignee is None or assignee.unit_id != unit_id or leader is None or not may_lead_issue(leader, unit_id):
@@ -309,10 +314,14 @@ async def waiting_for(conn: Conn, person: Person) -> list[tuple[Issue, list[str]
     return waiting
 
 
-async def assignable_units(conn: Conn, issue_id: int) -> list[Unit]:
-    """Units with someone in them to assign to: the issue's project's own first, then the others."""
+async def project_of(conn: Conn, issue_id: int) -> int | None:
     issue = await store.get(conn, issue_id)
-    mine = await projects.unit_ids(conn, issue.project_id) if issue else {"lead": [], "responsible": []}
+    return issue.project_id if issue else None
+
+
+async def assignable_units(conn: Conn, project_id: int | None) -> list[Unit]:
+    """Units with someone in them to assign to: the project's own first, then the others."""
+    mine = await projects.unit_ids(conn, project_id) if project_id else {"lead": [], "responsible": []}
     first = [*mine["lead"], *mine["responsible"]]
     units = sorted(await people.units(conn), key=lambda u: (u.id not in first, u.name))
     return [u for u in units if await people.in_unit(conn, u.id)]

@@ -6,7 +6,8 @@ A relation says how the person stands to the project or issue: `any` (no relatio
 (the issue's responsible leader),
 `issue_unit` (their unit is the issue's responsible unit), `level_holder` (the county's ladder puts
 the issue in their hands at its level above the first), `current_level` (they answer for the level the
-issue is at: at the first, its assignee or a head of its unit or lead unit; above, its holders).
+issue is at: at the first, its assignee or a head of its unit or lead unit; above, its holders),
+`meeting_leader` (they lead the meeting in question).
 `*` as the role means any role.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.models import Issue, Person, Project, Role
+from bot.domain.models import Issue, Meeting, Person, Project, Role
 from storage import issues as issue_store
 from storage import projects as project_store
 from storage.db import Conn
@@ -46,6 +47,8 @@ class Action(StrEnum):
     request_next = "request_next"      # 提请上级协调: ask the next level of the ladder, with a reason
     revisit = "revisit"                # 回访: record the raiser's satisfaction, reached by phone, and who gave it
     supervise = "supervise"            # 挂牌督办 of a project, and lifting it
+    meet = "meet"                      # schedule a 调度会, read any meeting's pack
+    decide = "decide"                  # record a meeting's 议定事项 and send its minutes
 
 
 RULES: dict[Action, frozenset[str]] = {
@@ -77,6 +80,8 @@ RULES: dict[Action, frozenset[str]] = {
     Action.request_next: frozenset({"admin:any", "*:current_level"}),  # 004: only the level itself asks
     Action.revisit: frozenset({"admin:any"}),
     Action.supervise: frozenset({"admin:any", "leader:any"}),
+    Action.meet: frozenset({"admin:any", "leader:any"}),
+    Action.decide: frozenset({"admin:any", "leader:meeting_leader"}),  # the centre, or the leader who held it
 }
 # roles an administrator (or the operator) may give; administrators are LIAISONBOT_ADMIN_IDS alone
 GRANTABLE = tuple(role for role in Role if role is not Role.admin)
@@ -130,6 +135,12 @@ def allowed(person: Person, action: Action, where: Standing) -> bool:
         if (role == "*" or role in person.roles) and relation in where.relations:
             return True
     return False
+
+
+def may_decide(person: Person, meeting: Meeting) -> bool:
+    """Whether `person` may record the meeting's decisions and send its minutes."""
+    relations = {"any", "meeting_leader"} if meeting.leader_id == person.id else {"any"}
+    return allowed(person, Action.decide, Standing(frozenset(relations)))
 
 
 def may_lead_issue(person: Person, unit_id: int) -> bool:
