@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+import messages
 from bot.app.process import BotProcess
 from bot.app.sender import Limits
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
+from bot.domain.policy import Policy, load_policy
 from bot.domain.settings import Settings
 from bot.formats.project_sheet import read_sheet
 from bot.sandbox import Sandbox
@@ -89,3 +92,17 @@ async def team(db, projects):
     await bind(db, "王主任", ADMIN, role=Role.admin)
     await bind(db, "周建国", LEADER, role=Role.leader)
     await bind(db, "钱工", WORKER, role=Role.member, unit="县住建局")
+
+
+@pytest.fixture
+def county(monkeypatch):
+    """Start-up with a county's policy (a Policy, or a file's name in docs/policies): its words in every
+    message, as `liaisonbot run` sets them, restored after the test."""
+    def use(policy: Policy | str) -> Policy:
+        if isinstance(policy, str):
+            policy = load_policy(Path(__file__).parents[1] / "docs" / "policies" / f"{policy}.toml")
+        monkeypatch.setattr(messages, "_county_words", {})
+        monkeypatch.setattr(messages, "_level_names", messages._level_names)
+        messages.use_policy(policy)
+        return policy
+    return use

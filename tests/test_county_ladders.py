@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-import messages
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
-from bot.domain.policy import Policy, load_policy
+from bot.domain.policy import Policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import escalation
@@ -22,15 +19,6 @@ from tests.helpers import ADMIN, HEAD, LEADER, TZ, WORKER, assigned_issue, bind,
 
 COUNTIES = Path(__file__).parents[1] / "docs" / "policies"
 
-
-@pytest.fixture
-def county(monkeypatch):
-    """The county's policy, with its level names as `liaisonbot run` sets them at start."""
-    def load(name: str) -> Policy:
-        policy = load_policy(COUNTIES / f"{name}.toml")
-        monkeypatch.setattr(messages, "_level_names", tuple(level.name for level in policy.issue_levels))
-        return policy
-    return load
 
 
 async def _ask_next(db, policy: Policy, issue_id: int, who: str) -> dict[int, str]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import messages
-from bot.domain.policy import Policy, load_policy
+from bot.domain.policy import load_policy
 from bot.formats.project_sheet import read_sheet
 from bot.services import registry
 from bot.services.context import Context
@@ -18,16 +16,6 @@ from tests.helpers import TZ, project_row, xlsx
 
 COUNTIES = Path(__file__).parents[1] / "docs" / "policies"
 
-
-@pytest.fixture
-def county(monkeypatch):
-    """Start-up with the county's policy: its words in every message (restored after the test)."""
-    def use(policy: Policy) -> Policy:
-        monkeypatch.setattr(messages, "_county_words", {})
-        monkeypatch.setattr(messages, "_level_names", messages._level_names)
-        messages.use_policy(policy)
-        return policy
-    return use
 
 
 async def _import(db, clock, policy, rows):

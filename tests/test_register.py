@@ -69,16 +69,6 @@ def test_the_forms_a_county_office_writes():
     assert forms.month("2026-12", "en") == "December 2026" and forms.quarter("2026-Q3", "en") == "Q3 2026"
 
 
-@pytest.fixture
-def county(monkeypatch):
-    """Start-up with a county's policy: its words in every message (restored after the test)."""
-    def use(policy: Policy) -> Policy:
-        monkeypatch.setattr(messages, "_county_words", {})
-        monkeypatch.setattr(messages, "_level_names", messages._level_names)
-        messages.use_policy(policy)
-        return policy
-    return use
-
 
 def test_a_countys_due_day_level_and_role_names_reach_what_people_read(county):
     policy = county(Policy.model_validate({

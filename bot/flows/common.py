@@ -9,7 +9,7 @@ from bot.domain import inputs
 from bot.domain.models import Project
 from bot.flows.session import Session
 from bot.flows.steps import Choice, InputError, Step
-from bot.services import registry
+from bot.services import issues, registry
 
 MAX_BUTTONS = 24
 
@@ -48,6 +48,32 @@ def single_project(allowed: Allowed) -> Callable[[Session], Awaitable[None]]:
                 s.draft.update(project=str(found[0].id), _single=True)
 
     return prefill
+
+
+async def unit_choices(s: Session, project_id: int | None) -> list[Choice]:
+    """Units to assign to: the project's own first."""
+    return [Choice(str(u.id), u.name) for u in await issues.assignable_units(s.tx, project_id)][:MAX_BUTTONS]
+
+
+async def show_unit(value: str, s: Session) -> str:
+    unit = await issues.unit(s.tx, int(value))
+    return unit.name if unit else "—"
+
+
+async def unit_people(s: Session) -> list[Choice]:
+    """The people of the unit the draft names, those not yet bound marked."""
+    found = await issues.unit_people(s.tx, int(s.draft["unit"]))
+    return [Choice(str(p.id), p.name + ("" if p.telegram_id else s.label("flow.unbound"))) for p in found][:MAX_BUTTONS]
+
+
+async def unit_leaders(s: Session) -> list[Choice]:
+    """Who may lead a problem (or decision) of the unit the draft names (五到位's 责任领导)."""
+    return [Choice(str(p.id), p.name) for p in await issues.leader_candidates(s.tx, int(s.draft["unit"]))][:MAX_BUTTONS]
+
+
+async def show_person(value: str, s: Session) -> str:
+    person = await issues.person(s.tx, int(value))
+    return person.name if person else "—"
 
 
 async def show_project(value: str, s: Session) -> str:

@@ -7,7 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import Satisfaction
-from bot.flows.common import future_date, required_text, show_day, show_yes_no, yes_no
+from bot.flows.common import (
+    future_date,
+    required_text,
+    show_day,
+    show_person,
+    show_unit,
+    show_yes_no,
+    unit_choices,
+    unit_leaders,
+    unit_people,
+    yes_no,
+)
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Shortcut, Step
 from bot.services import escalation
@@ -26,27 +37,7 @@ async def _acted(s: Session, issue, action: str, text: str | None = None) -> Non
 
 
 async def _units(s: Session) -> list[Choice]:
-    units = await service.assignable_units(s.tx, await service.project_of(s.tx, _issue_id(s)))
-    return [Choice(str(u.id), u.name) for u in units][:24]
-
-
-async def _show_unit(value: str, s: Session) -> str:
-    unit = await service.unit(s.tx, int(value))
-    return unit.name if unit else "—"
-
-
-async def _unit_people(s: Session) -> list[Choice]:
-    found = await service.unit_people(s.tx, int(s.draft["unit"]))
-    return [Choice(str(p.id), p.name + ("" if p.telegram_id else s.label("flow.unbound"))) for p in found][:24]
-
-
-async def _show_person(value: str, s: Session) -> str:
-    person = await service.person(s.tx, int(value))
-    return person.name if person else "—"
-
-
-async def _leaders(s: Session) -> list[Choice]:
-    return [Choice(str(p.id), p.name) for p in await service.leader_candidates(s.tx, int(s.draft["unit"]))][:24]
+    return await unit_choices(s, await service.project_of(s.tx, _issue_id(s)))
 
 
 async def _lead_leader(s: Session) -> str | None:
@@ -129,10 +120,10 @@ ASSIGN = Flow(
     name="assign_issue",
     commit=_assign,
     steps=[
-        Step("unit", "choice", "issue.ask_unit", choices=_units, show=_show_unit, resets=("assignee",)),
-        Step("assignee", "choice", "issue.ask_assignee", choices=_unit_people, show=_show_person),
-        Step("leader", "choice", "issue.ask_leader", choices=_leaders, preselected=_lead_leader,
-             show=_show_person),
+        Step("unit", "choice", "issue.ask_unit", choices=_units, show=show_unit, resets=("assignee",)),
+        Step("assignee", "choice", "issue.ask_assignee", choices=unit_people, show=show_person),
+        Step("leader", "choice", "issue.ask_leader", choices=unit_leaders, preselected=_lead_leader,
+             show=show_person),
         Step("plan", "text", "issue.ask_plan", parse=required_text),
         Step("major", "choice", "issue.ask_major", choices=yes_no, show=show_yes_no),
         Step("deadline", "text", "issue.ask_deadline", parse=future_date, shortcut=_default_deadline, show=show_day),

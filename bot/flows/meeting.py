@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import MeetingKind
-from bot.flows.common import future_date, required_text, show_day
+from bot.flows.common import (
+    future_date,
+    required_text,
+    show_day,
+    show_person,
+    show_unit,
+    unit_choices,
+    unit_leaders,
+    unit_people,
+)
 from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Step
 from bot.services import issues as issue_service
@@ -39,10 +48,7 @@ async def _self(s: Session) -> str:
 
 
 async def _show_leader(value: str, s: Session) -> str:
-    if value == CENTRE:
-        return s.label("meeting.centre")
-    person = await issue_service.person(s.tx, int(value))
-    return person.name if person else "—"
+    return s.label("meeting.centre") if value == CENTRE else await show_person(value, s)
 
 
 async def _schedule(s: Session) -> None:
@@ -83,28 +89,9 @@ async def _show_project(value: str, s: Session) -> str:
 
 
 async def _units(s: Session) -> list[Choice]:
-    units = await issue_service.assignable_units(s.tx, int(s.draft["project"]))
-    return [Choice(str(u.id), u.name) for u in units][:24]
+    return await unit_choices(s, int(s.draft["project"]))
 
 
-async def _show_unit(value: str, s: Session) -> str:
-    unit = await issue_service.unit(s.tx, int(value))
-    return unit.name if unit else "—"
-
-
-async def _unit_people(s: Session) -> list[Choice]:
-    found = await issue_service.unit_people(s.tx, int(s.draft["unit"]))
-    return [Choice(str(p.id), p.name + ("" if p.telegram_id else s.label("flow.unbound"))) for p in found][:24]
-
-
-async def _unit_leaders(s: Session) -> list[Choice]:
-    found = await issue_service.leader_candidates(s.tx, int(s.draft["unit"]))
-    return [Choice(str(p.id), p.name) for p in found][:24]
-
-
-async def _show_person(value: str, s: Session) -> str:
-    person = await issue_service.person(s.tx, int(value))
-    return person.name if person else "—"
 
 
 async def _decide(s: Session) -> None:
@@ -123,9 +110,9 @@ DECIDE = Flow(
              resets=("project",)),
         Step("project", "choice", "meeting.ask_project", choices=_projects, show=_show_project),
         Step("text", "text", "meeting.ask_text", parse=required_text),
-        Step("unit", "choice", "issue.ask_unit", choices=_units, show=_show_unit, resets=("assignee", "leader")),
-        Step("assignee", "choice", "issue.ask_assignee", choices=_unit_people, show=_show_person),
-        Step("leader", "choice", "issue.ask_leader", choices=_unit_leaders, show=_show_person),
+        Step("unit", "choice", "issue.ask_unit", choices=_units, show=show_unit, resets=("assignee", "leader")),
+        Step("assignee", "choice", "issue.ask_assignee", choices=unit_people, show=show_person),
+        Step("leader", "choice", "issue.ask_leader", choices=unit_leaders, show=show_person),
         Step("deadline", "text", "issue.ask_deadline", parse=future_date, show=show_day),
     ],
 )

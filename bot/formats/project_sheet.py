@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -137,6 +138,18 @@ def _money(value: Any) -> int:
         raise _fail(exc.kind, value) from None
 
 
+def _take_money(record: dict, keys: Iterable[str]) -> dict[str, int | None]:
+    """These cells taken out of a row and read as 万元 (empty: None); a bad one is named by its column."""
+    found: dict[str, int | None] = {}
+    for key in keys:
+        cell = record.pop(key, None)
+        try:
+            found[key] = None if _text(cell) is None else _money(cell)
+        except PydanticCustomError as exc:
+            raise PydanticCustomError(exc.type, exc.type, {**(exc.context or {}), "field": key}) from None
+    return found
+
+
 def _choice(enum: type, value: Any) -> Any:
     text = _text(value)
     if text is None:
@@ -166,18 +179,11 @@ class ProjectRow(ProjectFields):
     def _funds(cls, record: Any) -> Any:
         if not isinstance(record, dict) or "funds" in record:
             return record
-        given = {key: record.pop(key) for key in list(record) if key.startswith("fund_")}
-        if not given:
+        keys = [key for key in record if key.startswith("fund_")]
+        if not keys:
             return record
-        amounts = {}
-        for key, cell in given.items():
-            if _text(cell) is None:
-                continue
-            try:
-                amounts[key.removeprefix("fund_")] = _money(cell)
-            except PydanticCustomError as exc:  # named by its source's column
-                raise PydanticCustomError(exc.type, exc.type, {**(exc.context or {}), "field": key}) from None
-        return record | {"funds": amounts}
+        amounts = _take_money(record, keys)
+        return record | {"funds": {key.removeprefix("fund_"): v for key, v in amounts.items() if v is not None}}
 
     @field_validator("code", mode="before")
     @classmethod
@@ -301,14 +307,7 @@ class MonthPlanRow(BaseModel):
     def _months(cls, record: Any) -> Any:
         if not isinstance(record, dict) or "amounts" in record:
             return record
-        amounts = []
-        for month in MONTHS:
-            cell = record.pop(month, None)
-            try:
-                amounts.append(0 if _text(cell) is None else _money(cell))
-            except PydanticCustomError as exc:  # named by its month's column
-                raise PydanticCustomError(exc.type, exc.type, {**(exc.context or {}), "field": month}) from None
-        return record | {"amounts": tuple(amounts)}
+        return record | {"amounts": tuple(v or 0 for v in _take_money(record, MONTHS).values())}
 
     @field_validator("code", mode="before")
     @classmethod
