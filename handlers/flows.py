@@ -10,6 +10,7 @@ from bot.domain import buttons
 from bot.flows.engine import Engine, field_label
 from bot.flows.session import Session
 from bot.services import issues as issue_service
+from bot.services import quick
 from bot.services import reports as report_service
 from handlers import fallback
 from handlers.context import BotContext
@@ -64,8 +65,15 @@ async def cancel(update: Update, ctx: BotContext) -> None:
 
 
 async def text(update: Update, ctx: BotContext) -> None:
-    if not await Engine(session(update, ctx)).on_text(update.message.text):
+    """An answer to the flow under way; else a one-line report or problem (一句话报进度); else the menu."""
+    engine = Engine(session(update, ctx))
+    if await engine.on_text(update.message.text):
+        return
+    found = await quick.read(ctx.services, ctx.person, update.message.text)
+    if found is None:
         await fallback.unknown_text(update, ctx)
+        return
+    await engine.start(*found)
 
 
 async def photo(update: Update, ctx: BotContext) -> None:

@@ -31,8 +31,11 @@ async def get(conn: Conn, meeting_id: int) -> Meeting | None:
     return _meeting(row) if row else None
 
 
-async def on_day(conn: Conn, day: date) -> list[Meeting]:
-    return [_meeting(r) for r in await conn.all(_SELECT + " WHERE m.held_on = ? ORDER BY m.id", (day.isoformat(),))]
+async def held_between(conn: Conn, after: date, until: date) -> list[Meeting]:
+    """Meetings held after `after`, up to and including `until`."""
+    rows = await conn.all(_SELECT + " WHERE m.held_on > ? AND m.held_on <= ? ORDER BY m.held_on, m.id",
+                          (after.isoformat(), until.isoformat()))
+    return [_meeting(r) for r in rows]
 
 
 async def next_of(conn: Conn, leader_id: int | None, from_day: date, anyone: bool = False) -> Meeting | None:

@@ -43,12 +43,14 @@ class Engine:
         self.s = session
 
     # -- starting, resuming, ending -----------------------------------------------------------
-    async def start(self, name: str, draft: dict | None = None) -> None:
+    async def start(self, name: str, draft: dict | None = None, answers: dict | None = None) -> None:
+        """`answers`: what a person already said (a one-line report), given to the steps as if typed or
+        pressed, each checked as the step checks it; the flow asks only what is missing or wrong."""
         current = await conversations.get(self.s.tx, self.s.person.id)
         if current is not None:
             await self.s.say("flow.replaced", flow=self.s.label(f"flow.{current.flow}"))
         flow = flow_named(name, self.s.policy)
-        self.s.draft = dict(draft or {})
+        self.s.draft = dict(draft or {}) | ({"_answers": answers} if answers else {})
         if flow.prefill:
             await flow.prefill(self.s)
         self._nonce = secrets.token_hex(3)
@@ -103,12 +105,7 @@ class Engine:
             await self._prompt(flow, step)
             return True
         except NeedsConfirmation as exc:
-            self.s.draft["_pending"] = exc.answer
-            await self._save(flow, step.name)
-            index = str(flow.index[step.name])
-            await self.s.say(exc.key, inline_keyboard([[
-                (self.s.label("button.confirm"), _data(self._nonce, index, "y")),
-                (self.s.label("button.retype"), _data(self._nonce, index, "n"))]]), **exc.values)
+            await self._confirm(flow, step, exc)
             return True
         await self._accept(flow, step, value)
         return True
@@ -223,11 +220,18 @@ class Engine:
         await self._advance(flow, flow.index[step.name])
 
     async def _advance(self, flow: Flow, after: int) -> None:
+        answers = self.s.draft.get("_answers") or {}  # a one-line report's, kept until each step has its turn
         for step in flow.steps[after + 1:]:
             if step.skip and await step.skip(self.s):
                 if step.default is not None:
                     self.s.draft[step.name] = await step.default(self.s)
                 continue
+            if step.name in answers and step.name not in self.s.draft:
+                taken = await self._given(flow, step, answers[step.name])
+                if taken:
+                    continue
+                if taken is None:  # waiting for a confirmation
+                    return
             await self._save(flow, step.name)
             await self._prompt(flow, step)
             return
@@ -235,6 +239,40 @@ class Engine:
             await self._summarise(flow)
         else:
             await self._commit(flow)
+
+    async def _confirm(self, flow: Flow, step: Step, exc: NeedsConfirmation) -> None:
+        """An unusual answer (a YTD below last month's): kept aside until the person confirms or retypes."""
+        self.s.draft["_pending"] = exc.answer
+        await self._save(flow, step.name)
+        index = str(flow.index[step.name])
+        await self.s.say(exc.key, inline_keyboard([[
+            (self.s.label("button.confirm"), _data(self._nonce, index, "y")),
+            (self.s.label("button.retype"), _data(self._nonce, index, "n"))]]), **exc.values)
+
+    async def _given(self, flow: Flow, step: Step, answer: Any) -> bool | None:
+        """An answer given before the question (a one-line report): True if taken; False if the step
+        must ask (the error said); None if it asks to confirm an unusual value."""
+        if answer is None and step.optional:  # said to be none: the step is skipped
+            self.s.draft[step.name] = [] if step.kind in ("multi", "photos") else None
+            return True
+        if step.kind == "text":
+            try:
+                self.s.draft[step.name] = await step.parse(answer, self.s) if step.parse else answer.strip()
+            except InputError as exc:
+                await self.s.say(exc.key, **exc.values)
+                return False
+            except NeedsConfirmation as exc:
+                await self._confirm(flow, step, exc)
+                return None
+            return True
+        offered = {c.value for c in await step.choices(self.s)} if step.choices else set()
+        if step.kind == "choice" and answer in offered:
+            self.s.draft[step.name] = answer
+            return True
+        if step.kind in ("multi", "photos") and step.optional and all(a in offered for a in answer):
+            self.s.draft[step.name] = list(answer)
+            return True
+        return False
 
     async def _commit(self, flow: Flow) -> None:
         """The flow ends before its commit runs, so the commit may name the next flow to start."""

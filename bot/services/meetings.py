@@ -101,9 +101,9 @@ async def next_pack(ctx: Context, person: Person) -> Agenda | None:
 
 
 async def send_packs(ctx: Context) -> None:
-    """The job: the packs of the meetings held on the next working day, to each attendee, once."""
-    day = add_working_days(ctx.today, 1)
-    for meeting in await meetings.on_day(ctx.tx, day):
+    """The job: the packs of the meetings held by the next working day (a weekend's too), to each attendee,
+    once."""
+    for meeting in await meetings.held_between(ctx.tx, ctx.today, add_working_days(ctx.today, 1)):
         if meeting.pack_sent_at is not None:
             continue
         data = await pack(ctx, meeting)
