@@ -17,6 +17,7 @@ from handlers.context import BotContext
 from handlers.menus import pressed
 
 private = filters.ChatType.PRIVATE
+MAX_LINES = 20  # one-line reports read from one message
 
 
 def session(update: Update, ctx: BotContext) -> Session:
@@ -65,15 +66,21 @@ async def cancel(update: Update, ctx: BotContext) -> None:
 
 
 async def text(update: Update, ctx: BotContext) -> None:
-    """An answer to the flow under way; else a one-line report or problem (一句话报进度); else the menu."""
+    """An answer to the flow under way; else one-line reports or problems (一句话报进度), one a line, each
+    with its card in turn; else the menu."""
     engine = Engine(session(update, ctx))
     if await engine.on_text(update.message.text):
         return
-    found = await quick.read(ctx.services, ctx.person, update.message.text)
-    if found is None:
+    lines = [line for line in update.message.text.splitlines() if line.strip()][:MAX_LINES]
+    read = [(line, await quick.read(ctx.services, ctx.person, line)) for line in lines]
+    found = [f for _, f in read if f]
+    if not found:
         await fallback.unknown_text(update, ctx)
         return
-    await engine.start(*found)
+    if unread := [line for line, f in read if f is None]:
+        await ctx.reply(update, "quick.unread", lines=unread)
+    name, draft, answers = found[0]
+    await engine.start(name, {**draft, "_queue": [list(f) for f in found[1:]]} if found[1:] else draft, answers)
 
 
 async def photo(update: Update, ctx: BotContext) -> None:

@@ -68,3 +68,20 @@ async def test_other_text_still_gets_the_menu(sandbox, bot, team, db):
     user = sandbox.user(LIAISON, "李娜")
     assert "无法识别该消息" in (await user.ask("今天天气不错")).text
     assert "无法识别该消息" in (await user.ask("JC-2026-003 累计100万")).text  # 张伟's project, not hers
+
+
+async def test_several_lines_give_a_card_each_in_turn(sandbox, bot, team, db):
+    user = sandbox.user(LIAISON, "李娜")
+    first = await user.ask("JC-2026-001 累计1200万 续建 路面施工 下月计划绿化\n随便写写\n"
+                           "JC-2026-002 累计800万 续建 管网铺设 下月计划调试")
+    assert "未能识别" in first.text and "• 随便写写" in first.text
+    await sandbox.wait_for(lambda: "请核对月报内容" in user.last().text)
+    assert "JC-2026-001" in user.last().text
+    await user.tap("✅ 提交")
+    await sandbox.wait_for(lambda: "请核对月报内容" in user.last().text and "JC-2026-002" in user.last().text)
+    assert "本年累计完成投资：800 万元" in user.last().text
+    await user.tap("✅ 提交")
+    await sandbox.wait_for(lambda: "已提交 JC-2026-002" in user.last().text)
+    for code, ytd in (("JC-2026-001", 12_000_000), ("JC-2026-002", 8_000_000)):
+        [report] = await reports.history(db.read, (await project_store.by_code(db.read, code)).id)
+        assert report.ytd_completed == ytd

@@ -282,8 +282,12 @@ class Engine:
         except Refused as exc:
             await self.s.say(exc.key, **exc.values)
             return
+        queue = self.s.draft.get("_queue") or []  # the next lines of a several-line message, a card each
         if then is not None:
             await self.start(then.flow, then.draft)
+        elif queue:
+            name, draft, answers = queue[0]
+            await self.start(name, {**draft, "_queue": queue[1:]}, answers)
 
     def _prompt_values(self, step: Step) -> dict:
         current = self.s.draft.get(step.name)
