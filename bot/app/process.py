@@ -12,7 +12,8 @@ import handlers
 import messages
 from bot.app.scheduler import Scheduler
 from bot.app.sender import Limits, OutboxSender
-from bot.app.updates import UpdateRunner
+from bot.app.updates import ALLOWED_UPDATES, UpdateRunner
+from bot.app.webhook import WebhookServer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.models import Person, Role
 from bot.domain.policy import Policy, load_policy
@@ -49,7 +50,7 @@ class BotProcess:
 
     def __init__(self, settings: Settings, *, policy: Policy | None = None, clock: Clock | None = None,
                  db: Database | None = None, limits: Limits | None = None, poll_timeout: int = 25,
-                 schedule: bool = True):
+                 schedule: bool = True, webhook: bool = False):
         self.settings = settings
         self.policy = policy or load_policy(settings.policy)
         self.clock = clock or SystemClock()
@@ -57,6 +58,8 @@ class BotProcess:
         self._limits = limits
         self._poll_timeout = poll_timeout
         self._schedule = schedule
+        self._webhook = webhook
+        self.webhook_server: WebhookServer | None = None
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> BotProcess:
@@ -66,7 +69,8 @@ class BotProcess:
         self.env = Env(self.settings, self.policy, self.db, self.clock)
         self.app = build_application(self.settings, self.env)
         await self.app.initialize()
-        await self.app.bot.delete_webhook()
+        if not self._webhook:
+            await self.app.bot.delete_webhook()
         self.sender = OutboxSender(self.db, self.app.bot, self.policy.delivery.max_attempts,
                                    limits=self._limits)
         self.runner = UpdateRunner(self.app, self.db, self.clock, self.sender, self._poll_timeout)
@@ -78,7 +82,12 @@ class BotProcess:
             self.scheduler = Scheduler(self.app, self.db, self.policy, self.settings.tz, self.clock, self.sender)
             await self.scheduler.catch_up()
             self.scheduler.start()
-        for coroutine in (self.sender.run(), self.runner.handle_forever(), self.runner.poll()):
+        if self._webhook:
+            url, secret, host, port = self.settings.webhook()
+            self.webhook_server = await WebhookServer(self.runner, secret, host, port).start()
+            await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        for coroutine in (self.sender.run(), self.runner.handle_forever(),
+                          *(() if self._webhook else (self.runner.poll(),))):
             self._tasks.append(asyncio.create_task(coroutine))
         return self
 
@@ -120,6 +129,8 @@ class BotProcess:
             log.error("task did not stop: %s", task.get_coro())
             task.print_stack()
         self._tasks.clear()
+        if self.webhook_server:  # the webhook stays set: another worker may be serving it
+            await self.webhook_server.stop()
         for step in (self.app.stop, self.app.shutdown):
             try:
                 await asyncio.wait_for(step(), 10)

@@ -83,6 +83,17 @@ class UpdateRunner:
             offset = max(update_id for update_id, _ in rows) + 1
             self._pending.set()
 
+    async def receive(self, raw: object) -> bool:
+        """One update posted to the webhook: stored (and committed) before the post is answered; False if it
+        is no update."""
+        rows = _stored_form([raw])
+        if not rows:
+            return False
+        async with self.db.transaction() as tx:
+            await inbox.store(tx, rows, self.clock.now())
+        self._pending.set()
+        return True
+
     async def handle_forever(self) -> None:
         while True:
             self._pending.clear()

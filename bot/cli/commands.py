@@ -36,8 +36,10 @@ from storage import Database, job_runs
 from storage import people as people_store
 
 
-async def run(settings: Settings, policy: Policy) -> int:
-    process = await BotProcess(settings, policy=policy).start()
+async def run(settings: Settings, policy: Policy, webhook: bool = False) -> int:
+    if webhook:
+        settings.webhook()  # what is missing is said before anything starts
+    process = await BotProcess(settings, policy=policy, webhook=webhook).start()
     settle()
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()

@@ -22,8 +22,11 @@ ROLES = [role.value for role in GRANTABLE]  # administrators come from LIAISONBO
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaisonbot", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot against Telegram (needs LIAISONBOT_TOKEN)",
-                   description="Run the bot: poll updates, handle them, deliver the outbox.")
+    run = sub.add_parser("run", help="run the bot against Telegram (needs LIAISONBOT_TOKEN)",
+                         description="Run the bot: poll updates (or serve the webhook), handle them, deliver "
+                                     "the outbox.")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve Telegram's webhook instead of polling (LIAISONBOT_WEBHOOK_URL, _SECRET, _LISTEN)")
     sub.add_parser("demo", help="play a scripted scene against the local Bot API sandbox (no token)",
                    description="Start the local sandbox and the real bot against it, load a sample "
                                "county (青山县, 30 projects) and print the chats of a short scene.")
@@ -131,7 +134,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     messages.use_policy(policy)
     if args.command == "run":
         settings.token_value()
-        return await commands.run(settings, policy)
+        return await commands.run(settings, policy, webhook=args.webhook)
     if args.command == "template":
         return commands.template(settings, args.file)
     handler = {"import": commands.import_projects, "invite": commands.invite, "person": commands.person,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     locale: str = "zh"
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     policy: Path | None = None
+    webhook_url: str | None = None
+    """`liaisonbot run --webhook`: the public HTTPS address Telegram posts updates to (…/telegram)"""
+    webhook_listen: str = "127.0.0.1:8080"
+    """where the webhook server listens (behind the HTTPS proxy): host:port"""
+    webhook_secret: SecretStr | None = None
+    """the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (1–256 of A-Z a-z 0-9 _ -)"""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -64,6 +71,18 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def webhook(self) -> tuple[str, str, str, int]:
+        """(public URL, secret, listen host, listen port) for webhook mode, or ConfigError saying what is missing."""
+        if not self.webhook_url:
+            raise ConfigError("LIAISONBOT_WEBHOOK_URL", "not set; the public HTTPS address Telegram posts to")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ConfigError("LIAISONBOT_WEBHOOK_SECRET", "not set, or not 1–256 of A-Z a-z 0-9 _ -")
+        host, _, port = self.webhook_listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ConfigError("LIAISONBOT_WEBHOOK_LISTEN", f"'{self.webhook_listen}' is not host:port")
+        return self.webhook_url, secret, host, int(port)
 
     def token_value(self) -> str:
         if self.token is None or not self.token.get_secret_value().strip():

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from aiolimiter import AsyncLimiter
 
 from bot.sandbox.world import ApiError, Chat, Message, User, World
@@ -78,6 +78,17 @@ class RateLimits:
         return ApiError(429, "Too Many Requests: retry after 1", 1)
 
 
+WEBHOOK_TIMEOUT = 10  # seconds a webhook has to answer
+
+
+@dataclass
+class Webhook:
+    url: str
+    secret: str
+    error: str | None = None
+    error_at: int | None = None
+
+
 class Sandbox:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
@@ -91,6 +102,8 @@ class Sandbox:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._closing = False
+        self.webhook: Webhook | None = None
+        self._pusher: asyncio.Task | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -115,6 +128,8 @@ class Sandbox:
 
     async def stop(self) -> None:
         self._closing = True
+        if self._pusher:
+            self._pusher.cancel()
         await self.notify()  # long polls answer now instead of at their timeout
         if self._runner:
             await self._runner.cleanup()
@@ -198,12 +213,32 @@ class Sandbox:
         world.api_calls.append((time.monotonic(), method, chat_id if isinstance(chat_id, int) else None))
         try:
             if method == "getUpdates":
+                if self.webhook is not None:
+                    raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                        "use deleteWebhook to delete the webhook first")
                 return await self._get_updates(p)
+            if method == "setWebhook":
+                secret = str(p.get("secret_token") or "")
+                if not str(p.get("url") or "").startswith(("http://", "https://")):
+                    raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+                self.webhook = Webhook(str(p["url"]), secret)
+                if self._pusher is None or self._pusher.done():
+                    self._pusher = asyncio.create_task(self._push())
+                return True
+            if method == "getWebhookInfo":
+                hook = self.webhook
+                return {"url": hook.url if hook else "", "has_custom_certificate": False,
+                        "pending_update_count": len(world.updates),
+                        **({"last_error_date": hook.error_at, "last_error_message": hook.error}
+                           if hook and hook.error else {})}
             if method == "getMe":
                 return {"id": world.bot_id, "is_bot": True, "first_name": "LiaisonBot",
                         "username": world.bot_username, "can_join_groups": True,
                         "can_read_all_group_messages": False, "supports_inline_queries": False}
-            if method in {"deleteWebhook", "setMyCommands", "deleteMyCommands", "close", "logOut"}:
+            if method == "deleteWebhook":
+                self.webhook = None
+                return True
+            if method in {"setMyCommands", "deleteMyCommands", "close", "logOut"}:
                 key = json.dumps([p.get("scope"), p.get("language_code")], sort_keys=True)
                 if method == "setMyCommands":
                     world.commands[key] = p.get("commands", [])
@@ -248,6 +283,34 @@ class Sandbox:
         finally:
             async with self.changed:
                 self.changed.notify_all()
+
+    async def _push(self) -> None:
+        """Telegram's side of a webhook: each update in turn POSTed with the secret; one not answered 2xx
+        (or not answered in time) is sent again, after a growing pause, until it is."""
+        session = ClientSession(timeout=ClientTimeout(total=WEBHOOK_TIMEOUT))
+        failures = 0
+        try:
+            while not self._closing and self.webhook is not None:
+                if not self.world.updates:
+                    async with self.changed:
+                        await self.changed.wait()
+                    continue
+                hook, update = self.webhook, self.world.updates[0]
+                try:
+                    async with session.post(hook.url, json=update,
+                                            headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret}) as answer:
+                        ok = 200 <= answer.status < 300
+                        hook.error = None if ok else f"Wrong response from the webhook: {answer.status}"
+                except (ClientError, TimeoutError) as exc:
+                    ok, hook.error = False, f"Connection failed: {type(exc).__name__}"
+                if ok:
+                    self.world.updates.pop(0)
+                    failures = 0
+                    continue
+                hook.error_at, failures = int(time.time()), failures + 1
+                await asyncio.sleep(min(2.0, 0.05 * 2 ** failures))
+        finally:
+            await session.close()
 
     async def _get_updates(self, p: dict) -> list[dict]:
         offset = int(p.get("offset") or 0)
