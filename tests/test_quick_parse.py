@@ -44,11 +44,12 @@ CASES = [
     ("HX-2026-001 下月计划：室外管网开工", {"next_plan": "室外管网开工", "nodes": []}),
     ("HX-2026-001 下月：路面铺设", {"next_plan": "路面铺设"}),
     ("HX-2026-001 累计3200万；下月计划路面摊铺、绿化", {"ytd": 3200 * WAN, "next_plan": "路面摊铺、绿化"}),
-    ("HX-2026-001 路基施工完成80%", {"progress": "路基施工完成80%"}),
+    ("HX-2026-001 路基施工完成80%", None),  # words only: a remark, not a report
+    ("HX-2026-001 什么时候开调度会？", None),
     ("HX-2026-001 3号厂房主体封顶，4号厂房基础施工 累计1200万",
      {"ytd": 1200 * WAN, "nodes": [11], "progress": "3号厂房主体封顶，4号厂房基础施工"}),
     ("QS-2026-003 累计800万 大坝加固完成", {"projects": [2], "ytd": 800 * WAN, "nodes": [21]}),
-    ("QS-2026-003 主体封顶", {"projects": [2], "nodes": []}),  # another project's node is not this one's
+    ("QS-2026-003 主体封顶", None),  # another project's node is not this one's: words only
     ("青山水库除险加固 累计800万", {"projects": [2], "ytd": 800 * WAN}),
     ("青山水库除险加固项目 本月100万", {"projects": [2], "month": 100 * WAN}),
     ("滨河路改造 累计100万", {"projects": [3]}),
@@ -79,12 +80,12 @@ CASES = [
     ("HX-2026-001", None),  # a code and nothing said
     ("累计3200万", None),  # nothing named
     ("海星 累计3200万", None),  # too short a name to be sure
-    ("HX-2026-001 累计三千二百万", {"ytd": None, "progress": "累计三千二百万"}),  # Chinese numerals: not guessed
+    ("HX-2026-001 累计三千二百万", None),  # Chinese numerals: not guessed, not a report
     ("HX-2026-001 累计-500万", {"ytd": None}),
     ("HX-2026-001 本月完成五百万 累计3200万", {"ytd": 3200 * WAN, "month": None}),
     ("HX-2026-001 主体封顶了", {"nodes": [11]}),
-    ("HX-2026-001 续建中", {"stage": None, "progress": "续建中"}),  # a word inside other words is not a stage
-    ("HX-2026-001 完成前期手续", {"stage": None}),
+    ("HX-2026-001 续建中", None),  # a word inside other words is not a stage
+    ("HX-2026-001 完成前期手续 累计100万", {"stage": None, "ytd": 100 * WAN}),
 ]
 
 

@@ -68,6 +68,7 @@ async def test_other_text_still_gets_the_menu(sandbox, bot, team, db):
     user = sandbox.user(LIAISON, "李娜")
     assert "无法识别该消息" in (await user.ask("今天天气不错")).text
     assert "无法识别该消息" in (await user.ask("JC-2026-003 累计100万")).text  # 张伟's project, not hers
+    assert "无法识别该消息" in (await user.ask("JC-2026-001 什么时候开调度会？")).text  # a question, not a report
 
 
 async def test_several_lines_give_a_card_each_in_turn(sandbox, bot, team, db):

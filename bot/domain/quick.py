@@ -24,6 +24,7 @@ PATTERNS = {  # what each field looks like; the first group is its value
     "next_plan": re.compile(r"(?:下月计划|下月|下步计划)[:：]?\s*(.+)$"),
     "problem": re.compile(r"(?:问题|困难|受阻问题)[:：]\s*(.*)$"),
 }
+_BARE_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|亿|万元|万)")
 _UNITS = {"亿元": 10_000 * WAN, "亿": 10_000 * WAN, "万元": WAN, "万": WAN, "元": 1, None: WAN}  # bare: 万元, as asked
 _SEPARATORS = " ，,；;。、"
 
@@ -104,8 +105,10 @@ def read(text: str, projects: list[Reportable], stages: dict[str, str], categori
             break
     progress = rest.strip(_SEPARATORS + " ")
     found.progress = progress or None
-    said = (found.ytd, found.month, found.stage, found.next_plan, found.nodes or None, found.progress)
-    return found if any(value is not None for value in said) else None
+    said = (found.ytd, found.month, found.stage, found.next_plan, found.nodes or None)
+    if any(value is not None for value in said) or _BARE_AMOUNT.search(rest):  # an amount alone: asked which
+        return found
+    return None  # a project named and words only: a question or a remark, not a report
 
 
 def _projects(line: str, projects: list[Reportable]) -> list[int]:
