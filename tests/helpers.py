@@ -75,10 +75,12 @@ async def outbox_settled(db, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
-async def bind_group(admin, chat_id: int) -> None:
-    """An administrator binds a group to all projects, with no subscriptions, by its buttons."""
+async def bind_group(admin, chat_id: int, *subscriptions: str) -> None:
+    """An administrator binds a group to all projects, with the subscriptions named, by its buttons."""
     await admin.ask("/bind", chat_id=chat_id)
     await admin.tap("全部项目", chat_id=chat_id)
+    for name in subscriptions:
+        await admin.tap(name, chat_id=chat_id)
     await admin.tap("完成", chat_id=chat_id)
     await admin.tap("✅ 提交", chat_id=chat_id)
 

@@ -9,7 +9,7 @@ from bot.jobs.runner import run_job
 from bot.services import bulletins
 from storage import people, reports
 from storage import projects as project_store
-from tests.helpers import ADMIN, TZ, local
+from tests.helpers import ADMIN, TZ, bind_group, local
 
 POLICY = Policy.model_validate({"bulletins": {"summaries": ["half", "year"]}})
 GROUP = -1003
@@ -44,11 +44,7 @@ async def test_the_job_posts_the_half_in_july_and_the_year_in_january_as_the_pol
     await _first_half(db)
     admin = sandbox.user(ADMIN, "王主任")
     sandbox.group(GROUP, "项目群")
-    await admin.ask("/bind", chat_id=GROUP)
-    await admin.tap("全部项目", chat_id=GROUP)
-    await admin.tap("月度投资快讯", chat_id=GROUP)
-    await admin.tap("完成", chat_id=GROUP)
-    await admin.tap("✅ 提交", chat_id=GROUP)
+    await bind_group(admin, GROUP, "月度投资快讯")
     july = await run_job(db, JOBS["progress-summary"], local(2026, 7, 15, 9, 0), POLICY, TZ)
     assert july.period == "2026-H1" and "2026年上半年重点项目推进情况" in by_chat_text(july)
     january = await run_job(db, JOBS["progress-summary"], local(2027, 1, 15, 9, 0), POLICY, TZ)

@@ -12,7 +12,7 @@ from bot.jobs.runner import run_job
 from bot.services import registry
 from bot.services.context import Context
 from tests.conftest import fast_limits
-from tests.helpers import ADMIN, LIAISON, TZ, by_chat, local, project_row, xlsx
+from tests.helpers import ADMIN, LIAISON, TZ, bind_group, by_chat, local, project_row, xlsx
 
 KEY_ONLY = Policy.model_validate({"weekly_update": {"projects": ["key"]}})
 NONE = Policy.model_validate({"weekly_update": {"projects": "none"}})
@@ -35,11 +35,7 @@ async def test_only_the_tiers_listed_are_asked_nudged_and_expected(db, team, san
 
     admin = sandbox.user(ADMIN, "王主任")
     sandbox.group(GROUP, "项目群")
-    await admin.ask("/bind", chat_id=GROUP)
-    await admin.tap("全部项目", chat_id=GROUP)
-    await admin.tap("周调度情况通报", chat_id=GROUP)
-    await admin.tap("完成", chat_id=GROUP)
-    await admin.tap("✅ 提交", chat_id=GROUP)
+    await bind_group(admin, GROUP, "周调度情况通报")
     digest = by_chat(await run_job(db, JOBS["weekly-digest"], local(2026, 11, 30, 9, 0), KEY_ONLY, TZ))
     assert "周报：应报 3 个，已报 0 个" in digest[GROUP] and "JC-2026-004" not in digest[GROUP]
     assert "本季度调度重点：全年计划完成及下年度储备。" in digest[GROUP]
