@@ -1,7 +1,8 @@
 """The bulletin's chart: completion rate by lead unit against 序时进度, labels in Chinese.
 
 matplotlib with the Noto Sans CJK SC font that mplfonts ships, so a fresh machine draws Chinese
-rather than empty boxes. Called in a thread (it is CPU work).
+rather than empty boxes. Called in a thread (it is CPU work). matplotlib (and numpy under it, some 60 MB)
+is loaded with the first chart, not with the bot: a county's small server carries it only once it draws.
 """
 
 from __future__ import annotations
@@ -9,16 +10,8 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import mplfonts
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from bot.domain.bulletin_figures import BulletinData
 from bot.domain.flags import behind_colour
@@ -29,11 +22,24 @@ from bot.domain.policy import FlagPolicy
 COLOURS = {"green": "#1f4e79", "yellow": "#5b9bd5", "red": "#bdd7ee"}
 
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
 @cache
-def _font() -> str:
+def _drawing() -> SimpleNamespace:
+    """matplotlib's parts, and the Chinese font's family name, loaded once on the first chart."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import mplfonts
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
     font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return SimpleNamespace(Figure=Figure, Line2D=Line2D, Patch=Patch,
+                           family=font_manager.FontProperties(fname=str(path)).get_name())
 
 
 def _margins(figure: Figure, labels: list[str]) -> None:
@@ -53,9 +59,10 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     the 序时进度 line; a key of the colours and the line under the plot, clear of the bars. One unit or
     forty, each bar keeps about the same height."""
     units = [u for u in data.ranking if u.rate is not None][::-1]  # best at the top
-    figure = Figure(figsize=(8, max(3.2, 0.42 * len(units) + 2.0)), dpi=110)
+    mpl = _drawing()
+    figure = mpl.Figure(figsize=(8, max(3.2, 0.42 * len(units) + 2.0)), dpi=110)
     ax = figure.subplots()
-    family = _font()
+    family = mpl.family
     share = time_share_exact(data.month, flags.plan_curve)
     colours = [COLOURS[behind_colour(share - completion_exact(u.ytd, u.plan), flags)] for u in units]
     bars = ax.barh([u.unit for u in units], [u.rate for u in units], color=colours, height=0.62)
@@ -68,8 +75,8 @@ def completion_chart(data: BulletinData, flags: FlagPolicy, title: str, axis: st
     ax.set_xlabel(axis, fontfamily=family)
     for label in ax.get_yticklabels():
         label.set_fontfamily(family)
-    key = [Patch(color=COLOURS[c], label=bands[c]) for c in ("green", "yellow", "red")]
-    key.append(Line2D([], [], color="#555555", linestyle="--", label=f"{plan_label} {data.time_share:.1f}%"))
+    key = [mpl.Patch(color=COLOURS[c], label=bands[c]) for c in ("green", "yellow", "red")]
+    key.append(mpl.Line2D([], [], color="#555555", linestyle="--", label=f"{plan_label} {data.time_share:.1f}%"))
     figure.legend(handles=key, prop={"family": family, "size": 9}, loc="lower center", ncol=4, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
     _margins(figure, [u.unit for u in units])

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -360,6 +358,9 @@ def _table(rows: list[tuple], headers: dict[str, str], required: tuple[str, ...]
 
 
 def _read_xlsx(data: bytes) -> tuple[list[tuple], dict[str, list[tuple]]]:
+    from openpyxl import load_workbook  # loaded with the first workbook read, not with the bot
+    from openpyxl.utils.exceptions import InvalidFileException
+
     stream = io.BytesIO(data)
     try:
         archive = zipfile.ZipFile(stream)

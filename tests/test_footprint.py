@@ -1,0 +1,22 @@
+"""What the bot carries before it does anything: the drawing and workbook-reading libraries (matplotlib with
+numpy, openpyxl — some 50 MB of a small server's memory) come with the first chart or sheet, not at start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("matplotlib", "numpy", "openpyxl")
+
+
+def test_starting_the_bot_loads_no_drawing_or_sheet_reading_library():
+    probe = f"import sys, bot.app.process; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == []
+
+
+def test_the_first_chart_loads_them():
+    probe = ("import sys; from bot.formats.chart import _drawing; _drawing(); "
+             f"print(' '.join(m for m in {HEAVY[:2]!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == ["matplotlib", "numpy"]
