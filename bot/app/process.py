@@ -10,6 +10,7 @@ from telegram.ext import Application, ContextTypes
 
 import handlers
 import messages
+from bot.app.dashboard import DashboardServer
 from bot.app.scheduler import Scheduler
 from bot.app.sender import Limits, OutboxSender
 from bot.app.updates import ALLOWED_UPDATES, UpdateRunner
@@ -60,6 +61,7 @@ class BotProcess:
         self._schedule = schedule
         self._webhook = webhook
         self.webhook_server: WebhookServer | None = None
+        self.dashboard: DashboardServer | None = None
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> BotProcess:
@@ -86,6 +88,9 @@ class BotProcess:
             url, secret, host, port = self.settings.webhook()
             self.webhook_server = await WebhookServer(self.runner, secret, host, port).start()
             await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        if self.settings.dashboard_listen:
+            host, _, port = self.settings.dashboard_listen.rpartition(":")
+            self.dashboard = await DashboardServer(self.env, host, int(port)).start()
         for coroutine in (self.sender.run(), self.runner.handle_forever(),
                           *(() if self._webhook else (self.runner.poll(),))):
             self._tasks.append(asyncio.create_task(coroutine))
@@ -129,8 +134,9 @@ class BotProcess:
             log.error("task did not stop: %s", task.get_coro())
             task.print_stack()
         self._tasks.clear()
-        if self.webhook_server:  # the webhook stays set: another worker may be serving it
-            await self.webhook_server.stop()
+        for server in (self.webhook_server, self.dashboard):  # the webhook stays set: another worker may serve it
+            if server:
+                await server.stop()
         for step in (self.app.stop, self.app.shutdown):
             try:
                 await asyncio.wait_for(step(), 10)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import time
+from datetime import time, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -264,6 +264,15 @@ class MeetingPolicy(_Section):
     """meetings put in the calendar by themselves (none: only those the centre or a leader schedules)"""
 
 
+class DashboardPolicy(_Section):
+    sign_in_hours: int = Field(default=24, ge=1, le=24 * 30)
+    """how long a Mini App's signed sign-in (its initData) is accepted"""
+
+    @property
+    def max_age(self) -> timedelta:
+        return timedelta(hours=self.sign_in_hours)
+
+
 class Policy(_Section):
     issue_categories: list[IssueCategory] = Field(
         default=[IssueCategory(name=name) for name in DEFAULT_CATEGORIES], min_length=1)
@@ -283,6 +292,7 @@ class Policy(_Section):
     built-in names otherwise"""
     bulletins: BulletinPolicy = BulletinPolicy()
     meetings: MeetingPolicy = MeetingPolicy()
+    dashboard: DashboardPolicy = DashboardPolicy()
     delivery: DeliveryPolicy = DeliveryPolicy()
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     invite_wrong_codes_per_hour: int = Field(default=5, ge=1, le=1000)

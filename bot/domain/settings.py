@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     """`liaisonbot run --webhook`: the public HTTPS address Telegram posts updates to (…/telegram)"""
     webhook_listen: str = "127.0.0.1:8080"
     """where the webhook server listens (behind the HTTPS proxy): host:port"""
+    dashboard_listen: str | None = None
+    """领导驾驶舱's API: host:port to serve it on (none: not served)"""
     webhook_secret: SecretStr | None = None
     """the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (1–256 of A-Z a-z 0-9 _ -)"""
 
@@ -51,6 +53,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("webhook_listen", "dashboard_listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is not None:
+            host, _, port = value.rpartition(":")
+            if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+                raise ValueError(f"'{value}' is not host:port, e.g. 127.0.0.1:8080")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -80,8 +91,6 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ConfigError("LIAISONBOT_WEBHOOK_SECRET", "not set, or not 1–256 of A-Z a-z 0-9 _ -")
         host, _, port = self.webhook_listen.rpartition(":")
-        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
-            raise ConfigError("LIAISONBOT_WEBHOOK_LISTEN", f"'{self.webhook_listen}' is not host:port")
         return self.webhook_url, secret, host, int(port)
 
     def token_value(self) -> str:

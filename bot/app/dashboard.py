@@ -1,0 +1,46 @@
+"""领导驾驶舱's API, served by the bot process: every call carries the Mini App's signed `initData`
+(`Authorization: tma <initData>`), checked before anything is read; answers are never cached."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.domain.errors import Refused
+from bot.services import dashboard
+from bot.services.context import Context
+from handlers.context import Env
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class DashboardServer:
+    def __init__(self, env: Env, host: str, port: int) -> None:
+        self.env = env
+        self.host, self.port = host, port
+        self._site: web.AppRunner | None = None
+
+    async def start(self) -> DashboardServer:
+        app = web.Application(client_max_size=64 * 1024)
+        app.router.add_get("/app/api/overview", self._overview)
+        self._site = web.AppRunner(app, access_log=None)
+        await self._site.setup()
+        await web.TCPSite(self._site, self.host, self.port).start()
+        self.port = self._site.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        if self._site:
+            await self._site.cleanup()
+
+    async def _overview(self, request: web.Request) -> web.Response:
+        scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
+        env = self.env
+        async with env.db.transaction() as tx:  # read-only; one snapshot for the whole answer
+            ctx = Context(tx, env.clock, env.policy, env.settings.tz)
+            try:
+                if scheme != "tma":
+                    raise Refused("dashboard.not_signed_in")
+                person = await dashboard.signed_in(ctx, init_data, env.settings.token_value())
+            except Refused:
+                return web.json_response({"error": "not signed in"}, status=401, headers=NO_STORE)
+            return web.json_response(await dashboard.overview(ctx, person), headers=NO_STORE)
