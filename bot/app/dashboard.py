@@ -35,12 +35,11 @@ class DashboardServer:
     async def _overview(self, request: web.Request) -> web.Response:
         scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
         env = self.env
-        async with env.db.transaction() as tx:  # read-only; one snapshot for the whole answer
-            ctx = Context(tx, env.clock, env.policy, env.settings.tz)
-            try:
-                if scheme != "tma":
-                    raise Refused("dashboard.not_signed_in")
-                person = await dashboard.signed_in(ctx, init_data, env.settings.token_value())
-            except Refused:
-                return web.json_response({"error": "not signed in"}, status=401, headers=NO_STORE)
-            return web.json_response(await dashboard.overview(ctx, person), headers=NO_STORE)
+        ctx = Context(env.db.read, env.clock, env.policy, env.settings.tz)  # reads only: the writer stays free
+        try:
+            if scheme != "tma":
+                raise Refused("dashboard.not_signed_in")
+            person = await dashboard.signed_in(ctx, init_data, env.settings.token_value())
+        except Refused:
+            return web.json_response({"error": "not signed in"}, status=401, headers=NO_STORE)
+        return web.json_response(await dashboard.overview(ctx, person), headers=NO_STORE)
