@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.app.served import Served
 from bot.domain.errors import Refused
 from bot.services import dashboard
 from bot.services.context import Context
@@ -13,24 +14,13 @@ from handlers.context import Env
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-class DashboardServer:
+class DashboardServer(Served):
     def __init__(self, env: Env, host: str, port: int) -> None:
+        super().__init__(host, port)
         self.env = env
-        self.host, self.port = host, port
-        self._site: web.AppRunner | None = None
 
-    async def start(self) -> DashboardServer:
-        app = web.Application(client_max_size=64 * 1024)
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/app/api/overview", self._overview)
-        self._site = web.AppRunner(app, access_log=None)
-        await self._site.setup()
-        await web.TCPSite(self._site, self.host, self.port).start()
-        self.port = self._site.addresses[0][1]
-        return self
-
-    async def stop(self) -> None:
-        if self._site:
-            await self._site.cleanup()
 
     async def _overview(self, request: web.Request) -> web.Response:
         scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")

@@ -12,33 +12,24 @@ import sqlite3
 
 from aiohttp import web
 
+from bot.app.served import Served
 from bot.app.updates import UpdateRunner
 
 log = logging.getLogger(__name__)
 PATH = "/telegram"
-MAX_BODY = 1024 * 1024  # an update is a few kilobytes; anything larger is not Telegram's
 
 
-class WebhookServer:
+class WebhookServer(Served):
+    MAX_BODY = 1024 * 1024  # an update is a few kilobytes; anything larger is not Telegram's
+
     def __init__(self, runner: UpdateRunner, secret: str, host: str, port: int) -> None:
+        super().__init__(host, port)
         self.runner = runner
         self.secret = secret.encode()
-        self.host, self.port = host, port
-        self._site: web.AppRunner | None = None
 
-    async def start(self) -> WebhookServer:
-        app = web.Application(client_max_size=MAX_BODY)
+    def routes(self, app: web.Application) -> None:
         app.router.add_post(PATH, self._update)
         app.router.add_get("/healthz", self._health)
-        self._site = web.AppRunner(app, access_log=None)
-        await self._site.setup()
-        await web.TCPSite(self._site, self.host, self.port).start()
-        self.port = self._site.addresses[0][1]
-        return self
-
-    async def stop(self) -> None:
-        if self._site:
-            await self._site.cleanup()
 
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
