@@ -14,7 +14,7 @@ import pytest
 from bot.app.process import BotProcess
 from bot.domain.webapp import InvalidInitData, sign, verify
 from tests.conftest import fast_limits
-from tests.helpers import ADMIN, HEAD, LEADER, LIAISON
+from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, assigned_issue, local
 
 TOKEN = "123456:TEST-token"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ async def api(settings, db, clock, sandbox):
         port = probe.getsockname()[1]
     process = await BotProcess(settings.model_copy(update={"dashboard_listen": f"127.0.0.1:{port}"}), clock=clock,
                                db=db, limits=fast_limits(), schedule=False).start()
-    yield f"http://127.0.0.1:{port}/app/api/overview", settings.token_value(), clock.now()
+    yield f"http://127.0.0.1:{port}/app/api/", settings.token_value(), clock.now()
     await process.stop()
 
 
@@ -68,7 +68,7 @@ async def test_each_person_sees_their_own_scope_and_strangers_nothing(api, team)
     url, token, now = api
     async with aiohttp.ClientSession() as http:
         async def ask(header: str | None) -> tuple[int, dict, str | None]:
-            async with http.get(url, headers={"Authorization": header} if header else {}) as answer:
+            async with http.get(url + "overview", headers={"Authorization": header} if header else {}) as answer:
                 return answer.status, await answer.json(), answer.headers.get("Cache-Control")
 
         seen = {}
@@ -83,3 +83,25 @@ async def test_each_person_sees_their_own_scope_and_strangers_nothing(api, team)
                        f"Bearer {_signed(LEADER, now, token)}"):
             status, body, cache = await ask(header)
             assert status == 401 and cache == "no-store" and "projects" not in body
+
+
+async def test_the_project_list_filters_and_the_problems_keep_to_the_scope(api, team, db):
+    url, token, now = api
+    issue_id = await assigned_issue(db, local(2026, 11, 2, 10, 0))  # JC-2026-001's, overdue by now
+    async with aiohttp.ClientSession() as http:
+        async def get(path: str, who: int) -> object:
+            async with http.get(url + path, headers={"Authorization": f"tma {_signed(who, now, token)}"}) as answer:
+                assert answer.status == 200
+                return await answer.json()
+
+        assert [p["code"] for p in await get("projects", LIAISON)] == ["JC-2026-001", "JC-2026-002"]
+        assert [p["code"] for p in await get("projects?q=污水", LEADER)] == ["JC-2026-002"]
+        every = await get("projects", LEADER)
+        reds = [p["code"] for p in every if p["flag"] == "red"]
+        assert [p["code"] for p in await get("projects?flag=red", LEADER)] == reds
+        [problem] = await get("problems", LEADER)
+        number = await db.read.scalar("SELECT number FROM issues WHERE id = ?", (issue_id,))
+        assert (problem["number"], problem["project"], problem["overdue"]) == (number, "JC-2026-001", True)
+        assert await get("problems", OTHER) == []  # 张伟 reports on JC-2026-003 only
+        async with http.get(url + "problems") as answer:
+            assert answer.status == 401

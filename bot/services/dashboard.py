@@ -25,6 +25,27 @@ async def signed_in(ctx: Context, init_data: str, token: str) -> Person:
     return person
 
 
+async def projects(ctx: Context, person: Person, flag: str | None = None, text: str = "") -> list[dict]:
+    """项目: the person's projects as they stand, those of one card only or whose code or name holds `text`."""
+    wanted = text.strip().lower()[:40]
+    found = await flag_watch.standings(ctx, await registry.visible_projects(ctx.tx, person))
+    return [{"code": s.project.code, "name": s.project.name, "lead_unit": s.project.lead_unit,
+             "tier": s.project.tier.value, "stage": s.project.stage.value, "flag": s.flag.colour,
+             "plan": s.project.plan_for(int(s.period[:4])), "ytd": s.ytd, "rate": s.rate, "judged": s.period}
+            for s in found if (flag is None or s.flag.colour == flag)
+            and (not wanted or wanted in s.project.code.lower() or wanted in s.project.name.lower())]
+
+
+async def problems(ctx: Context, person: Person) -> list[dict]:
+    """问题: the open problems of the person's projects, overdue ones first."""
+    ids = {p.id for p in await registry.visible_projects(ctx.tx, person)}
+    mine = [i for i in await issues.unfinished(ctx.tx) if i.project_id in ids and i.status is not IssueStatus.closed]
+    mine.sort(key=lambda i: (not i.overdue_at(ctx.now), i.resolve_due or ctx.now, i.number))
+    return [{"number": i.number, "project": i.project_code, "category": i.category_label, "level": i.level,
+             "status": i.status.value, "deadline": i.resolve_due.isoformat() if i.resolve_due else None,
+             "overdue": i.overdue_at(ctx.now), "major": i.major} for i in mine]
+
+
 async def overview(ctx: Context, person: Person) -> dict:
     """总览: the plan, what is done against 序时进度, the cards and the problems, of the person's projects."""
     found = await flag_watch.standings(ctx, await registry.visible_projects(ctx.tx, person))
