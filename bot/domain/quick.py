@@ -17,12 +17,13 @@ from decimal import Decimal, InvalidOperation
 from bot.domain.money import WAN
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?"
-PATTERNS = {  # what each field looks like; the first group is its value
+PATTERNS = {  # what each field looks like, in Chinese and in English; the first group is its value
     "code": re.compile(r"\b([A-Za-z][A-Za-z0-9]{0,7}-\d{2,4}(?:-\d{1,4})?)\b"),
-    "ytd": re.compile(r"(?:本年累计|年度累计|累计完成|累计)(?:完成)?(?:投资)?[:：]?\s*" + _AMOUNT),
-    "month": re.compile(r"(?:本月|当月)(?:完成)?(?:投资)?[:：]?\s*" + _AMOUNT),
-    "next_plan": re.compile(r"(?:下月计划|下月|下步计划)[:：]?\s*(.+)$"),
-    "problem": re.compile(r"(?:问题|困难|受阻问题)[:：]\s*(.*)$"),
+    "ytd": re.compile(r"(?:本年累计|年度累计|累计完成|累计|\b(?:ytd|year to date|total)\b)(?:完成)?(?:投资)?[:：]?\s*"
+                      + _AMOUNT, re.IGNORECASE),
+    "month": re.compile(r"(?:本月|当月|\bthis month\b)(?:完成)?(?:投资)?[:：]?\s*" + _AMOUNT, re.IGNORECASE),
+    "next_plan": re.compile(r"(?:下月计划|下月|下步计划|\bnext month\b)[:：]?\s*(.+)$", re.IGNORECASE),
+    "problem": re.compile(r"(?:问题|困难|受阻问题|\b(?:problem|issue)\b)[:：]\s*(.*)$", re.IGNORECASE),
 }
 _BARE_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|亿|万元|万)")
 _UNITS = {"亿元": 10_000 * WAN, "亿": 10_000 * WAN, "万元": WAN, "万": WAN, "元": 1, None: WAN}  # bare: 万元, as asked
