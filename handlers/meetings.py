@@ -10,7 +10,7 @@ from bot.domain import inputs
 from bot.domain.errors import Refused
 from bot.flows.engine import Engine
 from bot.services import meetings as service
-from bot.services.permissions import ANYWHERE, Action, allowed, may_decide
+from bot.services.permissions import ANYWHERE, Action, allowed
 from handlers.context import BotContext
 from handlers.flows import session
 
@@ -25,7 +25,7 @@ async def schedule(update: Update, ctx: BotContext) -> None:
 
 
 async def decide(update: Update, ctx: BotContext) -> None:
-    if not [m for m in await service.recent(ctx.tx, ctx.services.today) if may_decide(ctx.person, m)]:
+    if not await service.decidable(ctx.tx, ctx.person, ctx.services.today):
         await ctx.reply(update, "meeting.none_to_decide")
         return
     await Engine(session(update, ctx)).start("record_decision")

@@ -18,7 +18,7 @@ _DEFAULT = [["todo", "projects", "issues"]]
 
 def menu(ctx: BotContext) -> dict:
     rows = _MENUS.get(ctx.person.main_role, _DEFAULT)
-    hidden = {"weekly"} if ctx.env.policy.weekly_update.projects == "none" else set()
+    hidden = set() if ctx.env.policy.weekly_update.asked else {"weekly"}
     return reply_keyboard([[ctx.label(f"menu.{key}") for key in row if key not in hidden] for row in rows])
 
 

@@ -48,7 +48,7 @@ async def greet(update: Update, ctx: BotContext, role: Role) -> None:
     mine = await report_service.reportable_projects(ctx.tx, ctx.person)
     policy = ctx.env.policy
     await ctx.reply(update, "start.greeting", menu(ctx), person=ctx.person, role=role.value,
-                    projects=mine[:20], monthly=policy.monthly_report, weekly=policy.weekly_update.projects != "none")
+                    projects=mine[:20], monthly=policy.monthly_report, weekly=policy.weekly_update.asked)
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:

@@ -5,7 +5,7 @@ made by themselves, one per lead leader."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.domain.clock import FixedClock
@@ -101,6 +101,9 @@ async def test_decisions_are_worked_escalated_minuted_and_followed_in_the_next_p
     async with db.transaction() as tx:
         ctx = Context(tx, FixedClock(local(2026, 12, 17, 16, 0)), POLICY, TZ)
         pack = await service.pack(ctx, await meeting_store.get(tx, second.id))
+        first_pack = await service.pack(ctx, await meeting_store.get(tx, first.id))
+    assert first_pack.horizon == date(2026, 12, 18)  # nodes due before the leader's next meeting
+    assert pack.horizon == date(2026, 12, 18) + timedelta(days=service.HORIZON_DAYS)  # none after it yet
     assert [i.number for i in pack.decisions] == ["Y-2026-0001"] and decision.id in pack.late
     monday = by_chat(await run_job(db, JOBS["meeting-packs"], local(2026, 12, 17, 16, 0), POLICY, TZ))
     due = (await issue_store.by_number(db.read, "Y-2026-0001")).resolve_due.astimezone(TZ).date()  # the new level's

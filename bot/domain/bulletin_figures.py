@@ -100,6 +100,7 @@ class BulletinData:
     span: str  # month (the 快讯), half or year (the summaries)
     funds_planned: int  # the year's 资金计划 of the projects in scope
     funds_arrived: int  # 资金到位 to date, as their newest reports give it
+    funds_rate: float | None  # 资金到位率
 
 
 SCOPE_KINDS = ("all", "unit", "tier", "level", "programme")  # what a group's or a bulletin's scope may be
@@ -153,6 +154,8 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
         {"red": red, "yellow": yellow, "blue": blue}.get(status.flag.colour, []).append(line)
 
     plan = sum(p.plan_for(last_day.year) for p in projects)
+    funds_planned = sum(p.planned_funds(last_day.year) for p in projects)
+    funds_arrived = sum(s.latest.funds_arrived or 0 for s in found if s.latest)
     ytd = sum(s.ytd for s in found)
     year_start = date(last_day.year, 1, 1)
     starts = [p for p in projects if p.planned_start and year_start <= p.planned_start <= last_day]
@@ -180,8 +183,8 @@ def compute(month: str, projects: list[Project], latest: list[MonthlyReport], mi
                          start, end, last_day) if policy.bulletins.scorecard else [],
         span=span,
         late_nodes=late_nodes(found, milestones, last_day),
-        funds_planned=sum(p.planned_funds(last_day.year) for p in projects),
-        funds_arrived=sum(s.latest.funds_arrived or 0 for s in found if s.latest),
+        funds_planned=funds_planned, funds_arrived=funds_arrived,
+        funds_rate=completion_rate(funds_arrived, funds_planned),
     )
 
 

@@ -96,6 +96,11 @@ class WeeklyUpdatePolicy(_Section):
     nudge_weekday: int = Field(default=1, ge=1, le=7)
     nudge_time: time = time(9, 0)
 
+    @property
+    def asked(self) -> bool:
+        """Whether any project gives a weekly update (the menu's 周报 button, the greeting)."""
+        return self.projects != "none"
+
     def asks(self, tier: str, level: str) -> bool:
         """Whether a project of this tier and level gives a weekly update."""
         if isinstance(self.projects, list):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.models import Issue, Milestone
+from bot.domain.periods import completion_rate
 from bot.domain.standing import ProjectStatus
 
 
@@ -25,7 +26,7 @@ class Ratio:
 
     @property
     def rate(self) -> float | None:
-        return None if self.owed == 0 else self.done * 100 / self.owed
+        return completion_rate(self.done, self.owed)
 
 
 @dataclass(frozen=True, slots=True)

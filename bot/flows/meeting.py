@@ -20,7 +20,6 @@ from bot.flows.session import Session
 from bot.flows.steps import Choice, Flow, Step
 from bot.services import issues as issue_service
 from bot.services import meetings as service
-from bot.services.permissions import may_decide
 
 CENTRE = "0"  # the leader step's answer for the centre's own meeting
 
@@ -71,8 +70,8 @@ SCHEDULE = Flow(
 
 
 async def _meetings(s: Session) -> list[Choice]:
-    return [Choice(str(m.id), s.t("meeting.choice", meeting=m)) for m in await service.recent(s.tx, s.today)
-            if may_decide(s.person, m)][:24]
+    return [Choice(str(m.id), s.t("meeting.choice", meeting=m))
+            for m in await service.decidable(s.tx, s.person, s.today)][:24]
 
 
 async def _show_meeting(value: str, s: Session) -> str:

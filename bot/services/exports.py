@@ -15,7 +15,7 @@ from bot.domain.bulletin_figures import BulletinData, month_bounds
 from bot.domain.flags import Reason, schedule
 from bot.domain.models import Milestone, MonthlyReport
 from bot.domain.money import WAN
-from bot.domain.periods import read_after_due
+from bot.domain.periods import completion_rate, read_after_due
 from bot.domain.policy import Policy
 from bot.domain.standing import ProjectStatus, by_project, statuses
 from bot.formats import ledgers
@@ -76,7 +76,7 @@ def _funds(status: ProjectStatus, year: int) -> tuple[int | None, int | None, fl
     """资金计划, 资金到位 and their rate, each None where not known."""
     planned = status.project.planned_funds(year) or None
     arrived = status.latest.funds_arrived if status.latest else None
-    return planned, arrived, arrived * 100 / planned if planned and arrived is not None else None
+    return planned, arrived, None if arrived is None else completion_rate(arrived, planned or 0)
 
 
 def _extra(report: MonthlyReport | None, fields: list) -> list:

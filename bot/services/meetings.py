@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import messages
 from bot.domain.agenda import Agenda, agenda
 from bot.domain.errors import Refused
-from bot.domain.models import Issue, Meeting, MeetingKind, Person, Project, Role
+from bot.domain.models import Issue, IssueStatus, Meeting, MeetingKind, Person, Project, Role
 from bot.domain.policy import RecurringMeeting
 from bot.domain.workdays import add_working_days, is_working_day
 from bot.formats.ledgers import MINUTES, as_date, ledger_sheet, workbook
@@ -24,8 +24,7 @@ from bot.services.permissions import ANYWHERE, Action, allowed, may_decide
 from storage import issues, meetings, people, projects
 from storage.db import Conn
 
-DECISION = "议定事项"  # a decision's category, in every ledger and count
-HORIZON_DAYS = 31  # a pack asks about the nodes due within this many days of the meeting
+HORIZON_DAYS = 31  # with no later meeting of the leader's yet, a pack asks about the nodes due within this
 MAX_TEXT = 500
 
 
@@ -87,9 +86,11 @@ async def pack(ctx: Context, meeting: Meeting) -> Agenda:
     ids = {p.id for p in scoped}
     held = await issues.held_by(ctx.tx, meeting.leader_id) if meeting.leader_id else set()
     before = await meetings.previous_of(ctx.tx, meeting)
+    after = await meetings.next_of(ctx.tx, meeting.leader_id, meeting.held_on + timedelta(days=1))
+    horizon = after.held_on if after else meeting.held_on + timedelta(days=HORIZON_DAYS)  # due before the next
     return agenda(meeting, found, [i for i in await issues.unfinished(ctx.tx) if i.project_id in ids], held,
                   await projects.all_milestones(ctx.tx), await issues.of_meeting(ctx.tx, before.id) if before else [],
-                  meeting.held_on + timedelta(days=HORIZON_DAYS), ctx.now)
+                  horizon, ctx.now)
 
 
 async def next_pack(ctx: Context, person: Person) -> Agenda | None:
@@ -174,9 +175,10 @@ async def decide(ctx: Context, actor: Person, meeting_id: int, given: Decision) 
         raise Refused("meeting.out_of_scope")
     number = await issues.next_number(ctx.tx, ctx.today.year, series="Y")
     issue_id = await issues.create(ctx.tx, number=number, project_id=given.project_id, raised_by=actor.id,
-                                   category=DECISION, category_item=None, description=text, need=None, need_by=None,
-                                   photos=[], now=ctx.now, meeting_id=meeting.id)
-    await issues.add_event(ctx.tx, issue_id, ctx.now, actor.id, "decide", to_status="open", to_level=1,
+                                   category=messages.label(None, "meeting.category"), category_item=None,
+                                   description=text, need=None, need_by=None, photos=[], now=ctx.now,
+                                   meeting_id=meeting.id)
+    await issues.add_event(ctx.tx, issue_id, ctx.now, actor.id, "decide", to_status=IssueStatus.open.value, to_level=1,
                            text=messages.render_plain(None, "meeting.decided_event", meeting=meeting))
     return await issue_service.assign_checked(ctx, actor, await issues.get(ctx.tx, issue_id), given.assignment)
 
@@ -210,6 +212,7 @@ def minutes_book(decided: list[Issue], tz: ZoneInfo) -> bytes:
     return workbook([ledger_sheet("minutes", MINUTES, rows, None)])
 
 
-async def recent(conn: Conn, today: date) -> list[Meeting]:
-    """The meetings whose decisions may still be recorded: held in the last 30 days or to come."""
-    return await meetings.recent(conn, today - timedelta(days=30))
+async def decidable(conn: Conn, person: Person, today: date) -> list[Meeting]:
+    """The meetings whose decisions the person may record now: held in the last 30 days or to come, and
+    theirs (or any, for the centre)."""
+    return [m for m in await meetings.recent(conn, today - timedelta(days=30)) if may_decide(person, m)]

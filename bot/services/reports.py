@@ -134,7 +134,9 @@ async def submit_monthly(tx: Conn, clock: Clock, policy: Policy, tz: ZoneInfo, p
     await projects.mark_milestones_reached(tx, project.id, milestone_ids, today)
     year = int(period[:4])
     plan = project.plan_for(year)
-    figures = {"plan": plan, "rate": completion_rate(ytd, plan), "planned_funds": project.planned_funds(year),
+    planned_funds, arrived = project.planned_funds(year), report.funds_arrived
+    figures = {"plan": plan, "rate": completion_rate(ytd, plan), "planned_funds": planned_funds,
+               "funds_rate": None if arrived is None else completion_rate(arrived, planned_funds),
                "time_share": float(schedule(project, period, policy.flags.plan_curve)[0])}
     return report, project, figures
 
@@ -174,12 +176,15 @@ async def overview(ctx: Context, project: Project) -> dict:
     milestones = await projects.milestones(ctx.tx, project.id)
     standing = statuses(month, [project], [judged] if judged else [], milestones, open_issues, ctx.policy,
                         ctx.today, ctx.now, histories=await flag_watch.histories(ctx.tx, ctx.policy, project.id))[0]
+    year = int(month[:4])
+    arrived = standing.latest.funds_arrived if standing.latest else None
     return {
-        "latest": latest, "judged": month, "plan": project.plan_for(int(month[:4])), "ytd": standing.ytd,
+        "latest": latest, "judged": month, "plan": project.plan_for(year), "ytd": standing.ytd,
         "rate": standing.rate,
         "time_share": float(schedule(project, month, ctx.policy.flags.plan_curve)[0]),
         "open_issues": open_issues, "milestones": milestones, "flag": standing.flag,
-        "funds": project.fund_plans.get(int(month[:4]), {}),
-        "funds_arrived": standing.latest.funds_arrived if standing.latest else None,
+        "funds": project.fund_plans.get(year, {}), "planned_funds": project.planned_funds(year),
+        "funds_arrived": arrived,
+        "funds_rate": None if arrived is None else completion_rate(arrived, project.planned_funds(year)),
         "flag_name": ctx.policy.flags.names[standing.flag.colour],
     }
