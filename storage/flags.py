@@ -40,13 +40,6 @@ async def changed_since(conn: Conn, since: datetime) -> dict[int, tuple[str, str
 
 
 
-async def history(conn: Conn, project_id: int, period: str) -> list[tuple[str, str]]:
-    """The project's recorded colours up to `period`, newest month first."""
-    rows = await conn.all("SELECT period, colour FROM project_flags WHERE project_id = ? AND period <= ?"
-                          " ORDER BY period DESC", (project_id, period))
-    return [(r["period"], r["colour"]) for r in rows]
-
-
 async def histories(conn: Conn, project_id: int | None = None) -> dict[int, list[tuple[str, str]]]:
     """Every project's recorded colours (or one project's), newest month first."""
     found: dict[int, list[tuple[str, str]]] = {}

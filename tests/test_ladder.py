@@ -59,6 +59,7 @@ async def test_existing_problems_and_flags_keep_their_numbers_levels_and_history
         await tx.execute("INSERT INTO issues (id, number, project_id, raised_by, category, description, level, status,"
                          " created_at, updated_at) VALUES (1, 'Q-2026-0007', 1, 1, '用地', '征地', 3, 'acknowledged',"
                          " ?, ?)", (stamp, stamp))
+        await tx.execute("INSERT INTO issue_numbers (year, last) VALUES (2026, 7)")
         for kind in ("raise", "escalate", "escalate"):
             await tx.execute("INSERT INTO issue_events (issue_id, at, kind) VALUES (1, ?, ?)", (stamp, kind))
         await tx.execute("INSERT INTO project_flags (project_id, period, colour, computed_at) VALUES (1, '2026-10',"
@@ -68,8 +69,11 @@ async def test_existing_problems_and_flags_keep_their_numbers_levels_and_history
     issue = await issues.get(db.read, 1)
     assert (issue.number, issue.level, issue.status, issue.category) == ("Q-2026-0007", 3, "acknowledged", "用地")
     assert [e.kind for e in await issues.events(db.read, 1)] == ["raise", "escalate", "escalate"]
-    assert await flags.history(db.read, 1, "2026-12") == [("2026-10", "red")]
+    assert await flags.histories(db.read, 1) == {1: [("2026-10", "red")]}
     assert list((await projects.get(db.read, 1)).plans.values()) == [48000000]  # filed under this year
+    async with db.transaction() as tx:  # the numbering goes on where it was; decisions start their own series
+        assert (await issues.next_number(tx, 2026), await issues.next_number(tx, 2026, series="Y")) == (
+            "Q-2026-0008", "Y-2026-0001")
     assert await db.read.scalar("PRAGMA foreign_key_check") is None
     async with db.transaction() as tx:  # a fourth level and a blue card can be stored now
         await tx.execute("UPDATE issues SET level = 4 WHERE id = 1")

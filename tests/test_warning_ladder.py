@@ -48,7 +48,7 @@ async def test_jingchuan_warns_blue_then_yellow_then_red_month_by_month(db, team
         await _report(db, month, day - 1, ytd)
         sent[month] = by_chat(await run_job(db, JOBS["flag-watch"], local(2026, int(month[5:]), day, 7, 30),
                                             JINGCHUAN, TZ))
-    history = await flags.history(db.read, project_id, "2026-12")
+    history = (await flags.histories(db.read, project_id))[project_id]
     assert history == [("2026-12", "red"), ("2026-11", "yellow"), ("2026-10", "blue")]
     assert LEADER not in sent["2026-10"] and LEADER not in sent["2026-11"]
     assert "亮红牌" in sent["2026-12"][LEADER]  # the third month in a row: red, and its leader told once
@@ -68,5 +68,5 @@ async def test_a_project_back_on_track_carries_no_card_and_starts_again_at_blue(
     await _report(db, "2026-12", 28, 4080)  # behind again
     await run_job(db, JOBS["flag-watch"], local(2026, 12, 29, 7, 30), JINGCHUAN, TZ)
     project_id = await db.read.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
-    colours = [c for _, c in await flags.history(db.read, project_id, "2026-12")]
+    colours = [c for _, c in (await flags.histories(db.read, project_id))[project_id]]
     assert colours == ["blue", "green", "blue"]

@@ -69,7 +69,7 @@ async def after_red_months(ctx: Context, project: Project, period: str) -> None:
     months = ctx.policy.flags.supervise_after_red_months
     if months is None or await supervision.current(ctx.tx, project.id) is not None:
         return
-    streak = run_of(await flags.history(ctx.tx, project.id, period), period, {"red"})
+    streak = run_of((await flags.histories(ctx.tx, project.id)).get(project.id, []), period, {"red"})
     if streak < months:
         return
     run_began, _, _ = month_bounds(shift(period, 1 - streak), ctx.tz)
