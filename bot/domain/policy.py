@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import time, timedelta
+from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.errors import ConfigError
+from bot.domain.models import Level, Role, Tier
 
 DEFAULT_CATEGORIES = ["用地", "规划", "环评能评", "审批手续", "资金", "征地拆迁", "水电气讯配套", "施工环境", "其他"]
 
@@ -84,11 +86,8 @@ class MonthlyReportPolicy(_Section):
         return self
 
 
-WEEKLY_SCOPES = ("key", "annual", "reserve", "province", "city", "county")  # tiers and levels
-
-
 class WeeklyUpdatePolicy(_Section):
-    projects: Literal["all", "none"] | list[Literal[WEEKLY_SCOPES]] = "all"
+    projects: Literal["all", "none"] | list[Tier | Level] = "all"
     """which projects give a weekly update: all, none (001 and 004 ask for none), or those of the tiers
     and levels listed (001 "差异化调度": e.g. ["key"]); a project is asked when its tier or its level is listed"""
     ask_weekday: int = Field(default=5, ge=1, le=7)
@@ -193,6 +192,15 @@ class FlagPolicy(_Section):
         return self
 
 
+class Focus(StrEnum):
+    """What a quarter's dispatch is about."""
+
+    preparation = "preparation"  # 前期手续
+    starts = "starts"            # 开复工
+    investment = "investment"    # 投资进度
+    year_end = "year_end"        # 全年完成, next year's reserve
+
+
 class BulletinPolicy(_Section):
     issuer: str = Field(default="", max_length=40)
     """the office the 快讯 is issued by, printed under its title with the day it goes out (e.g. 青山县发展和
@@ -220,8 +228,7 @@ class BulletinPolicy(_Section):
     and over the year (in January), to the groups that take the 快讯"""
     summary_day: int = Field(default=15, ge=1, le=28)
     """the day of July and January the summaries go out"""
-    quarterly_focus: list[Literal["preparation", "starts", "investment", "year_end"]] = Field(
-        default=["preparation", "starts", "investment", "year_end"], min_length=4, max_length=4)
+    quarterly_focus: list[Focus] = Field(default=list(Focus), min_length=4, max_length=4)
     """what each quarter's dispatch is about, Q1 to Q4 (003's rule by default: 前期手续, 开复工, 投资进度,
     全年完成 and next year's reserve): the quarterly analysis's second part, and named in the weekly digest
     and the 快讯 during the quarter"""
@@ -235,10 +242,10 @@ class DeliveryPolicy(_Section):
 
 
 class ProjectsPolicy(_Section):
-    min_total_investment: dict[Literal["province", "city", "county"], float] = {}
+    min_total_investment: dict[Level, float] = {}
     """入库标准: the least total investment (万元) of a project of each level; a smaller one is refused at
     import with its row (003: 区县 ≥3000万, 市 ≥1亿; 004: ≥400万)"""
-    level_names: dict[Literal["province", "city", "county"], str] = {}
+    level_names: dict[Level, str] = {}
     """what the county calls each level (开州: 区级 for county); the built-in names otherwise"""
     programmes: list[str] = []
     """the programme lists a project may be on (所属清单: 002's 中央预算内投资、专项债券; 004's 三年滚动); each
@@ -292,7 +299,7 @@ class Policy(_Section):
     to the project's lead leaders (none: the lead leaders only)"""
     flags: FlagPolicy = FlagPolicy()
     projects: ProjectsPolicy = ProjectsPolicy()
-    role_names: dict[Literal["admin", "leader", "unit_head", "liaison", "member"], str] = {}
+    role_names: dict[Role, str] = {}
     """what the county calls each role, in every message (003: 包保领导 for leader; 004: 牵头区领导); the
     built-in names otherwise"""
     bulletins: BulletinPolicy = BulletinPolicy()
