@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.domain.errors import Refused
 from bot.domain.models import Role
-from bot.services import people
+from bot.services import dashboard, people
 from bot.services import reports as report_service
 from bot.services.people import Redeemed
 from bot.services.permissions import ANYWHERE, Action, allowed
@@ -47,6 +47,8 @@ async def start(update: Update, ctx: BotContext) -> None:
 async def greet(update: Update, ctx: BotContext, role: Role) -> None:
     mine = await report_service.reportable_projects(ctx.tx, ctx.person)
     policy = ctx.env.policy
+    if ctx.env.settings.dashboard_listen:
+        await dashboard.offer_menu(ctx.tx, ctx.env.clock.now(), ctx.person)
     await ctx.reply(update, "start.greeting", menu(ctx), person=ctx.person, role=role.value,
                     projects=mine[:20], monthly=policy.monthly_report, weekly=policy.weekly_update.asked)
 

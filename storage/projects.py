@@ -45,6 +45,7 @@ def _project(row: Row) -> Project:
     return Project(
         id=row["id"], code=row["code"], name=row["name"], tier=row["tier"], level=row["level"],
         stage=row["stage"], industry=row["industry"], location=row["location"],
+        longitude=row["longitude"], latitude=row["latitude"],
         owner=row["owner"], total_investment=row["total_investment"],
         annual_plan=row["annual_plan"], planned_start=_date(row["planned_start"]),
         planned_end=_date(row["planned_end"]), lead_unit=row["lead_unit"],

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,6 +93,19 @@ async def team(db, projects):
     await bind(db, "王主任", ADMIN, role=Role.admin)
     await bind(db, "周建国", LEADER, role=Role.leader)
     await bind(db, "钱工", WORKER, role=Role.member, unit="县住建局")
+
+
+@pytest.fixture
+async def dashboard(settings, db, clock, sandbox):
+    """The bot with 领导驾驶舱 served on a free port of 127.0.0.1 (its page at `.address`)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await BotProcess(settings.model_copy(update={"dashboard_listen": f"127.0.0.1:{port}"}), clock=clock,
+                               db=db, limits=fast_limits(), schedule=False).start()
+    process.address = f"http://127.0.0.1:{port}/app/"
+    yield process
+    await process.stop()
 
 
 @pytest.fixture

@@ -4,16 +4,13 @@ answered only to a known person, with only the projects the permission table let
 from __future__ import annotations
 
 import json
-import socket
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 import pytest
 
-from bot.app.process import BotProcess
 from bot.domain.webapp import InvalidInitData, sign, verify
-from tests.conftest import fast_limits
 from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, assigned_issue, local
 
 TOKEN = "123456:TEST-token"
@@ -54,14 +51,8 @@ def test_a_stale_foreign_unsigned_or_empty_sign_in_is_refused(init_data, now):
 
 
 @pytest.fixture
-async def api(settings, db, clock, sandbox):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = await BotProcess(settings.model_copy(update={"dashboard_listen": f"127.0.0.1:{port}"}), clock=clock,
-                               db=db, limits=fast_limits(), schedule=False).start()
-    yield f"http://127.0.0.1:{port}/app/api/", settings.token_value(), clock.now()
-    await process.stop()
+async def api(dashboard, settings, clock):
+    yield dashboard.address + "api/", settings.token_value(), clock.now()
 
 
 async def test_each_person_sees_their_own_scope_and_strangers_nothing(api, team):
@@ -94,11 +85,14 @@ async def test_the_project_list_filters_and_the_problems_keep_to_the_scope(api, 
                 assert answer.status == 200
                 return await answer.json()
 
-        assert [p["code"] for p in await get("projects", LIAISON)] == ["JC-2026-001", "JC-2026-002"]
-        assert [p["code"] for p in await get("projects?q=污水", LEADER)] == ["JC-2026-002"]
-        every = await get("projects", LEADER)
+        async def codes(query: str, who: int) -> list[str]:
+            return [p["code"] for p in (await get(query, who))["projects"]]
+
+        assert await codes("projects", LIAISON) == ["JC-2026-001", "JC-2026-002"]
+        assert await codes("projects?q=污水", LEADER) == ["JC-2026-002"]
+        every = (await get("projects", LEADER))["projects"]
         reds = [p["code"] for p in every if p["flag"] == "red"]
-        assert [p["code"] for p in await get("projects?flag=red", LEADER)] == reds
+        assert await codes("projects?flag=red", LEADER) == reds
         [problem] = await get("problems", LEADER)
         number = await db.read.scalar("SELECT number FROM issues WHERE id = ?", (issue_id,))
         assert (problem["number"], problem["project"], problem["overdue"]) == (number, "JC-2026-001", True)

@@ -19,7 +19,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.models import Person, Role
 from bot.domain.policy import Policy, load_policy
 from bot.domain.settings import Settings
-from bot.services import personnel
+from bot.services import dashboard, personnel
 from handlers.context import BotContext, Env
 from storage import Database
 from storage import people as people_store
@@ -74,7 +74,7 @@ class BotProcess:
         if not self._webhook:
             await self.app.bot.delete_webhook()
         self.sender = OutboxSender(self.db, self.app.bot, self.policy.delivery.max_attempts,
-                                   limits=self._limits)
+                                   limits=self._limits, dashboard=self.settings.dashboard_address())
         self.runner = UpdateRunner(self.app, self.db, self.clock, self.sender, self._poll_timeout)
         await self.app.start()
         removed = await self._sync_admins()
@@ -90,7 +90,9 @@ class BotProcess:
             await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
         if self.settings.dashboard_listen:
             host, _, port = self.settings.dashboard_listen.rpartition(":")
-            self.dashboard = await DashboardServer(self.env, host, int(port)).start()
+            self.dashboard = await DashboardServer(self.env, self.app.bot, self.sender, host, int(port)).start()
+            async with self.db.transaction() as tx:
+                await dashboard.offer_menu(tx, self.clock.now())
         for coroutine in (self.sender.run(), self.runner.handle_forever(),
                           *(() if self._webhook else (self.runner.poll(),))):
             self._tasks.append(asyncio.create_task(coroutine))

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.clock import Clock, SystemClock
-from bot.services import reach
+from bot.services import delivery, reach
 from storage import Database, outbox, reachability
 from storage.outbox import OutboxRow
 
@@ -60,8 +60,9 @@ class Limits:
 
 class OutboxSender:
     def __init__(self, db: Database, bot: Bot, max_attempts: int, clock: Clock | None = None,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, dashboard: str | None = None) -> None:
         self.db = db
+        self.dashboard = dashboard  # where 打开驾驶舱 buttons lead (Settings.dashboard_address)
         self.bot = bot
         self.max_attempts = max_attempts
         self.clock = clock or SystemClock()
@@ -128,7 +129,7 @@ class OutboxSender:
             await self.limits.overall.acquire()
         if row.method in _COUNTED:  # the chat's token last: nothing delays the send after taking it,
             await self.limits.chat(row.chat_id).acquire()  # so a chat's sends keep the spacing it set
-        params = dict(row.params)
+        params = delivery.resolve_dashboard(row.method, dict(row.params), self.dashboard)
         if row.attachment is not None:
             params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)
         try:

@@ -10,6 +10,7 @@ from datetime import date
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years a report, a ledger or a deadline can be about
 MAX_ID = 2**63 - 1                  # SQLite's INTEGER
+MAX_TEXT = 1000                     # the longest answer a person may type (a chat flow or the dashboard)
 MAX_PAGE = 10_000
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")

@@ -115,6 +115,8 @@ class ProjectFields(_Model):
     liaison: str | None = None
     co_reporters: tuple[str, ...] = ()  # also report (003's 专员 beside the owner's 联系人); the liaison answers
     programmes: tuple[str, ...] = ()  # the programme lists it is on (专项债, 三年滚动 …)
+    longitude: float | None = None  # where it is, for the dashboard's map (degrees east; both or neither)
+    latitude: float | None = None
 
 
 class Project(ProjectFields):

@@ -35,7 +35,12 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1:8080"
     """where the webhook server listens (behind the HTTPS proxy): host:port"""
     dashboard_listen: str | None = None
-    """领导驾驶舱's API: host:port to serve it on (none: not served)"""
+    """领导驾驶舱: host:port to serve the page and its API on (none: not served)"""
+    dashboard_url: str | None = None
+    """the page's public HTTPS address (…/app/), for the menu button and 打开驾驶舱 buttons; unset: the
+    listen address's http://host:port/app/, which only a browser on that machine reaches"""
+    dashboard_outline: Path | None = None
+    """a GeoJSON file the map draws as its outline (the county's boundary); none: points only"""
     webhook_secret: SecretStr | None = None
     """the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (1–256 of A-Z a-z 0-9 _ -)"""
 
@@ -62,6 +67,19 @@ class Settings(BaseSettings):
             if not host or not port.isdigit() or not 0 <= int(port) < 65536:
                 raise ValueError(f"'{value}' is not host:port, e.g. 127.0.0.1:8080")
         return value
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"'{value}' is not an http(s) address")
+        return value
+
+    def dashboard_address(self) -> str | None:
+        """Where people open the dashboard; None when it is not served."""
+        if not self.dashboard_listen:
+            return None
+        return self.dashboard_url or f"http://{self.dashboard_listen}/app/"
 
     @field_validator("timezone")
     @classmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain.buttons import FlowButton, encode
 from bot.domain.errors import Refused
+from bot.domain.inputs import MAX_TEXT
 from bot.flows.catalog import flow_named
 from bot.flows.session import Session
 from bot.flows.steps import Flow, InputError, NeedsConfirmation, Step
@@ -23,7 +24,6 @@ from storage import conversations
 
 IDLE_LIMIT = timedelta(hours=24)
 SUMMARY = "S"
-MAX_TEXT = 1000
 MAX_PHOTOS = 9
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 import messages
@@ -36,7 +36,7 @@ PROJECT_HEADERS = {
     "lead_unit": "牵头单位", "responsible_units": "责任单位", "lead_leader": "包联领导",
     "liaison": "联络员", "total_investment": "总投资(万元)", "annual_plan": "年度计划投资(万元)",
     "planned_start": "计划开工", "planned_end": "计划竣工", "plan_year": "计划年度",
-    "co_reporters": "协报人", "programmes": "所属清单",
+    "co_reporters": "协报人", "programmes": "所属清单", "longitude": "经度", "latitude": "纬度",
 } | {f"fund_{source}": f"{messages.label('zh', f'fund.{source}')}(万元)" for source in FUND_SOURCES}  # 资金计划
 REQUIRED = ("code", "name", "tier", "level", "stage", "total_investment", "annual_plan")
 # the words earlier templates and county sheets used, still read: 项目类别 for the tier (项目类别 is what
@@ -245,6 +245,20 @@ class ProjectRow(ProjectFields):
     def _year(cls, value: Any) -> int | None:
         return parse_year(value)
 
+    @field_validator("longitude", "latitude", mode="before")
+    @classmethod
+    def _degrees(cls, value: Any, info: ValidationInfo) -> float | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        bound = 180 if info.field_name == "longitude" else 90
+        try:
+            degrees = float(str(value).strip().removesuffix("°"))
+        except ValueError:
+            raise _fail("bad_degrees", value) from None
+        if not -bound <= degrees <= bound:
+            raise _fail("bad_degrees", value)
+        return degrees
+
     @field_validator("planned_start", "planned_end", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date | None:
@@ -255,6 +269,9 @@ class ProjectRow(ProjectFields):
         if self.annual_plan > self.total_investment:
             raise PydanticCustomError("plan_over_total", "plan_over_total",
                                       {"field": "annual_plan", "value": str(self.annual_plan // 10000)})
+        if (self.longitude is None) != (self.latitude is None):
+            raise PydanticCustomError("half_coordinates", "half_coordinates",
+                                      {"field": "latitude" if self.latitude is None else "longitude", "value": ""})
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
             raise PydanticCustomError("end_before_start", "end_before_start",
                                       {"field": "planned_end", "value": self.planned_end.isoformat()})
@@ -489,7 +506,8 @@ def _validate(model: type[BaseModel], record: dict, headers: dict[str, str], she
 
 
 KNOWN_KINDS = {"required", "missing", "not_number", "negative", "too_large", "bad_date", "bad_choice", "bad_code",
-               "bad_year", "too_long", "plan_over_total", "end_before_start", "below_minimum"}
+               "bad_year", "too_long", "plan_over_total", "end_before_start", "below_minimum", "bad_degrees",
+               "half_coordinates"}
 
 
 # -- the template --------------------------------------------------------------------------------
@@ -513,6 +531,7 @@ def template() -> bytes:
              (PROJECT_HEADERS["plan_year"], label("plan_year")),
              (PROJECT_HEADERS["co_reporters"], label("co_reporters")),
              (PROJECT_HEADERS["programmes"], label("programmes")),
+             (f"{PROJECT_HEADERS['longitude']} / {PROJECT_HEADERS['latitude']}", label("coordinates")),
              (" / ".join(PROJECT_HEADERS[f"fund_{source}"] for source in FUND_SOURCES), label("funds")),
              (MONTH_PLAN_SHEET, label("month_plans")),
              (label("required"), "、".join(PROJECT_HEADERS[f] for f in REQUIRED))]

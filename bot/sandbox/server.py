@@ -9,14 +9,16 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from aiolimiter import AsyncLimiter
 
+from bot.domain.webapp import sign
 from bot.sandbox.world import ApiError, Chat, Message, User, World
 
 TOKEN = "7000000001:SANDBOX-token-for-local-tests-only"
-_JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities"}
+_JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities", "menu_button"}
 _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
 
 
@@ -245,6 +247,13 @@ class Sandbox:
                 elif method == "deleteMyCommands":
                     world.commands.pop(key, None)
                 return True
+            if method == "setChatMenuButton":
+                button = p.get("menu_button") or {"type": "default"}
+                address = str((button.get("web_app") or {}).get("url", ""))
+                if button.get("type") == "web_app" and not (button.get("text") and address.startswith("http")):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+                world.menu_buttons[world.target_chat(chat_id).id] = button
+                return True
             if method == "sendMessage":
                 return world.send(chat_id, text=p.get("text"), parse_mode=p.get("parse_mode"),
                                   markup=p.get("reply_markup"))
@@ -334,6 +343,26 @@ class Sandbox:
         return self.world.updates[:limit]
 
     # -- the test side -------------------------------------------------------------------------
+    def launch_data(self, user_id: int, at: float | None = None) -> str:
+        """The signed `initData` Telegram hands a Mini App the user opens (their menu button), at `at`
+        (a POSIX time; now by default)."""
+        user = self.world.users[user_id]
+        fields = {"id": user.id, "first_name": user.first_name}
+        if user.language_code:
+            fields["language_code"] = user.language_code
+        return sign({"auth_date": str(int(time.time() if at is None else at)),
+                     "query_id": f"SANDBOX{secrets.token_hex(4)}",
+                     "user": json.dumps(fields, ensure_ascii=False, separators=(",", ":"))}, self.token)
+
+    def mini_app_link(self, user_id: int, at: float | None = None) -> str:
+        """The address the user's menu button opens, with its launch data as Telegram passes it (in the
+        fragment, which no server sees): opens their dashboard in any browser."""
+        button = self.world.menu_buttons.get(user_id) or {}
+        address = (button.get("web_app") or {}).get("url")
+        if not address:
+            raise LookupError(f"user {user_id} has no Mini App menu button")
+        return f"{address}#{urlencode({'tgWebAppData': self.launch_data(user_id, at), 'tgWebAppVersion': '8.0'})}"
+
     def user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
              username: str | None = None) -> SandboxUser:
         self.world.users[user_id] = User(user_id, first_name, username, language_code)

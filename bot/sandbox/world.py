@@ -111,6 +111,7 @@ class World:
     updates: list[dict] = field(default_factory=list)
     callbacks: dict[str, dict] = field(default_factory=dict)
     commands: dict[str, list] = field(default_factory=dict)
+    menu_buttons: dict[int, dict] = field(default_factory=dict)  # setChatMenuButton, by private chat
     api_calls: list[tuple[float, str, int | None]] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(100001))
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -196,7 +197,9 @@ class World:
         return shown
 
     @staticmethod
-    def checked_markup(markup: Any) -> dict | None:
+    def checked_markup(markup: Any, chat: Chat) -> dict | None:
+        """Telegram's checks of an inline keyboard: callback data of 1–64 bytes, a kind for every button,
+        an http(s) address for a link or a Mini App, Mini App buttons in private chats only."""
         if markup is None:
             return None
         if isinstance(markup, str):
@@ -206,8 +209,13 @@ class World:
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-                if not button.get("text"):
+                if not button.get("text") or not {"callback_data", "url", "web_app"} & set(button):
                     raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+                address = button.get("url") or (button.get("web_app") or {}).get("url")
+                if ("url" in button or "web_app" in button) and not str(address).startswith(("http://", "https://")):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+                if "web_app" in button and chat.type != "private":
+                    raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
         return markup
 
     def send(self, chat_id: Any, *, text: str | None, parse_mode: str | None,
@@ -218,7 +226,7 @@ class World:
         message = self.record(Message(
             chat_id=chat.id, message_id=self.next_message_id(chat.id), from_bot=True,
             sender_id=self.bot_id, date=int(time.time()), text=shown if (text or not is_media) else None,
-            html=text, reply_markup=self.checked_markup(markup), photo=photo, document=document,
+            html=text, reply_markup=self.checked_markup(markup, chat), photo=photo, document=document,
             document_name=self.files[document].name if document else None,
         ))
         return self.message_json(message)
@@ -229,7 +237,7 @@ class World:
         message = self.find_message(chat.id, int(message_id))
         if not message.from_bot:
             raise ApiError(400, "Bad Request: message can't be edited")
-        new_markup = self.checked_markup(markup)
+        new_markup = self.checked_markup(markup, self.target_chat(chat_id))
         new_text = message.text if markup_only else self.checked_text(
             text, parse_mode, MAX_CAPTION if message.photo or message.document else MAX_TEXT, False)
         if new_text == message.text and new_markup == message.reply_markup:

@@ -15,6 +15,7 @@ from storage.db import Conn
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+DASHBOARD = "liaisonbot:dashboard"  # the address a queued dashboard button carries until it is sent
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -64,6 +65,49 @@ def _cut_point(line: str, limit: int) -> int:
 
 def inline_keyboard(rows: list[list[tuple[str, str]]]) -> dict:
     return {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in rows]}
+
+
+def with_dashboard(keyboard: dict | None, label: str) -> dict:
+    """`keyboard` with a last row opening 领导驾驶舱; its address is the sender's to fill in (resolve_dashboard)."""
+    rows = list((keyboard or {}).get("inline_keyboard", []))
+    return {"inline_keyboard": [*rows, [{"text": label, "web_app": {"url": DASHBOARD}}]]}
+
+
+def resolve_dashboard(method: str, params: dict, address: str | None) -> dict:
+    """A queued message's dashboard buttons as its chat allows them, at sending: a Mini App button in a
+    private chat, a plain link in a group (Telegram allows web_app buttons only in private chats), and
+    none where the dashboard is not served. The menu button falls back to the bot's commands."""
+    if method == "setChatMenuButton":
+        menu = params.get("menu_button", {})
+        if menu.get("type") == "web_app" and menu["web_app"].get("url") == DASHBOARD:
+            button = {**menu, "web_app": {"url": address}} if address else {"type": "commands"}
+            return {**params, "menu_button": button}
+        return params
+    markup = params.get("reply_markup")
+    if not markup or "inline_keyboard" not in markup:
+        return params
+    in_group = int(params.get("chat_id", 0)) < 0
+    rows = []
+    for row in markup["inline_keyboard"]:
+        kept = []
+        for button in row:
+            if button.get("web_app", {}).get("url") != DASHBOARD:
+                kept.append(button)
+            elif address:
+                kept.append({"text": button["text"], "url": address} if in_group
+                            else {"text": button["text"], "web_app": {"url": address}})
+        if kept:
+            rows.append(kept)
+    if rows:
+        return {**params, "reply_markup": {**markup, "inline_keyboard": rows}}
+    return {key: value for key, value in params.items() if key != "reply_markup"}
+
+
+async def offer_dashboard(conn: Conn, now: datetime, chat_id: int, label: str) -> None:
+    """The dashboard as the chat's menu button (someone who sees every project: a leader, the centre)."""
+    await outbox.add(conn, chat_id, "setChatMenuButton",
+                     {"chat_id": chat_id, "menu_button": {"type": "web_app", "text": label,
+                                                          "web_app": {"url": DASHBOARD}}}, now)
 
 
 def reply_keyboard(rows: list[list[str]]) -> dict:

@@ -33,9 +33,9 @@ async def leader_digest(ctx: Context) -> None:
         red = [active[pid] for pid, (_, now) in changes.items() if now == "red" and pid in active
                and await projects.has_person(ctx.tx, pid, leader.id, "lead_leader")]
         if top or overdue or escalated or red:
-            await tell(ctx.tx, ctx.now, leader, "digest.leader", top=top, top_level=ctx.policy.top_level,
-                       overdue=overdue,
-                       escalated=escalated, red=red, red_name=ctx.policy.flags.names["red"], today=ctx.today)
+            await tell(ctx.tx, ctx.now, leader, "digest.leader", dashboard=True, top=top,
+                       top_level=ctx.policy.top_level, overdue=overdue, escalated=escalated, red=red,
+                       red_name=ctx.policy.flags.names["red"], today=ctx.today)
 
 
 async def weekly_digest(ctx: Context) -> None:

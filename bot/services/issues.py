@@ -93,7 +93,7 @@ async def _tell_with_buttons(tx: Conn, now: datetime, person: Person | None, iss
     if person is None:
         return
     actions = await actions_for(tx, person, issue, top_level)
-    await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, **values)
+    await tell(tx, now, person, key, keyboard(person.locale, issue, actions), issue=issue, dashboard=True, **values)
 
 
 async def _move(tx: Conn, now: datetime, actor: Person | None, issue: Issue, action: str,

@@ -27,7 +27,7 @@ from storage import people, projects
 from storage.db import Conn
 
 _PROJECT_COLUMNS = ("code", "name", "tier", "level", "stage", "industry", "location", "owner",
-                    "total_investment", "annual_plan", "planned_start", "planned_end")
+                    "total_investment", "annual_plan", "planned_start", "planned_end", "longitude", "latitude")
 
 
 class ImportReport(BaseModel):
