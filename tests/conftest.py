@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,12 +97,9 @@ async def team(db, projects):
 @pytest.fixture
 async def dashboard(settings, db, clock, sandbox):
     """The bot with 领导驾驶舱 served on a free port of 127.0.0.1 (its page at `.address`)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = await BotProcess(settings.model_copy(update={"dashboard_listen": f"127.0.0.1:{port}"}), clock=clock,
+    process = await BotProcess(settings.model_copy(update={"dashboard_listen": "127.0.0.1:0"}), clock=clock,
                                db=db, limits=fast_limits(), schedule=False).start()
-    process.address = f"http://127.0.0.1:{port}/app/"
+    process.address = process.sender.dashboard
     yield process
     await process.stop()
 

@@ -74,7 +74,7 @@ class BotProcess:
         if not self._webhook:
             await self.app.bot.delete_webhook()
         self.sender = OutboxSender(self.db, self.app.bot, self.policy.delivery.max_attempts,
-                                   limits=self._limits, dashboard=self.settings.dashboard_address())
+                                   limits=self._limits)
         self.runner = UpdateRunner(self.app, self.db, self.clock, self.sender, self._poll_timeout)
         await self.app.start()
         removed = await self._sync_admins()
@@ -91,6 +91,7 @@ class BotProcess:
         if self.settings.dashboard_listen:
             host, _, port = self.settings.dashboard_listen.rpartition(":")
             self.dashboard = await DashboardServer(self.env, self.app.bot, self.sender, host, int(port)).start()
+            self.sender.dashboard = self.settings.dashboard_address(self.dashboard.port)
             async with self.db.transaction() as tx:
                 await dashboard.offer_menu(tx, self.clock.now())
         for coroutine in (self.sender.run(), self.runner.handle_forever(),

@@ -75,11 +75,13 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not an http(s) address")
         return value
 
-    def dashboard_address(self) -> str | None:
-        """Where people open the dashboard; None when it is not served."""
+    def dashboard_address(self, port: int | None = None) -> str | None:
+        """Where people open the dashboard; None when it is not served. `port`: the one the server took
+        (when the listen address asked for any, :0)."""
         if not self.dashboard_listen:
             return None
-        return self.dashboard_url or f"http://{self.dashboard_listen}/app/"
+        host, _, listen_port = self.dashboard_listen.rpartition(":")
+        return self.dashboard_url or f"http://{host}:{port or listen_port}/app/"
 
     @field_validator("timezone")
     @classmethod

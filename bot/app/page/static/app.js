@@ -53,7 +53,7 @@ function toast(text) {
   toast.timer = setTimeout(() => { box.hidden = true; }, 3000);
 }
 
-function show(...nodes) { view.replaceChildren(...nodes); window.scrollTo(0, 0); }
+function show(...nodes) { view.replaceChildren(...nodes.flat().filter((n) => n)); window.scrollTo(0, 0); }
 
 function figure(name, label, value, sub) {
   return el("div", { class: "figure", "data-figure": name },
@@ -65,7 +65,7 @@ function flagDot(colour) { return el("span", { class: "dot " + colour, title: co
 function chart(options) {
   const box = el("div", { class: "chart" });
   requestAnimationFrame(() => {
-    if (window.echarts) echarts.init(box, null, { renderer: "svg" }).setOption(options);
+    if (window.echarts) echarts.init(box).setOption(options);
   });
   return box;
 }
@@ -77,9 +77,10 @@ async function overview() {
   const o = await api("overview");
   const flags = el("div", { class: "chips", "data-figure": "flags" }, Object.entries(o.flag_names).map(([colour, name]) =>
     el("span", { class: "chip", "data-flag": colour }, flagDot(colour), name + " ", el("b", {}, o.flags[colour] || 0))));
-  const trend = o.trend.length ? el("div", { class: "card" }, el("h2", {}, words.trend), chart({
-    animation: false, grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, data: [words.trend_done, words.trend_due] }, tooltip: { trigger: "axis" },
+  const key = (colour, name) => el("span", { class: "chip" }, el("span", { class: "swatch", style: "background:" + colour }), name);
+  const trend = o.trend.length ? el("div", { class: "card" }, el("h2", {}, words.trend),
+    el("div", { class: "chips" }, key("#2f5d8a", words.trend_done), key("#9aa5b1", words.trend_due)), chart({
+    animation: false, grid: { left: 8, right: 12, top: 16, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: o.trend.map((m) => Number(m.month.slice(5)) + (words.locale === "zh" ? "月" : "")) },
     yAxis: { type: "value" },
     series: [
@@ -88,7 +89,7 @@ async function overview() {
     ],
   })) : null;
   show(
-    el("p", { class: "note", "data-figure": "judged" }, words.judged + "：" + o.judged_text),
+    el("p", { class: "judged", "data-figure": "judged" }, words.judged + "：" + o.judged_text),
     el("div", { class: "figures" },
       figure("projects", words.projects, o.projects),
       figure("plan", words.plan, o.plan_text),
@@ -114,7 +115,7 @@ async function ranking() {
       ranking.units.map((u) => [u.rank === null ? "—" : u.rank, u.unit, u.projects, u.rate_text]), [0, 2, 3])
       : el("p", { class: "note" }, words.none)));
   if (r.scores.length) {
-    cards.push(el("div", { class: "card", "data-ranking": "scorecard" }, el("h2", {}, words.scorecard),
+    cards.push(el("div", { class: "card wide", "data-ranking": "scorecard" }, el("h2", {}, words.scorecard),
       table([words.rank_unit, words.score_reports, words.score_issues, words.score_overdue, words.score_nodes],
         r.scores.map((s) => [s.unit, s.reports, s.issues, s.overdue, s.nodes]), [1, 2, 3, 4])));
   }
@@ -167,7 +168,7 @@ async function dossier(code) {
   const back = el("button", { class: "back", onclick: () => open("projects") }, words.back);
   show(back,
     el("div", { class: "card", "data-dossier": d.code },
-      el("div", { class: "head item" }, flagDot(d.flag), el("span", { class: "name" }, d.code + " " + d.name)),
+      el("div", { class: "head" }, flagDot(d.flag), el("span", { class: "name" }, d.code + " " + d.name)),
       el("div", { class: "meta" }, [d.lead_unit, d.tier_name, d.stage_name].join(" · ")),
       el("div", { class: "meta", "data-figure": "dossier-rate" }, words.ytd + " " + d.ytd_text + " / " + d.plan_text + " · " + d.rate_text),
       d.reasons.length ? el("ul", { class: "history" }, d.reasons.map((r) => el("li", {}, r))) : null),
@@ -196,13 +197,13 @@ function problemItem(p) {
       line.major ? el("span", { class: "tag" }, words.major) : null];
     const actions = el("div", { class: "actions" }, Object.entries(line.actions).map(([action, label]) =>
       el("button", { type: "button", "data-action": action, onclick: () => actionForm(line, action, label, box, draw) }, label)));
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("div", { class: "head" }, el("span", { class: "name" }, line.number + " " + line.category), tags),
       el("div", { class: "meta" }, line.project + " " + line.project_name),
       el("div", {}, line.description),
       el("div", { class: "meta" }, line.level_name + " · " + line.status_name + " · " + words.deadline + " " + line.deadline_text),
       line.history ? el("ul", { class: "history" }, line.history.map((h) => el("li", {}, h.when + " " + h.who + " " + h.what + (h.text ? "：" + h.text : "")))) : null,
-      actions);
+      actions].filter((n) => n));
   };
   draw(p);
   return box;
