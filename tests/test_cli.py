@@ -8,8 +8,10 @@ import sqlite3
 import subprocess
 import sys
 from datetime import datetime
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
+import aiohttp
 from openpyxl import load_workbook
 
 from bot.cli.demo import run_demo
@@ -120,6 +122,27 @@ async def test_demo_plays_the_scene():
     assert "已记录议定事项 Y-2026-0001" in text and "调度会议程（周建国主持" in text  # a meeting, its decision
     last_month = previous_month(datetime.now(ZoneInfo("Asia/Shanghai")).date())
     assert f"《投资快讯》{last_month[:4]}年第{int(last_month[5:])}期" in text  # what the job publishes this month
+
+
+async def test_demo_with_the_dashboard_prints_a_link_that_opens_the_leaders_dashboard():
+    lines: list[str] = []
+    seen = {}
+
+    async def open_it(link: str) -> None:
+        address, _, fragment = link.partition("#")
+        launch = parse_qs(fragment)["tgWebAppData"][0]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(address) as page:
+                seen["page"] = page.status
+            async with http.get(address + "api/overview", headers={"Authorization": f"tma {launch}"}) as answer:
+                seen["overview"] = await answer.json()
+            async with http.get(address + "api/map", headers={"Authorization": f"tma {launch}"}) as answer:
+                seen["map"] = await answer.json()
+
+    await run_demo(lines.append, dashboard="127.0.0.1:0", then=open_it)
+    assert seen["page"] == 200 and seen["overview"]["person"] == "周建国" and seen["overview"]["projects"] == 30
+    assert len(seen["map"]["points"]) == 30 and seen["map"]["outline"]["properties"]["name"] == "青山县"
+    assert any(line.startswith("http://127.0.0.1:") and "#tgWebAppData=" in line for line in lines)
 
 
 def test_jobs_list_and_run_once_per_period(tmp_path):

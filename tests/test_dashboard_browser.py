@@ -24,7 +24,8 @@ from tests.conftest import fast_limits
 from tests.helpers import LEADER, POLICY, TZ, WORKER, assigned_issue, local, project_row, xlsx
 from tests.test_dashboard_api import _report_with_photo
 
-playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed (pip install -e '.[test]')")
+playwright_api = pytest.importorskip("playwright.async_api",
+                                     reason="Playwright is not installed (pip install -e '.[test]')")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine: the dashboard's browser tests "
                                 "need Debian's chromium and fonts-noto-cjk (apt install chromium fonts-noto-cjk)")
@@ -80,7 +81,7 @@ async def test_a_leader_opens_the_dashboard_reads_filters_opens_a_file_and_instr
     address = sandbox.world.menu_buttons[LEADER]["web_app"]["url"]
     launch = sandbox.launch_data(LEADER, at=clock.now().timestamp())
     await phone.add_init_script(
-        "window.Telegram = {WebApp: {initData: %s, ready() {}, expand() {}}};" % json.dumps(launch))
+        f"window.Telegram = {{WebApp: {{initData: {json.dumps(launch)}, ready() {{}}, expand() {{}}}}}};")
     page = await phone.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -62,8 +62,8 @@ def settle() -> None:
     gc.freeze()
 
 
-async def demo() -> int:
-    await run_demo()
+async def demo(dashboard: str | None) -> int:
+    await run_demo(dashboard=dashboard)
     return 0
 
 

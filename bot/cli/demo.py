@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.app.process import BotProcess
 from bot.app.sender import Limits
-from bot.cli.demo_data import sample_workbook
+from bot.cli.demo_data import OUTLINE, sample_workbook
 from bot.domain.clock import SystemClock
 from bot.domain.periods import previous_month
 from bot.domain.policy import Policy
@@ -26,15 +28,22 @@ from storage import Database, projects, reports
 ADMIN_ID = 900001
 LIAISON_ID = 900002
 WORKER_ID = 900003
+LEADER_ID = 900004
 GROUP_ID = -100900
 
 
-async def run_demo(out: Callable[[str], None] = print, folder: Path | None = None) -> None:
+async def run_demo(out: Callable[[str], None] = print, folder: Path | None = None,
+                   dashboard: str | None = None, then: Callable[[str], Awaitable[object]] | None = None) -> None:
+    """The scene; with `dashboard` (host:port) also 领导驾驶舱, served there, and a link that opens the demo
+    leader's dashboard in any browser, kept up until `then(link)` is done (by default until Ctrl-C)."""
     sandbox = await Sandbox().start()
     with tempfile.TemporaryDirectory() as scratch:
         db_path = (folder or Path(scratch)) / "demo.db"
-        settings = Settings(token=sandbox.token, api_base_url=sandbox.base_url,
-                            api_file_url=sandbox.file_url, db=db_path, admin_ids=frozenset({ADMIN_ID}))
+        outline = Path(scratch) / "qingshan.geojson"
+        outline.write_text(json.dumps(OUTLINE, ensure_ascii=False), encoding="utf-8")
+        settings = Settings(token=sandbox.token, api_base_url=sandbox.base_url, api_file_url=sandbox.file_url,
+                            db=db_path, admin_ids=frozenset({ADMIN_ID}), dashboard_listen=dashboard,
+                            dashboard_outline=outline if dashboard else None)
         db = await Database.open(db_path)
         process = None
         try:
@@ -50,6 +59,9 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
             process = await BotProcess(settings, db=db, limits=Limits(private_burst=30), schedule=False).start()
             await scene(sandbox, out)
             await bulletin_scene(sandbox, process, out)
+            if dashboard:
+                link = await dashboard_scene(sandbox, out)
+                await (then(link) if then else asyncio.Event().wait())
         finally:
             if process:
                 await process.stop()
@@ -155,6 +167,19 @@ async def bulletin_scene(sandbox: Sandbox, process: BotProcess, out: Callable[[s
     out("── 群 青山县重点项目调度群 " + "─" * 30)
     out(sandbox.transcript(GROUP_ID))
     out("")
+
+
+async def dashboard_scene(sandbox: Sandbox, out: Callable[[str], None]) -> str:
+    """The project's lead leader binds; the dashboard becomes their menu button, whose link is printed."""
+    admin, leader = sandbox.user(ADMIN_ID, "王主任（项目中心）"), sandbox.user(LEADER_ID, "周建国")
+    await leader.ask(f"/start {_code((await admin.ask('/invite 周建国 包联领导')).text)}")
+    await sandbox.wait_for(lambda: LEADER_ID in sandbox.world.menu_buttons)
+    out("── 领导驾驶舱 " + "─" * 30)
+    out("周建国's dashboard (his menu button, signed as Telegram signs it) — open it in a browser:")
+    link = sandbox.mini_app_link(LEADER_ID)
+    out(link)
+    out("Ctrl-C stops the demo.")
+    return link
 
 
 async def sample_reports(tx, clock: SystemClock, settings: Settings) -> int:

@@ -28,6 +28,12 @@ _KINDS = [
 ]
 
 
+# 青山县's outline for the dashboard's map (invented, like the county): a GeoJSON polygon around its projects
+OUTLINE = {"type": "Feature", "properties": {"name": "青山县"}, "geometry": {"type": "Polygon", "coordinates": [[
+    [117.02, 31.66], [117.31, 31.61], [117.55, 31.72], [117.53, 31.95], [117.36, 32.04], [117.12, 32.02],
+    [117.01, 31.86], [117.02, 31.66]]]}}
+
+
 def sample_rows() -> tuple[list[dict], list[dict]]:
     projects, milestones = [], []
     for n in range(30):
@@ -46,6 +52,7 @@ def sample_rows() -> tuple[list[dict], list[dict]]:
             "programmes": ["三年滚动", "专项债券、三年滚动", None][n % 3],
             "fund_special_bonds": round(total * 0.2) if n % 3 == 1 else None,
             "fund_self_raised": round(total * 0.2) if n % 3 == 1 else None,
+            "longitude": round(117.08 + (n * 37 % 41) / 100, 3), "latitude": round(31.70 + (n * 53 % 29) / 100, 3),
         })
         milestones.append({"code": code, "name": "主体封顶", "due_date": f"2026/{n % 9 + 3}/15",
                            "owner": f"青山{industry}投资有限公司"})

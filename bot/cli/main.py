@@ -27,9 +27,12 @@ def _parser() -> argparse.ArgumentParser:
                                      "the outbox.")
     run.add_argument("--webhook", action="store_true",
                      help="serve Telegram's webhook instead of polling (LIAISONBOT_WEBHOOK_URL, _SECRET, _LISTEN)")
-    sub.add_parser("demo", help="play a scripted scene against the local Bot API sandbox (no token)",
-                   description="Start the local sandbox and the real bot against it, load a sample "
-                               "county (青山县, 30 projects) and print the chats of a short scene.")
+    demo = sub.add_parser("demo", help="play a scripted scene against the local Bot API sandbox (no token)",
+                          description="Start the local sandbox and the real bot against it, load a sample "
+                                      "county (青山县, 30 projects) and print the chats of a short scene.")
+    demo.add_argument("--dashboard", nargs="?", const="127.0.0.1:8088", metavar="HOST:PORT",
+                      help="then serve 领导驾驶舱 there (default 127.0.0.1:8088) and print a link to the demo "
+                           "leader's dashboard; runs until Ctrl-C")
     imp = sub.add_parser("import", help="import projects (项目) from an .xlsx or .csv sheet")
     imp_sub = imp.add_subparsers(dest="what", required=True, metavar="WHAT")
     projects = imp_sub.add_parser("projects", help="import or update projects by 项目编号",
@@ -123,7 +126,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     from bot.cli import commands  # the subcommands import the whole bot; --help stays fast
 
     if args.command == "demo":
-        return await commands.demo()
+        return await commands.demo(args.dashboard)
     import messages
     from bot.domain.policy import load_policy
     from bot.domain.settings import load_settings
