@@ -11,6 +11,8 @@ import aiohttp
 import pytest
 from PIL import Image
 
+from bot.app.dashboard import read_outline
+from bot.domain.errors import ConfigError
 from bot.domain.webapp import sign
 from bot.formats.project_sheet import read_sheet
 from bot.services import dashboard as dashboard_service
@@ -221,3 +223,39 @@ async def test_the_page_and_its_script_are_served_and_nothing_else(dashboard):
             async with http.get(dashboard.address + path) as answer:
                 assert answer.status == 404
 
+
+
+async def test_the_page_speaks_the_persons_language(ask, team, db):
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE people SET locale = 'en' WHERE telegram_id = ?", (LEADER,))
+    status, words = await ask("GET", "words", LEADER)
+    assert status == 200 and (words["locale"], words["tab_overview"], words["person"]) == ("en", "Overview", "周建国")
+    zh = (await ask("GET", "words", ADMIN))[1]
+    assert zh["tab_overview"] == "总览" and set(zh) == set(words)
+    status, overview = await ask("GET", "overview", LEADER)
+    assert overview["judged_text"] == "October 2026"
+
+
+async def test_a_leader_binding_their_account_gets_the_dashboard_as_menu_button(dashboard, projects, sandbox, db):
+    admin = sandbox.user(ADMIN, "王主任")
+    leader = sandbox.user(LEADER, "周建国")
+    await admin.ask("/start")
+    invite = (await admin.ask("/invite 周建国 包联领导")).text
+    code = invite.split("start=")[1].split()[0].split("<")[0]
+    await leader.ask(f"/start {code}")
+    await sandbox.wait_for(lambda: LEADER in sandbox.world.menu_buttons)
+    assert sandbox.world.menu_buttons[LEADER]["web_app"]["url"] == dashboard.address
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"{not json", "not a readable GeoJSON"),
+    (b'{"type": "Circle"}', "not GeoJSON"),
+    (b"\xff\xfe", "not a readable GeoJSON"),
+])
+def test_an_unusable_outline_stops_the_start_naming_the_setting(tmp_path, content, said):
+    path = tmp_path / "county.geojson"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=f"LIAISONBOT_DASHBOARD_OUTLINE.*{said}"):
+        read_outline(path)
+    with pytest.raises(ConfigError, match="not a readable"):
+        read_outline(tmp_path / "missing.geojson")

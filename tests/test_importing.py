@@ -179,3 +179,19 @@ def test_a_sheet_in_the_older_words_still_reads():
     old = {**PROJECT_HEADERS, "tier": "项目类别"}
     parsed = read_sheet(xlsx([project_row("JC-1", level="县列")], headers=old), "p.xlsx")
     assert parsed.errors == [] and (parsed.projects[0].tier.value, parsed.projects[0].level.value) == ("key", "county")
+
+
+@pytest.mark.parametrize(("longitude", "latitude", "found"), [
+    ("117.23", "31.82", []),
+    ("117.23°", "31.82", []),
+    ("", "", []),
+    ("东经117度", "31.82", [("经度", "bad_degrees")]),
+    ("190", "31.82", [("经度", "bad_degrees")]),
+    ("117.23", "-91", [("纬度", "bad_degrees")]),
+    ("117.23", "", [("纬度", "half_coordinates")]),
+])
+def test_coordinates_are_decimal_degrees_both_or_neither(longitude, latitude, found):
+    sheet = read_sheet(xlsx([project_row(longitude=longitude, latitude=latitude)]), "p.xlsx")
+    assert [(e.column, e.kind) for e in sheet.errors] == found
+    if not found and longitude:
+        assert (sheet.projects[0].longitude, sheet.projects[0].latitude) == (117.23, 31.82)
