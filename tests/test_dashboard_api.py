@@ -15,11 +15,13 @@ from bot.app.dashboard import read_outline
 from bot.domain.errors import ConfigError
 from bot.domain.webapp import sign
 from bot.formats.project_sheet import read_sheet
+from bot.jobs.catalog import JOBS
+from bot.jobs.runner import run_job
 from bot.services import dashboard as dashboard_service
 from bot.services import delivery, registry
 from bot.services import issues as issue_service
 from bot.services.context import Context
-from storage import people, reports
+from storage import groups, people, reports
 from tests.helpers import (
     ADMIN,
     HEAD,
@@ -194,8 +196,11 @@ async def test_a_leaders_alert_carries_the_dashboard_and_a_group_gets_a_link():
     keyboard = delivery.with_dashboard(None, "打开驾驶舱")
     private = delivery.resolve_dashboard("sendMessage", {"chat_id": 5, "reply_markup": keyboard}, "https://x/app/")
     assert private["reply_markup"]["inline_keyboard"] == [[{"text": "打开驾驶舱", "web_app": {"url": "https://x/app/"}}]]
-    group = delivery.resolve_dashboard("sendMessage", {"chat_id": -5, "reply_markup": keyboard}, "https://x/app/")
-    assert group["reply_markup"]["inline_keyboard"] == [[{"text": "打开驾驶舱", "url": "https://x/app/"}]]
+    group = delivery.resolve_dashboard("sendMessage", {"chat_id": -5, "reply_markup": keyboard}, "https://x/app/",
+                                       "https://t.me/qs_bot/dash")
+    assert group["reply_markup"]["inline_keyboard"] == [[{"text": "打开驾驶舱", "url": "https://t.me/qs_bot/dash"}]]
+    assert "reply_markup" not in delivery.resolve_dashboard("sendMessage", {"chat_id": -5, "reply_markup": keyboard},
+                                                            "https://x/app/")  # a page link would not sign in
     assert "reply_markup" not in delivery.resolve_dashboard("sendMessage", {"chat_id": 5, "reply_markup": keyboard},
                                                             None)
 
@@ -259,3 +264,28 @@ def test_an_unusable_outline_stops_the_start_naming_the_setting(tmp_path, conten
         read_outline(path)
     with pytest.raises(ConfigError, match="not a readable"):
         read_outline(tmp_path / "missing.geojson")
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "words"), ("GET", "overview"), ("GET", "ranking"), ("GET", "projects"), ("GET", "project?code=JC-2026-001"),
+    ("GET", "problems"), ("GET", "problems/Q-2026-0001/assign"), ("GET", "map"),
+    ("GET", "photo?project=JC-2026-001&period=2026-10&n=0"), ("POST", "problems/Q-2026-0001/instruct"),
+])
+async def test_every_endpoint_refuses_a_stranger_and_an_unsigned_call(ask, team, db, method, path):
+    await assigned_issue(db, local(2026, 11, 2, 10, 0))
+    for who in (None, 999_001):  # no sign-in; a Telegram account the county does not know
+        status, body = await ask(method, path, who, {"text": "批示"} if method == "POST" else None)
+        assert status == 401 and set(body) == {"error"}
+    assert await db.read.scalar("SELECT COUNT(*) FROM issue_events WHERE kind = 'instruct'") == 0
+
+
+async def test_a_groups_weekly_digest_carries_the_mini_apps_direct_link(dashboard, team, db, sandbox, clock):
+    sandbox.group(-3001, "调度群")
+    dashboard.sender.dashboard_link = "https://t.me/qs_bot/dash"  # LIAISONBOT_DASHBOARD_LINK
+    async with db.transaction() as tx:
+        admin = (await people.by_name(tx, "王主任"))[0]
+        await groups.bind(tx, -3001, "调度群", "all", None, admin.id, ["weekly_digest"], clock.now())
+    await run_job(db, JOBS["weekly-digest"], local(2026, 11, 30, 9, 0), POLICY, TZ)
+    dashboard.sender.wake()
+    await sandbox.wait_for(lambda: sandbox.messages(-3001))
+    assert sandbox.messages(-3001)[-1].buttons == [{"text": "打开驾驶舱", "url": "https://t.me/qs_bot/dash"}]

@@ -92,6 +92,7 @@ class BotProcess:
             host, _, port = self.settings.dashboard_listen.rpartition(":")
             self.dashboard = await DashboardServer(self.env, self.app.bot, self.sender, host, int(port)).start()
             self.sender.dashboard = self.settings.dashboard_address(self.dashboard.port)
+            self.sender.dashboard_link = self.settings.dashboard_link
             async with self.db.transaction() as tx:
                 await dashboard.offer_menu(tx, self.clock.now())
         for coroutine in (self.sender.run(), self.runner.handle_forever(),

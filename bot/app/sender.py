@@ -60,9 +60,10 @@ class Limits:
 
 class OutboxSender:
     def __init__(self, db: Database, bot: Bot, max_attempts: int, clock: Clock | None = None,
-                 limits: Limits | None = None, dashboard: str | None = None) -> None:
+                 limits: Limits | None = None) -> None:
         self.db = db
-        self.dashboard = dashboard  # where 打开驾驶舱 buttons lead (Settings.dashboard_address)
+        self.dashboard: str | None = None  # where 打开驾驶舱 buttons lead (Settings.dashboard_address)
+        self.dashboard_link: str | None = None  # and in groups (Settings.dashboard_link)
         self.bot = bot
         self.max_attempts = max_attempts
         self.clock = clock or SystemClock()
@@ -129,7 +130,7 @@ class OutboxSender:
             await self.limits.overall.acquire()
         if row.method in _COUNTED:  # the chat's token last: nothing delays the send after taking it,
             await self.limits.chat(row.chat_id).acquire()  # so a chat's sends keep the spacing it set
-        params = delivery.resolve_dashboard(row.method, dict(row.params), self.dashboard)
+        params = delivery.resolve_dashboard(row.method, dict(row.params), self.dashboard, self.dashboard_link)
         if row.attachment is not None:
             params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)
         try:

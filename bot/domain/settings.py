@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     dashboard_url: str | None = None
     """the page's public HTTPS address (…/app/), for the menu button and 打开驾驶舱 buttons; unset: the
     listen address's http://host:port/app/, which only a browser on that machine reaches"""
+    dashboard_link: str | None = None
+    """the Mini App's direct link, https://t.me/<bot>/<short name> (BotFather: Configure Mini App): groups get
+    打开驾驶舱 as this link, which Telegram opens signed (Mini App buttons are for private chats only)"""
     dashboard_outline: Path | None = None
     """a GeoJSON file the map draws as its outline (the county's boundary); none: points only"""
     webhook_secret: SecretStr | None = None
@@ -68,7 +71,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{value}' is not host:port, e.g. 127.0.0.1:8080")
         return value
 
-    @field_validator("dashboard_url")
+    @field_validator("dashboard_url", "dashboard_link")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):

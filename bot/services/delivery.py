@@ -73,10 +73,11 @@ def with_dashboard(keyboard: dict | None, label: str) -> dict:
     return {"inline_keyboard": [*rows, [{"text": label, "web_app": {"url": DASHBOARD}}]]}
 
 
-def resolve_dashboard(method: str, params: dict, address: str | None) -> dict:
-    """A queued message's dashboard buttons as its chat allows them, at sending: a Mini App button in a
-    private chat, a plain link in a group (Telegram allows web_app buttons only in private chats), and
-    none where the dashboard is not served. The menu button falls back to the bot's commands."""
+def resolve_dashboard(method: str, params: dict, address: str | None, link: str | None = None) -> dict:
+    """A queued message's dashboard buttons as its chat allows them, at sending: a Mini App button to
+    `address` in a private chat; in a group, where Telegram allows no Mini App button, the Mini App's direct
+    link (`link`, t.me/<bot>/<app>: Telegram opens it signed, like the menu button); none where the
+    dashboard is not served (or a group has no link to take). The menu button falls back to the commands."""
     if method == "setChatMenuButton":
         menu = params.get("menu_button", {})
         if menu.get("type") == "web_app" and menu["web_app"].get("url") == DASHBOARD:
@@ -93,9 +94,10 @@ def resolve_dashboard(method: str, params: dict, address: str | None) -> dict:
         for button in row:
             if button.get("web_app", {}).get("url") != DASHBOARD:
                 kept.append(button)
-            elif address:
-                kept.append({"text": button["text"], "url": address} if in_group
-                            else {"text": button["text"], "web_app": {"url": address}})
+            elif address and not in_group:
+                kept.append({"text": button["text"], "web_app": {"url": address}})
+            elif address and link:
+                kept.append({"text": button["text"], "url": link})
         if kept:
             rows.append(kept)
     if rows:

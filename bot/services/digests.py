@@ -62,4 +62,5 @@ async def weekly_digest(ctx: Context) -> None:
                                overdue=[i for i in mine if i.overdue_at(ctx.now)],
                                changed=[(p, changes[p.id]) for p in scoped if p.id in changes],
                                names=ctx.policy.flags.names)
-        await delivery.send_text(ctx.tx, ctx.now, chat_id, text)
+        await delivery.send_text(ctx.tx, ctx.now, chat_id, text,
+                                 delivery.with_dashboard(None, messages.label(None, "dashboard.open")))
