@@ -20,7 +20,7 @@ from bot.domain.policy import Policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.sandbox.server import Sandbox
-from storage import Database, groups
+from storage import groups, open_database
 
 TZ = ZoneInfo("Asia/Shanghai")
 SENDS = {"sendMessage", "sendPhoto", "sendDocument"}
@@ -41,7 +41,7 @@ class Result:
 
 async def _queue(db_path: Path, n_groups: int) -> Counter:
     """Messages queued per chat by the two jobs."""
-    db = await Database.open(db_path)
+    db = await open_database(db_path)
     try:
         async with db.transaction() as tx:
             for g in range(n_groups):

@@ -25,7 +25,7 @@ from bot.formats import project_sheet
 from bot.formats.project_sheet import PROJECT_HEADERS
 from bot.services import bulletins, exports, registry
 from bot.services.context import Context
-from storage import Database
+from storage import Database, open_database
 from storage.db import utc_text
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -75,7 +75,7 @@ async def seed_history(db: Database, issues: int) -> None:
 
 async def import_sheet(n: int, folder: Path) -> dict:
     data = (folder / "projects.xlsx").read_bytes()
-    db = await Database.open(folder / "scale.db")
+    db = await open_database(folder / "scale.db")
     try:
         started = time.perf_counter()
         parsed = await asyncio.to_thread(project_sheet.read_sheet, data, "projects.xlsx")
@@ -90,7 +90,7 @@ async def import_sheet(n: int, folder: Path) -> dict:
 
 
 async def history(n: int, folder: Path) -> dict:
-    db = await Database.open(folder / "scale.db")
+    db = await open_database(folder / "scale.db")
     try:
         await seed_history(db, n // 5)
     finally:
@@ -99,7 +99,7 @@ async def history(n: int, folder: Path) -> dict:
 
 
 async def reports(n: int, folder: Path) -> dict:
-    db = await Database.open(folder / "scale.db")
+    db = await open_database(folder / "scale.db")
     policy = Policy()
     try:
         started = time.perf_counter()

@@ -24,7 +24,7 @@ from bot.formats import project_sheet
 from bot.sandbox.server import Sandbox, SandboxUser
 from bot.services import registry
 from bot.services.context import Context
-from storage import Database, people
+from storage import open_database, people
 
 STEPS = 7
 FIRST_ID = 700_000
@@ -48,7 +48,7 @@ class Run:
 
 
 async def _seed(db_path: Path, n: int) -> None:
-    db = await Database.open(db_path)
+    db = await open_database(db_path)
     try:
         parsed = project_sheet.read_sheet(sheet(n), "projects.xlsx")
         async with db.transaction() as tx:

@@ -1,24 +1,26 @@
-"""One writer connection behind a lock, one reader connection, numbered migrations.
-
-SQLite allows one writer at a time; every write goes through `Database.transaction()`, which holds
-an asyncio lock and `BEGIN IMMEDIATE`. Reads outside a transaction use a second connection so that
-they only ever see committed data (WAL gives readers a consistent snapshot).
+"""What every repository and the bot work with, whichever database holds the data: a `Conn` to run SQL on
+(one transaction, or committed data for reads), a `Database` that gives them, numbered migrations, and
+how times are stored. `storage.open_database` opens a SQLite file (storage.sqlite, the default) or a
+postgresql:// address (storage.postgres). The few functions the two name differently are the `Conn`'s to
+spell (`group_concat`, `json_agg`, …), so a repository's SQL is written once.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
 
-Row = sqlite3.Row
+class Row(Protocol):
+    """A row read by column name or by position (sqlite3.Row, storage.postgres.PgRow)."""
+
+    def __getitem__(self, key: str | int) -> Any: ...
+
+    def keys(self) -> list[str]: ...
 
 
 def utc_text(instant: datetime) -> str:
@@ -29,150 +31,92 @@ def parse_utc(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _params(params: Iterable[Any] | dict) -> tuple | dict:
-    """Positional (?) or named (:name) parameters."""
-    return params if isinstance(params, dict) else tuple(params)
-
-
 class Conn:
-    """A thin facade over an aiosqlite connection that repositories use."""
+    """The facade repositories use; a backend gives `execute`, `executemany`, `rowcount` and `all`."""
 
-    def __init__(self, raw: aiosqlite.Connection) -> None:
-        self.raw = raw
+    dialect = "sqlite"
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        cursor = await self.raw.execute(sql, _params(params))
-        try:
-            return cursor.lastrowid
-        finally:
-            await cursor.close()
+    async def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> int | None:
+        """Run one statement; for an INSERT, the new row's id."""
+        raise NotImplementedError
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        await self.raw.executemany(sql, [tuple(r) for r in rows])
+        raise NotImplementedError
 
-    async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
-        cursor = await self.raw.execute(sql, _params(params))
-        try:
-            return cursor.rowcount
-        finally:
-            await cursor.close()
+    async def rowcount(self, sql: str, params: Iterable[Any] | dict = ()) -> int:
+        raise NotImplementedError
 
-    async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+    async def all(self, sql: str, params: Iterable[Any] | dict = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def one(self, sql: str, params: Iterable[Any] | dict = ()) -> Row | None:
         rows = await self.all(sql, params)
         return rows[0] if rows else None
 
-    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        # One step in aiosqlite's thread: execute, fetch, close. Cursors left open while other
-        # tasks query the same connection would keep a read transaction, and an old snapshot.
-        return list(await self.raw.execute_fetchall(sql, _params(params)))
-
-    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+    async def scalar(self, sql: str, params: Iterable[Any] | dict = ()) -> Any:
         row = await self.one(sql, params)
         return None if row is None else row[0]
 
+    # -- what the two databases spell differently, as SQL text ---------------------------------
+    def group_concat(self, expr: str, separator: str) -> str:
+        name = "GROUP_CONCAT" if self.dialect == "sqlite" else "string_agg"
+        return f"{name}({expr}, '{separator}')"
 
-async def _connect(path: Path) -> aiosqlite.Connection:
-    raw = await aiosqlite.connect(path, isolation_level=None)
-    raw.row_factory = sqlite3.Row
-    await raw.execute("PRAGMA journal_mode=WAL")
-    await raw.execute("PRAGMA foreign_keys=ON")
-    await raw.execute("PRAGMA busy_timeout=10000")
-    await raw.execute("PRAGMA synchronous=NORMAL")
-    return raw
+    def json_agg(self, expr: str) -> str:
+        """A JSON array (text) of `expr` over the group; '[]' for none."""
+        return f"json_group_array({expr})" if self.dialect == "sqlite" else f"COALESCE(json_agg({expr})::text, '[]')"
 
+    def json_object_agg(self, key: str, value: str) -> str:
+        """A JSON object (text) of `key` → `value` over the group; '{{}}' for none."""
+        if self.dialect == "sqlite":
+            return f"json_group_object({key}, {value})"
+        return f"COALESCE(json_object_agg({key}, {value})::text, '{{}}')"
 
-def migration_files() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every numbered file in storage/migrations, in order."""
-    found = []
-    for entry in resources.files("storage.migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            version = int(entry.name.split("_", 1)[0])
-            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    def json_array(self, *exprs: str) -> str:
+        name = "json_array" if self.dialect == "sqlite" else "json_build_array"
+        return f"{name}({', '.join(exprs)})"
 
 
 class Database:
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
-        self.path = path
-        self._writer = Conn(writer)
-        self._reader = Conn(reader)
-        self._lock = asyncio.Lock()
+    """A database the bot runs on: `read` sees committed data only (never decide a write on it), a
+    `transaction()` is all or nothing, writers in one process take turns."""
 
-    @classmethod
-    async def open(cls, path: Path | str, migrate: bool = True) -> Database:
-        path = Path(path)
-        writer = await _connect(path)
-        db = cls(path, writer, await _connect(path))
-        if migrate:
-            await db.migrate()
-        return db
-
-    async def close(self) -> None:
-        await self._reader.raw.close()
-        await self._writer.raw.close()
+    dialect = "sqlite"
+    unavailable: tuple[type[Exception], ...] = ()  # locked, full, gone: nothing written, try again later
+    path: Path | str
 
     @property
     def read(self) -> Conn:
-        """Committed data only; never use it to decide a write (use a transaction)."""
-        return self._reader
+        raise NotImplementedError
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Conn]:
-        """All or nothing, even when the task is cancelled half-way: aiosqlite still runs a
-        statement whose await was cancelled, so every way out queues a ROLLBACK behind it."""
-        async with self._lock:
-            try:
-                await self._writer.raw.execute("BEGIN IMMEDIATE")
-                yield self._writer
-                await self._writer.raw.execute("COMMIT")
-            except BaseException:
-                await asyncio.shield(self._rollback())
-                raise
-
-    async def _rollback(self) -> None:
-        try:
-            await self._writer.raw.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            pass  # nothing had begun, or the COMMIT went through before the cancellation
-
-    async def schema_version(self) -> int:
-        await self._writer.raw.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-            " name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        return await self._writer.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+    def transaction(self) -> AbstractAsyncContextManager[Conn]:
+        raise NotImplementedError
 
     async def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded, each atomically; returns their names."""
-        applied = []
-        async with self._lock:
-            current = await self.schema_version()
-            for version, name, sql in migration_files():
-                if version <= current:
-                    continue
-                stamp = utc_text(datetime.now(UTC))
-                # foreign keys off while a migration rebuilds a table (SQLite's documented way: a
-                # dropped parent would otherwise cascade to its children); back on after
-                await self._writer.raw.execute("PRAGMA foreign_keys=OFF")
-                try:
-                    await self._writer.raw.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\n"
-                        f"INSERT INTO schema_version VALUES ({version}, '{name}', '{stamp}');\n"
-                        "COMMIT;"
-                    )
-                except sqlite3.Error:
-                    if self._writer.raw.in_transaction:
-                        await self._writer.raw.execute("ROLLBACK")
-                    raise
-                finally:
-                    await self._writer.raw.execute("PRAGMA foreign_keys=ON")
-                applied.append(name)
-        return applied
+        raise NotImplementedError
+
+    async def schema_version(self) -> int:
+        raise NotImplementedError
 
     async def backup(self, target: Path) -> None:
-        """SQLite's online backup: consistent even while the bot writes."""
-        dest = await aiosqlite.connect(target)
-        try:
-            await self._reader.raw.backup(dest)
-        finally:
-            await dest.close()
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+def migration_files(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered file in storage/migrations, in order; for PostgreSQL its
+    twin in migrations/postgresql/ where there is one (SQLite rebuilds a table where PostgreSQL alters it)."""
+    def numbered(folder) -> dict[int, tuple[int, str, str]]:
+        return {int(e.name.split("_", 1)[0]): (int(e.name.split("_", 1)[0]), e.name, e.read_text(encoding="utf-8"))
+                for e in folder.iterdir() if e.name.endswith(".sql")}
+
+    root = resources.files("storage.migrations")
+    found = numbered(root)
+    if dialect == "postgresql":
+        found |= numbered(root / "postgresql")
+    return [found[version] for version in sorted(found)]
+
+

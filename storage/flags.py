@@ -24,8 +24,9 @@ async def record(conn: Conn, project_id: int, period: str, colour: str, before: 
         " VALUES (:project, :period, :colour, :now, :before, :changed_at)"
         " ON CONFLICT (project_id, period) DO UPDATE SET colour = excluded.colour,"
         " computed_at = excluded.computed_at,"
-        " previous_colour = CASE WHEN :changed THEN excluded.previous_colour ELSE previous_colour END,"
-        " changed_at = CASE WHEN :changed THEN excluded.changed_at ELSE changed_at END",
+        " previous_colour = CASE WHEN :changed = 1 THEN excluded.previous_colour"
+        " ELSE project_flags.previous_colour END,"
+        " changed_at = CASE WHEN :changed = 1 THEN excluded.changed_at ELSE project_flags.changed_at END",
         {"project": project_id, "period": period, "colour": colour, "now": utc_text(now),
          "before": before if changed else None, "changed_at": utc_text(now) if changed else None,
          "changed": int(changed)})
@@ -43,7 +44,8 @@ async def changed_since(conn: Conn, since: datetime) -> dict[int, tuple[str, str
 async def histories(conn: Conn, project_id: int | None = None) -> dict[int, list[tuple[str, str]]]:
     """Every project's recorded colours (or one project's), newest month first."""
     found: dict[int, list[tuple[str, str]]] = {}
-    for r in await conn.all("SELECT project_id, period, colour FROM project_flags WHERE ? IS NULL OR project_id = ?"
+    for r in await conn.all("SELECT project_id, period, colour FROM project_flags WHERE CAST(? AS INTEGER) IS NULL"
+                            " OR project_id = ?"
                             " ORDER BY project_id, period DESC", (project_id, project_id)):
         found.setdefault(r["project_id"], []).append((r["period"], r["colour"]))
     return found

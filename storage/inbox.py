@@ -16,10 +16,10 @@ class InboxRow:
 
 
 async def store(conn: Conn, updates: list[tuple[int, str]], now: datetime) -> None:
-    """Redelivered update ids are ignored (INSERT OR IGNORE on the primary key)."""
+    """Redelivered update ids are ignored (ON CONFLICT DO NOTHING on the primary key)."""
     stamp = utc_text(now)
     await conn.executemany(
-        "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+        "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(uid, payload, stamp) for uid, payload in updates],
     )
 

@@ -48,7 +48,7 @@ async def next_number(conn: Conn, year: int, series: str = "Q") -> str:
     the caller's write transaction makes it race-free."""
     await conn.execute(
         "INSERT INTO item_numbers (series, year, last) VALUES (?, ?, 1)"
-        " ON CONFLICT (series, year) DO UPDATE SET last = last + 1", (series, year))
+        " ON CONFLICT (series, year) DO UPDATE SET last = item_numbers.last + 1", (series, year))
     last = await conn.scalar("SELECT last FROM item_numbers WHERE series = ? AND year = ?", (series, year))
     return f"{series}-{year}-{last:04d}"
 
@@ -142,14 +142,14 @@ async def involving(conn: Conn, person_id: int, unit_id: int | None, status: str
         _SELECT + """ WHERE (i.raised_by = ? OR i.assignee_id = ? OR i.leader_id = ?
                              OR i.unit_id = ?
                              OR i.project_id IN (SELECT project_id FROM project_units WHERE unit_id = ?))
-                      AND (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50""",
+                      AND (CAST(? AS TEXT) IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50""",
         (person_id, person_id, person_id, unit_id, unit_id, status, status))
     return [_issue(r) for r in rows]
 
 
 async def all_recent(conn: Conn, status: str | None) -> list[Issue]:
     rows = await conn.all(
-        _SELECT + " WHERE (? IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50", (status, status))
+        _SELECT + " WHERE (CAST(? AS TEXT) IS NULL OR i.status = ?) ORDER BY i.id DESC LIMIT 50", (status, status))
     return [_issue(r) for r in rows]
 
 
@@ -168,7 +168,7 @@ async def unfinished_of_person(conn: Conn, person_id: int) -> list[Issue]:
 
 async def has_event(conn: Conn, issue_id: int, kind: str, text: str | None = None) -> bool:
     return await conn.scalar(
-        "SELECT 1 FROM issue_events WHERE issue_id = ? AND kind = ? AND (? IS NULL OR text = ?)",
+        "SELECT 1 FROM issue_events WHERE issue_id = ? AND kind = ? AND (CAST(? AS TEXT) IS NULL OR text = ?)",
         (issue_id, kind, text, text)) is not None
 
 

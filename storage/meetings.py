@@ -40,14 +40,15 @@ async def held_between(conn: Conn, after: date, until: date) -> list[Meeting]:
 
 async def next_of(conn: Conn, leader_id: int | None, from_day: date, anyone: bool = False) -> Meeting | None:
     """The leader's next meeting on or after `from_day` (leader None: the centre's; `anyone`: whoever's)."""
-    row = await conn.one(_SELECT + " WHERE (? OR m.leader_id IS ?) AND m.held_on >= ? ORDER BY m.held_on, m.id"
-                         " LIMIT 1", (anyone, leader_id, from_day.isoformat()))
+    row = await conn.one(_SELECT + " WHERE (? = 1 OR m.leader_id IS NOT DISTINCT FROM ?) AND m.held_on >= ?"
+                         " ORDER BY m.held_on, m.id LIMIT 1", (int(anyone), leader_id, from_day.isoformat()))
     return _meeting(row) if row else None
 
 
 async def previous_of(conn: Conn, meeting: Meeting) -> Meeting | None:
     """The same leader's meeting before this one."""
-    row = await conn.one(_SELECT + " WHERE m.leader_id IS ? AND (m.held_on < ? OR (m.held_on = ? AND m.id < ?))"
+    row = await conn.one(_SELECT + " WHERE m.leader_id IS NOT DISTINCT FROM ?"
+                         " AND (m.held_on < ? OR (m.held_on = ? AND m.id < ?))"
                          " ORDER BY m.held_on DESC, m.id DESC LIMIT 1",
                          (meeting.leader_id, meeting.held_on.isoformat(), meeting.held_on.isoformat(), meeting.id))
     return _meeting(row) if row else None

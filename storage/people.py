@@ -7,10 +7,12 @@ from datetime import datetime
 from bot.domain.models import Person, Role, Unit
 from storage.db import Conn, Row, parse_utc, utc_text
 
-_SELECT = """
+
+def _select(conn: Conn) -> str:
+    return f"""
 SELECT p.id, p.name, p.unit_id, u.name AS unit_name, p.telegram_id, p.locale, p.unreachable,
        p.away_until, p.delegate_id, p.away_redirected, p.active,
-       (SELECT GROUP_CONCAT(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
+       (SELECT {conn.group_concat("role", ",")} FROM person_roles r WHERE r.person_id = p.id) AS roles
 FROM people p LEFT JOIN units u ON u.id = p.unit_id
 """
 
@@ -31,7 +33,8 @@ async def ensure_unit(conn: Conn, name: str) -> int:
 
 async def ensure_units(conn: Conn, names: list[str]) -> dict[str, int]:
     """The units' ids by name, creating those that do not exist yet."""
-    await conn.executemany("INSERT OR IGNORE INTO units (name) VALUES (?)", [(n,) for n in dict.fromkeys(names)])
+    await conn.executemany("INSERT INTO units (name) VALUES (?) ON CONFLICT DO NOTHING",
+                           [(n,) for n in dict.fromkeys(names)])
     wanted = set(names)
     return {r["name"]: r["id"] for r in await conn.all("SELECT id, name FROM units") if r["name"] in wanted}
 
@@ -42,24 +45,24 @@ async def units(conn: Conn) -> list[Unit]:
 
 
 async def get(conn: Conn, person_id: int) -> Person | None:
-    row = await conn.one(_SELECT + " WHERE p.id = ?", (person_id,))
+    row = await conn.one(_select(conn) + " WHERE p.id = ?", (person_id,))
     return _person(row) if row else None
 
 
 async def by_telegram(conn: Conn, telegram_id: int) -> Person | None:
-    row = await conn.one(_SELECT + " WHERE p.telegram_id = ?", (telegram_id,))
+    row = await conn.one(_select(conn) + " WHERE p.telegram_id = ?", (telegram_id,))
     return _person(row) if row else None
 
 
 async def by_name(conn: Conn, name: str) -> list[Person]:
     """People of that name who have not left."""
-    rows = await conn.all(_SELECT + " WHERE p.name = ? AND p.active = 1 ORDER BY p.id", (name,))
+    rows = await conn.all(_select(conn) + " WHERE p.name = ? AND p.active = 1 ORDER BY p.id", (name,))
     return [_person(r) for r in rows]
 
 
 async def with_role(conn: Conn, role: Role) -> list[Person]:
     rows = await conn.all(
-        _SELECT + " WHERE p.id IN (SELECT person_id FROM person_roles WHERE role = ?) ORDER BY p.id",
+        _select(conn) + " WHERE p.id IN (SELECT person_id FROM person_roles WHERE role = ?) ORDER BY p.id",
         (role.value,),
     )
     return [_person(r) for r in rows]
@@ -80,7 +83,7 @@ async def add_role(conn: Conn, person_id: int, role: Role) -> None:
 
 
 async def add_roles(conn: Conn, pairs: list[tuple[int, Role]]) -> None:
-    await conn.executemany("INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?, ?)",
+    await conn.executemany("INSERT INTO person_roles (person_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            [(person_id, role.value) for person_id, role in dict.fromkeys(pairs)])
 
 
@@ -120,7 +123,7 @@ async def deactivate(conn: Conn, person_id: int) -> None:
 
 async def with_telegram_ids(conn: Conn, telegram_ids: list[int]) -> list[Person]:
     marks = ",".join("?" * len(telegram_ids))
-    rows = await conn.all(_SELECT + f" WHERE p.telegram_id IN ({marks}) ORDER BY p.id", telegram_ids)
+    rows = await conn.all(_select(conn) + f" WHERE p.telegram_id IN ({marks}) ORDER BY p.id", telegram_ids)
     return [_person(r) for r in rows]
 
 
@@ -137,19 +140,19 @@ async def bind_telegram(conn: Conn, person_id: int, telegram_id: int, locale: st
 
 
 async def in_unit(conn: Conn, unit_id: int) -> list[Person]:
-    rows = await conn.all(_SELECT + " WHERE p.unit_id = ? ORDER BY p.name", (unit_id,))
+    rows = await conn.all(_select(conn) + " WHERE p.unit_id = ? ORDER BY p.name", (unit_id,))
     return [_person(r) for r in rows]
 
 
 async def heads_of_unit(conn: Conn, unit_id: int) -> list[Person]:
-    rows = await conn.all(_SELECT + " WHERE p.unit_id = ? AND p.id IN (SELECT person_id FROM person_roles"
+    rows = await conn.all(_select(conn) + " WHERE p.unit_id = ? AND p.id IN (SELECT person_id FROM person_roles"
                           " WHERE role = 'unit_head') ORDER BY p.id", (unit_id,))
     return [_person(r) for r in rows]
 
 
 async def unit_heads_of_project(conn: Conn, project_id: int) -> list[Person]:
     rows = await conn.all(
-        _SELECT + """ WHERE p.unit_id IN (SELECT unit_id FROM project_units
+        _select(conn) + """ WHERE p.unit_id IN (SELECT unit_id FROM project_units
                                            WHERE project_id = ? AND role = 'lead')
                       AND p.id IN (SELECT person_id FROM person_roles WHERE role = 'unit_head')
                       ORDER BY p.id""", (project_id,))
@@ -173,6 +176,6 @@ async def count_redirect(conn: Conn, person_id: int) -> None:
 
 async def lead_leaders_of(conn: Conn, project_id: int) -> list[Person]:
     rows = await conn.all(
-        _SELECT + " WHERE p.id IN (SELECT person_id FROM project_people WHERE project_id = ?"
+        _select(conn) + " WHERE p.id IN (SELECT person_id FROM project_people WHERE project_id = ?"
         " AND role = 'lead_leader') ORDER BY p.id", (project_id,))
     return [_person(r) for r in rows]

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from bot.domain.models import Milestone, Project
 from storage.db import Conn, Row, utc_text
 
-_SELECT = """
+
+def _select(conn: Conn) -> str:
+    return f"""
 SELECT pr.*,
   (SELECT u.name FROM project_units pu JOIN units u ON u.id = pu.unit_id
     WHERE pu.project_id = pr.id AND pu.role = 'lead') AS lead_unit,
-  (SELECT GROUP_CONCAT(u.name, '、') FROM project_units pu JOIN units u ON u.id = pu.unit_id
+  (SELECT {conn.group_concat("u.name", "、")} FROM project_units pu JOIN units u ON u.id = pu.unit_id
     WHERE pu.project_id = pr.id AND pu.role = 'responsible') AS responsible_units,
   (SELECT pe.name FROM project_people pp JOIN people pe ON pe.id = pp.person_id
     WHERE pp.project_id = pr.id AND pp.role = 'lead_leader') AS lead_leader,
@@ -20,14 +22,14 @@ SELECT pr.*,
     WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison,
   (SELECT pp.person_id FROM project_people pp
     WHERE pp.project_id = pr.id AND pp.role = 'liaison') AS liaison_id,
-  (SELECT json_group_object(pl.year, pl.annual_plan) FROM project_plans pl
+  (SELECT {conn.json_object_agg("pl.year", "pl.annual_plan")} FROM project_plans pl
     WHERE pl.project_id = pr.id) AS plans,
-  (SELECT json_group_object(mp.period, mp.amount) FROM project_month_plans mp
+  (SELECT {conn.json_object_agg("mp.period", "mp.amount")} FROM project_month_plans mp
     WHERE mp.project_id = pr.id) AS month_plans,
-  (SELECT json_group_array(pg.programme) FROM project_programmes pg WHERE pg.project_id = pr.id) AS programmes,
-  (SELECT json_group_array(json_array(f.year, f.source, f.amount)) FROM project_funds f
+  (SELECT {conn.json_agg("pg.programme")} FROM project_programmes pg WHERE pg.project_id = pr.id) AS programmes,
+  (SELECT {conn.json_agg(conn.json_array("f.year", "f.source", "f.amount"))} FROM project_funds f
     WHERE f.project_id = pr.id) AS funds,
-  (SELECT json_group_array(json_array(pp.person_id, pe.name)) FROM project_people pp
+  (SELECT {conn.json_agg(conn.json_array("pp.person_id", "pe.name"))} FROM project_people pp
     JOIN people pe ON pe.id = pp.person_id WHERE pp.project_id = pr.id AND pp.role = 'co_reporter') AS co_reporters
 FROM projects pr
 """
@@ -59,18 +61,18 @@ def _project(row: Row) -> Project:
 
 
 async def by_code(conn: Conn, code: str) -> Project | None:
-    row = await conn.one(_SELECT + " WHERE pr.code = ?", (code,))
+    row = await conn.one(_select(conn) + " WHERE pr.code = ?", (code,))
     return _project(row) if row else None
 
 
 async def all_active(conn: Conn) -> list[Project]:
-    return [_project(r) for r in await conn.all(_SELECT + " WHERE pr.active = 1 ORDER BY pr.code")]
+    return [_project(r) for r in await conn.all(_select(conn) + " WHERE pr.active = 1 ORDER BY pr.code")]
 
 
 async def of_person(conn: Conn, person_id: int) -> list[Project]:
     """Projects where the person is liaison or lead leader, or where their unit leads or helps."""
     rows = await conn.all(
-        _SELECT + """
+        _select(conn) + """
         WHERE pr.active = 1 AND (
           pr.id IN (SELECT project_id FROM project_people WHERE person_id = ?)
           OR pr.id IN (SELECT pu.project_id FROM project_units pu
@@ -87,7 +89,7 @@ async def count(conn: Conn) -> int:
 
 async def every_by_code(conn: Conn) -> dict[str, Project]:
     """Every project, active or not, by code (an import compares against these)."""
-    return {r["code"]: _project(r) for r in await conn.all(_SELECT)}
+    return {r["code"]: _project(r) for r in await conn.all(_select(conn))}
 
 
 async def upsert_many(conn: Conn, rows: list[dict], now: datetime) -> dict[str, int]:
@@ -103,7 +105,7 @@ async def upsert_many(conn: Conn, rows: list[dict], now: datetime) -> dict[str, 
         f" ON CONFLICT (code) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "code")
         + ", updated_at = CASE WHEN "
-        + " OR ".join(f"{c} IS NOT excluded.{c}" for c in columns if c != "code")
+        + " OR ".join(f"projects.{c} IS DISTINCT FROM excluded.{c}" for c in columns if c != "code")
         + " THEN excluded.updated_at ELSE projects.updated_at END",
         [[row[c] for c in columns] + [stamp, stamp] for row in rows],
     )
@@ -196,7 +198,8 @@ async def milestone_changes(conn: Conn, project_id: int | None = None) -> dict[i
     """Each node's re-plans (of one project, or of all), oldest first: (from, to, reason)."""
     rows = await conn.all(
         "SELECT c.milestone_id, c.old_due, c.new_due, c.reason FROM milestone_changes c"
-        " JOIN milestones m ON m.id = c.milestone_id WHERE (? IS NULL OR m.project_id = ?) AND c.kind = 'replanned'"
+        " JOIN milestones m ON m.id = c.milestone_id WHERE (CAST(? AS INTEGER) IS NULL OR m.project_id = ?)"
+        " AND c.kind = 'replanned'"
         " ORDER BY c.id", (project_id, project_id))
     found: dict[int, list[tuple[str, str, str | None]]] = {}
     for r in rows:
@@ -205,7 +208,7 @@ async def milestone_changes(conn: Conn, project_id: int | None = None) -> dict[i
 
 
 async def get(conn: Conn, project_id: int) -> Project | None:
-    row = await conn.one(_SELECT + " WHERE pr.id = ?", (project_id,))
+    row = await conn.one(_select(conn) + " WHERE pr.id = ?", (project_id,))
     return _project(row) if row else None
 
 
@@ -237,7 +240,7 @@ async def has_person(conn: Conn, project_id: int, person_id: int, role: str) -> 
 async def where_person(conn: Conn, person_id: int, *roles: str) -> list[Project]:
     """Active projects where the person holds one of `roles` (liaison, co_reporter, lead_leader)."""
     rows = await conn.all(
-        _SELECT + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
+        _select(conn) + " WHERE pr.active = 1 AND pr.id IN (SELECT project_id FROM project_people"
         f" WHERE person_id = ? AND role IN ({', '.join('?' for _ in roles)})) ORDER BY pr.code", (person_id, *roles))
     return [_project(r) for r in rows]
 

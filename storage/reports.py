@@ -46,7 +46,7 @@ async def add_revision(conn: Conn, *, project_id: int, period: str, reporter_id:
 async def latest(conn: Conn, project_id: int, before_period: str | None = None) -> MonthlyReport | None:
     """The newest revision of the newest month (before `before_period` if given)."""
     row = await conn.one(
-        "SELECT * FROM monthly_reports WHERE project_id = ? AND (? IS NULL OR period < ?)"
+        "SELECT * FROM monthly_reports WHERE project_id = ? AND (CAST(? AS TEXT) IS NULL OR period < ?)"
         " ORDER BY period DESC, revision DESC LIMIT 1",
         (project_id, before_period, before_period),
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from bot.formats.project_sheet import read_sheet
 from bot.sandbox import Sandbox
 from bot.services import registry
 from bot.services.context import Context
-from storage import Database
+from storage import open_database
 from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, OTHER, POLICY, TZ, WORKER, bind, project_row, xlsx
 
 ADMIN_ID = 5001
@@ -39,16 +40,59 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # Friday 10:00 in Shanghai
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: what it checks is SQLite's (its file, its locks): not run on "
+                                       "PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test with a database runs on both backends (the `backend` fixture), but those marked sqlite_only."""
+    if "backend" in metafunc.fixturenames:
+        chosen = BACKENDS[:1] if metafunc.definition.get_closest_marker("sqlite_only") else BACKENDS
+        metafunc.parametrize("backend", chosen, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    """A PostgreSQL server for the session (tests/postgres.py), its template migrated; None and why not."""
+    from tests import postgres
+
+    server, why = postgres.start()
+    if server is not None:
+        async def migrate() -> None:
+            await (await open_database(server.url(postgres.TEMPLATE))).close()
+        asyncio.run(migrate())
+    yield server, why
+    if server is not None:
+        server.stop()
+
+
 @pytest.fixture
-def settings(sandbox, tmp_path) -> Settings:
+def backend(request, tmp_path):
+    """Where the test's database lives: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "bot.db"
+        return
+    server, why = request.getfixturevalue("postgresql_server")
+    if server is None:
+        pytest.skip(f"PostgreSQL: {why}")
+    name = server.fresh()
+    yield server.url(name)
+    server.drop(name)
+
+
+@pytest.fixture
+def settings(sandbox, backend) -> Settings:
     return Settings(_env_file=None, token=sandbox.token, api_base_url=sandbox.base_url,
-                    api_file_url=sandbox.file_url, db=tmp_path / "bot.db",
-                    admin_ids=frozenset({ADMIN_ID}))
+                    api_file_url=sandbox.file_url, db=backend, admin_ids=frozenset({ADMIN_ID}))
 
 
 @pytest.fixture
 async def db(settings):
-    database = await Database.open(settings.db)
+    database = await open_database(settings.db)
     yield database
     await database.close()
 

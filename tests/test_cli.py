@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from bot.cli.demo import run_demo
 from bot.domain.periods import previous_month
-from storage import Database
+from storage import open_database
 from tests.helpers import project_row, xlsx
 
 
@@ -79,7 +79,7 @@ def test_migrate_records_versions_and_is_idempotent(tmp_path):
 
 
 async def test_backup_is_consistent_while_writes_go_on(tmp_path):
-    db = await Database.open(tmp_path / "live.db")
+    db = await open_database(tmp_path / "live.db")
     stop = asyncio.Event()
 
     async def writer():

@@ -146,7 +146,8 @@ async def test_a_thousand_actions_survive_kill_9_exactly_once(sandbox, settings,
                                " GROUP BY issue_id")
     assert len(events) == len(numbers) and all(e["n"] == 1 for e in events)
     assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL") == 0
-    assert await db.read.scalar("PRAGMA integrity_check") == "ok"
+    if db.dialect == "sqlite":  # the file survived every kill whole (PostgreSQL's WAL is its own)
+        assert await db.read.scalar("PRAGMA integrity_check") == "ok"
 
 
 def _cli(settings, *args: str):

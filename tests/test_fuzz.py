@@ -106,4 +106,5 @@ async def test_ten_thousand_random_updates(sandbox, bot, team, db, updates):
     refused = await db.read.all("SELECT chat_id, method, error FROM outbox WHERE failed_at IS NOT NULL"
                                 " AND error LIKE '%parse%' LIMIT 3")
     assert refused == []  # Telegram's parser took every message
-    assert await db.read.scalar("PRAGMA quick_check") == "ok"
+    if db.dialect == "sqlite":  # the file's pages are whole (PostgreSQL checks its own)
+        assert await db.read.scalar("PRAGMA quick_check") == "ok"

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 import messages
-import storage.db as db_module
+import storage.sqlite as sqlite_module
 from bot.domain.clock import FixedClock
 from bot.domain.models import Role
 from bot.domain.policy import LevelClocks, Policy, load_policy
@@ -17,7 +17,7 @@ from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
 from bot.services import issues as issue_service
 from bot.services.context import Context
-from storage import Database, flags, groups, issues, people, projects
+from storage import flags, groups, issues, open_database, people, projects
 from storage.db import migration_files
 from tests.helpers import ADMIN, HEAD, LEADER, POLICY, TZ, WORKER, assigned_issue, bind, by_chat, local, raised_issue
 
@@ -48,8 +48,8 @@ async def test_kaizhou_climbs_four_levels_one_at_a_time_and_names_them(db, team,
 async def test_existing_problems_and_flags_keep_their_numbers_levels_and_history_through_the_migrations(
         tmp_path, monkeypatch):
     every = migration_files()
-    monkeypatch.setattr(db_module, "migration_files", lambda: [m for m in every if m[0] <= 10])
-    db = await Database.open(tmp_path / "old.db")  # a county's database before the ladder became data
+    monkeypatch.setattr(sqlite_module, "migration_files", lambda dialect="sqlite": [m for m in every if m[0] <= 10])
+    db = await open_database(tmp_path / "old.db")  # a county's database before the ladder became data
     stamp = "2026-11-02T02:00:00Z"
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO people (id, name, created_at) VALUES (1, '李娜', ?)", (stamp,))
@@ -64,7 +64,7 @@ async def test_existing_problems_and_flags_keep_their_numbers_levels_and_history
             await tx.execute("INSERT INTO issue_events (issue_id, at, kind) VALUES (1, ?, ?)", (stamp, kind))
         await tx.execute("INSERT INTO project_flags (project_id, period, colour, computed_at) VALUES (1, '2026-10',"
                          " 'red', ?)", (stamp,))
-    monkeypatch.setattr(db_module, "migration_files", lambda: every)
+    monkeypatch.setattr(sqlite_module, "migration_files", lambda dialect="sqlite": every)
     assert await db.migrate() == [name for version, name, _ in every if version > 10]
     issue = await issues.get(db.read, 1)
     assert (issue.number, issue.level, issue.status, issue.category) == ("Q-2026-0007", 3, "acknowledged", "用地")

@@ -132,6 +132,7 @@ async def test_a_group_bound_after_composing_is_composed_when_posting(db, team):
     assert queued == 1 and row["chat_id"] == -3001 and "重点项目推进情况分析" in row["payload"]
 
 
+@pytest.mark.sqlite_only  # another program's write lock on the file
 async def test_the_chart_is_drawn_while_the_database_is_free_to_write(db, team, settings, monkeypatch):
     """Composing runs before the job's transaction: during the drawing another writer gets in."""
     await _bind(db, -2002, "all", None)

@@ -6,9 +6,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+import pytest
+
 from bot.app import updates
 from storage import reports
 from tests.helpers import LIAISON
+
+pytestmark = pytest.mark.sqlite_only  # the file's page limit and another program's lock on it
 
 
 async def _to_summary(liaison) -> None:

@@ -21,7 +21,7 @@ from bot.domain.policy import Policy, load_policy
 from bot.domain.settings import Settings
 from bot.services import dashboard, personnel
 from handlers.context import BotContext, Env
-from storage import Database
+from storage import Database, open_database
 from storage import people as people_store
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class BotProcess:
     async def start(self) -> BotProcess:
         messages.set_timezone(self.settings.timezone)
         messages.use_policy(self.policy)
-        self.db = self._db or await Database.open(self.settings.db)
+        self.db = self._db or await open_database(self.settings.db)
         self.env = Env(self.settings, self.policy, self.db, self.clock)
         self.app = build_application(self.settings, self.env)
         await self.app.initialize()

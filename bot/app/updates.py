@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import timedelta
 
 from telegram import Update
@@ -77,7 +76,7 @@ class UpdateRunner:
             try:
                 async with self.db.transaction() as tx:
                     await inbox.store(tx, rows, self.clock.now())
-            except sqlite3.OperationalError as exc:  # not stored: the same offset fetches them again
+            except self.db.unavailable as exc:  # not stored: the same offset fetches them again
                 await self._storage_trouble(exc)
                 continue
             offset = max(update_id for update_id, _ in rows) + 1
@@ -100,12 +99,12 @@ class UpdateRunner:
             try:
                 while await self.handle_pending():
                     pass
-            except sqlite3.OperationalError as exc:  # rolled back whole: the update stays pending
+            except self.db.unavailable as exc:  # rolled back whole: the update stays pending
                 await self._storage_trouble(exc)
                 continue
             await self._pending.wait()
 
-    async def _storage_trouble(self, exc: sqlite3.OperationalError) -> None:
+    async def _storage_trouble(self, exc: Exception) -> None:
         """Disk full, database locked by another program, …: nothing was half-written (each step is
         one transaction); say so plainly and try again shortly, rather than die."""
         log.error("the database refused a write (%s); nothing was lost, retrying in %s s", exc, STORAGE_RETRY)
@@ -144,7 +143,7 @@ class UpdateRunner:
             await self._process(row.update_id, update)
         except HandlerFailed as failed:
             await self._record_failure(update, row.update_id, failed.__cause__)
-        except sqlite3.OperationalError:
+        except self.db.unavailable:
             raise
         except Exception as exc:  # outside the handlers' reach (marking it handled, …)
             await self._set_aside(row, "crashed", repr(exc), update)
@@ -157,7 +156,7 @@ class UpdateRunner:
                 await self.app.process_update(update)
             finally:
                 CURRENT_WORK.reset(token)
-            if isinstance(work.error, sqlite3.OperationalError):
+            if isinstance(work.error, self.db.unavailable):
                 raise work.error  # the database's trouble, not the update's: roll back, retry later
             if work.error is not None:
                 raise HandlerFailed from work.error

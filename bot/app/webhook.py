@@ -8,7 +8,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import sqlite3
 
 from aiohttp import web
 
@@ -42,7 +41,7 @@ class WebhookServer(Served):
             return web.Response(status=400)
         try:
             stored = await self.runner.receive(raw)
-        except sqlite3.OperationalError as exc:  # not stored: Telegram sends it again
+        except self.runner.db.unavailable as exc:  # not stored: Telegram sends it again
             log.error("the database refused a webhook update (%s); Telegram will retry", exc)
             return web.Response(status=503)
         return web.Response(status=200 if stored else 400)

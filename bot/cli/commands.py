@@ -32,8 +32,9 @@ from bot.services.context import Context
 from bot.services.groups import describe, programmes
 from messages import render_plain
 from messages.imports import import_report, sheet_error
-from storage import Database, job_runs
+from storage import is_postgresql, job_runs, open_database
 from storage import people as people_store
+from storage.copy import CopyRefused, copy_database
 
 
 async def run(settings: Settings, policy: Policy, webhook: bool = False) -> int:
@@ -89,7 +90,7 @@ async def import_projects(settings: Settings, policy: Policy, args: argparse.Nam
     except project_sheet.SheetError as exc:
         print(sheet_error(locale, exc, plain=True))
         return 1
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         async with db.transaction() as tx:
             report = await registry.apply_sheet(Context(tx, SystemClock(), policy, settings.tz), sheet,
@@ -101,7 +102,7 @@ async def import_projects(settings: Settings, policy: Policy, args: argparse.Nam
 
 
 async def invite(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         async with db.transaction() as tx:
             code, person = await people.create_invite(
@@ -131,7 +132,7 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 async def migrate(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
-    db = await Database.open(settings.db, migrate=False)
+    db = await open_database(settings.db, migrate=False)
     try:
         applied = await db.migrate()
         _say(settings.locale, "migrated", applied=applied, version=await db.schema_version())
@@ -141,10 +142,13 @@ async def migrate(settings: Settings, policy: Policy, args: argparse.Namespace) 
 
 
 async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    if is_postgresql(settings.db):
+        _say(settings.locale, "backup_postgresql")
+        return 1
     if not Path(settings.db).exists():
         _say(settings.locale, "no_database", path=settings.db)
         return 1
-    db = await Database.open(settings.db, migrate=False)
+    db = await open_database(settings.db, migrate=False)
     try:
         await db.backup(args.file)
     finally:
@@ -153,10 +157,32 @@ async def backup(settings: Settings, policy: Policy, args: argparse.Namespace) -
     return 0
 
 
+async def copy_db(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
+    """`liaisonbot copy-db FROM TO`: a SQLite file into an empty database (PostgreSQL), counts checked."""
+    if not is_postgresql(args.source) and not Path(args.source).exists():
+        _say(settings.locale, "no_database", path=args.source)
+        return 1
+    source = await open_database(args.source)
+    try:
+        target = await open_database(args.target)
+        try:
+            copied = await copy_database(source, target)
+        except CopyRefused as refused:
+            _say(settings.locale, "copy_refused", reason=str(refused))
+            return 1
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    ok = all(c.source == c.target for c in copied)
+    _say(settings.locale, "copied", copied=copied, ok=ok)
+    return 0 if ok else 1
+
+
 async def person(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     """`liaisonbot person show|revoke|role|unlink|deactivate NAME [ROLE]`, recorded as the command line's."""
     locale, actor = settings.locale, personnel.Actor(None, "cli")
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         async with db.transaction() as tx:
             now = SystemClock().now()
@@ -186,7 +212,7 @@ async def person(settings: Settings, policy: Policy, args: argparse.Namespace) -
 
 async def project(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     """`liaisonbot project out|in CODE --reason …`: 调出 / 调入, recorded as the command line's."""
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         async with db.transaction() as tx:
             ctx = Context(tx, SystemClock(), policy, settings.tz)
@@ -203,7 +229,7 @@ async def project(settings: Settings, policy: Policy, args: argparse.Namespace) 
 
 async def jobs(settings: Settings, policy: Policy, args: argparse.Namespace) -> int:
     tz = settings.tz
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         if args.what == "list":
             now = SystemClock().now()
@@ -245,7 +271,7 @@ async def bulletin(settings: Settings, policy: Policy, args: argparse.Namespace)
     if period is None:
         _say(settings.locale, "bad_period", value=args.month or args.quarter)
         return 1
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         if kind == "unit":
             units = {u.name: u.id for u in await people_store.units(db.read)}
@@ -282,7 +308,7 @@ async def export(settings: Settings, policy: Policy, args: argparse.Namespace) -
     if month is not None and inputs.month(month) is None:
         _say(settings.locale, "bad_month", value=month)
         return 1
-    db = await Database.open(settings.db)
+    db = await open_database(settings.db)
     try:
         if args.what == "issues":
             data = await exports.issue_ledger(db.read, SystemClock().now(), policy, settings.tz, settings.locale)

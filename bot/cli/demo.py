@@ -23,7 +23,7 @@ from bot.jobs.runner import run_job
 from bot.sandbox import Sandbox
 from bot.services import registry
 from bot.services.context import Context
-from storage import Database, projects, reports
+from storage import open_database, projects, reports
 
 ADMIN_ID = 900001
 LIAISON_ID = 900002
@@ -44,7 +44,7 @@ async def run_demo(out: Callable[[str], None] = print, folder: Path | None = Non
         settings = Settings(token=sandbox.token, api_base_url=sandbox.base_url, api_file_url=sandbox.file_url,
                             db=db_path, admin_ids=frozenset({ADMIN_ID}), dashboard_listen=dashboard,
                             dashboard_outline=outline if dashboard else None)
-        db = await Database.open(db_path)
+        db = await open_database(db_path)
         process = None
         try:
             sheet = project_sheet.read_sheet(sample_workbook(), "青山县重点项目.xlsx")

@@ -100,8 +100,13 @@ def _parser() -> argparse.ArgumentParser:
         ledger.add_argument("file", type=Path, help="the .xlsx to write")
     sub.add_parser("migrate", help="apply pending database migrations",
                    description="Apply the numbered migrations not yet recorded (also done at start-up).")
-    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs (SQLite)")
     backup.add_argument("file", type=Path, help="the backup file to write")
+    copy = sub.add_parser("copy-db", help="copy a SQLite database into a new PostgreSQL one, counts checked",
+                          description="Copy every table of a SQLite file into an empty database (a postgresql:// "
+                                      "address), in one transaction, then compare each table's rows on both sides.")
+    copy.add_argument("source", help="the SQLite file")
+    copy.add_argument("target", help="postgresql://user@host/name (or another SQLite file)")
     return parser
 
 
@@ -144,6 +149,6 @@ async def _dispatch(args: argparse.Namespace) -> int:
                "project": commands.project,
                "jobs": commands.jobs,
                "bulletin": commands.bulletin, "export": commands.export,
-               "migrate": commands.migrate, "backup": commands.backup}[args.command]
+               "migrate": commands.migrate, "backup": commands.backup, "copy-db": commands.copy_db}[args.command]
     return await handler(settings, policy, args)
 

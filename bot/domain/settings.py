@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     token: SecretStr | None = None
     api_base_url: str = TELEGRAM_API
     api_file_url: str = TELEGRAM_FILES
-    db: Path = Path("liaisonbot.db")
+    db: Path | str = Path("liaisonbot.db")
+    """a SQLite file, or a PostgreSQL address (postgresql://user@host/name, the `postgresql` extra)"""
     timezone: str = "Asia/Shanghai"
     locale: str = "zh"
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
@@ -69,6 +70,14 @@ class Settings(BaseSettings):
             host, _, port = value.rpartition(":")
             if not host or not port.isdigit() or not 0 <= int(port) < 65536:
                 raise ValueError(f"'{value}' is not host:port, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        """A postgresql:// address stays text; anything else is a file."""
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            return Path(value)
         return value
 
     @field_validator("dashboard_url", "dashboard_link")
