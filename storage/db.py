@@ -23,6 +23,11 @@ class Row(Protocol):
     def keys(self) -> list[str]: ...
 
 
+def parameters(params: Iterable[Any] | dict) -> tuple | dict:
+    """Positional (?) or named (:name) parameters, as the drivers take them."""
+    return params if isinstance(params, dict) else tuple(params)
+
+
 def utc_text(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat(timespec="seconds")
 

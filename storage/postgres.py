@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -27,8 +27,9 @@ import psycopg_pool
 from psycopg.adapt import Dumper
 from psycopg_pool import AsyncConnectionPool
 
-from storage.db import Conn, Database, migration_files, utc_text
+from storage.db import Conn, Database, migration_files, parameters, utc_text
 
+MIGRATION_LOCK = 0x4C42_0001  # the advisory lock a worker holds while it migrates
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|:(\w+)|%|::|[^'\"?:%]+|.", re.DOTALL)
 
@@ -72,9 +73,13 @@ class PgRow(tuple):
         return list(self._names)
 
 
+@lru_cache(maxsize=1024)
+def _row_kind(names: tuple[str, ...]) -> type[PgRow]:
+    return type("Row", (PgRow,), {"_names": {name: index for index, name in enumerate(names)}, "__slots__": ()})
+
+
 def _rows(cursor: psycopg.AsyncCursor) -> Any:
-    names = {column.name: index for index, column in enumerate(cursor.description or ())}
-    kind = type("Row", (PgRow,), {"_names": names, "__slots__": ()})
+    kind = _row_kind(tuple(column.name for column in cursor.description or ()))
     return lambda values: tuple.__new__(kind, values)
 
 
@@ -126,7 +131,7 @@ class PgConn(Conn):
         table = _INSERT.match(sql)
         returning = table is not None and table.group(1).lower() in self.db.with_id and "RETURNING" not in sql.upper()
         async with self._cursor() as cursor:
-            await cursor.execute(translate(sql) + (" RETURNING id" if returning else ""), _params(params))
+            await cursor.execute(translate(sql) + (" RETURNING id" if returning else ""), parameters(params))
             if returning:
                 row = await cursor.fetchone()
                 return row[0] if row else None
@@ -140,17 +145,13 @@ class PgConn(Conn):
 
     async def rowcount(self, sql: str, params: Iterable[Any] | dict = ()) -> int:
         async with self._cursor() as cursor:
-            await cursor.execute(translate(sql), _params(params))
+            await cursor.execute(translate(sql), parameters(params))
             return cursor.rowcount
 
     async def all(self, sql: str, params: Iterable[Any] | dict = ()) -> list:
         async with self._cursor() as cursor:
-            await cursor.execute(translate(sql), _params(params))
+            await cursor.execute(translate(sql), parameters(params))
             return await cursor.fetchall()
-
-
-def _params(params: Iterable[Any] | dict) -> Sequence[Any] | dict:
-    return params if isinstance(params, dict) else tuple(params)
 
 
 class PgDatabase(Database):
@@ -200,18 +201,23 @@ class PgDatabase(Database):
 
     async def migrate(self) -> list[str]:
         """The migrations not yet recorded, each in its own transaction; a PostgreSQL twin
-        (migrations/postgresql/) replaces a file where SQLite needed a table rebuilt."""
+        (migrations/postgresql/) replaces a file where SQLite needed a table rebuilt. Workers starting
+        together take turns (an advisory lock), so each migration runs once."""
         applied = []
-        async with self._lock:
-            current = await self.schema_version()
-            for version, name, sql in migration_files(self.dialect):
-                if version <= current:
-                    continue
-                async with self.pool.connection() as raw, raw.transaction(), raw.cursor() as cursor:
-                    await cursor.execute(ddl(sql))
-                    await cursor.execute("INSERT INTO schema_version VALUES (%s, %s, %s)",
-                                         (version, name, utc_text(datetime.now(UTC))))
-                applied.append(name)
+        async with self._lock, self.pool.connection() as raw:
+            await raw.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+            try:
+                current = await self.schema_version()
+                for version, name, sql in migration_files(self.dialect):
+                    if version <= current:
+                        continue
+                    async with raw.transaction(), raw.cursor() as cursor:
+                        await cursor.execute(ddl(sql))
+                        await cursor.execute("INSERT INTO schema_version VALUES (%s, %s, %s)",
+                                             (version, name, utc_text(datetime.now(UTC))))
+                    applied.append(name)
+            finally:
+                await raw.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
         await self._learn_tables()
         return applied
 

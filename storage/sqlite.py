@@ -17,12 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Conn, Database, Row, migration_files, utc_text
-
-
-def _params(params: Iterable[Any] | dict) -> tuple | dict:
-    """Positional (?) or named (:name) parameters."""
-    return params if isinstance(params, dict) else tuple(params)
+from storage.db import Conn, Database, Row, migration_files, parameters, utc_text
 
 
 class SqliteConn(Conn):
@@ -32,7 +27,7 @@ class SqliteConn(Conn):
         self.raw = raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        cursor = await self.raw.execute(sql, _params(params))
+        cursor = await self.raw.execute(sql, parameters(params))
         try:
             return cursor.lastrowid
         finally:
@@ -42,7 +37,7 @@ class SqliteConn(Conn):
         await self.raw.executemany(sql, [tuple(r) for r in rows])
 
     async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
-        cursor = await self.raw.execute(sql, _params(params))
+        cursor = await self.raw.execute(sql, parameters(params))
         try:
             return cursor.rowcount
         finally:
@@ -51,7 +46,7 @@ class SqliteConn(Conn):
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         # One step in aiosqlite's thread: execute, fetch, close. Cursors left open while other
         # tasks query the same connection would keep a read transaction, and an old snapshot.
-        return list(await self.raw.execute_fetchall(sql, _params(params)))
+        return list(await self.raw.execute_fetchall(sql, parameters(params)))
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

@@ -4,6 +4,7 @@ runs on both backends through the `backend` fixture."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -96,3 +97,15 @@ async def test_copy_db_moves_a_county_into_postgresql_and_checks_every_table(ser
         await target.close()
     again = _cli("copy-db", sqlite, url, cwd=tmp_path, db=sqlite)
     assert again.returncode == 1 and "目标数据库已有数据" not in again.stdout and "already holds data" in again.stdout
+
+
+async def test_workers_starting_together_migrate_once(server):
+    url = server(empty=True)
+    first, second = await asyncio.gather(open_database(url), open_database(url))
+    try:
+        versions = [r[0] for r in await first.read.all("SELECT version FROM schema_version ORDER BY version")]
+        assert versions == [version for version, _, _ in migration_files("postgresql")]
+        assert await second.schema_version() == versions[-1]
+    finally:
+        await first.close()
+        await second.close()
