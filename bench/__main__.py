@@ -18,7 +18,9 @@ INTRO = {
                   "(7 updates: menu, amount, stage, progress, photos skipped, next month's plan, submit) "
                   "while the others do the same; the echo bot answers as many messages. Both bots run in "
                   "their own process against the same sandbox, which does not enforce Telegram's limits "
-                  "here (LiaisonBot's own pacing lifted too), so the figures are the bots' own cost.",
+                  "here (LiaisonBot's own pacing lifted too), so the figures are the bots' own cost. CPU per "
+                  "update is the bot process's user and system time (from /proc) over the run, divided by the "
+                  "updates; the echo bot's row is the framework's floor on this sandbox.",
     "fanout": "## 2. Fan-out under Telegram's limits\n\nThe month-end reminder job and the monthly "
               "bulletin job queue their messages; LiaisonBot delivers them to the sandbox enforcing "
               "Telegram's limits (≈30/s in all, 1/s per private chat after a burst of 3, 20/min per group).",

@@ -101,6 +101,7 @@ class Sandbox:
         self.held: list[str] = []
         self.redeliveries: list[dict] = []
         self.changed = asyncio.Condition()
+        self._waiters: dict[object, list[tuple[Callable[[], bool], asyncio.Future]]] = {}  # by chat or query
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._closing = False
@@ -290,6 +291,8 @@ class Sandbox:
                 return world.target_chat(chat_id).as_json()
             raise ApiError(404, "Not Found")
         finally:
+            for key in (chat_id, ("query", p.get("callback_query_id"))):
+                self._wake(key)
             async with self.changed:
                 self.changed.notify_all()
 
@@ -399,6 +402,25 @@ class Sandbox:
         """Wait until the bot's calls make `predicate` true (woken by each call, never polled)."""
         async with self.changed:
             await asyncio.wait_for(self.changed.wait_for(predicate), timeout)
+
+    async def wait_until(self, key: object, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Like wait_for, but woken only by the bot's calls about `key` (a chat id, or ("query", id)): a
+        thousand users waiting for their own replies cost a call one check, not a thousand."""
+        if predicate():
+            return
+        waiter = (predicate, asyncio.get_running_loop().create_future())
+        self._waiters.setdefault(key, []).append(waiter)
+        try:
+            await asyncio.wait_for(waiter[1], timeout)
+        finally:
+            self._waiters[key].remove(waiter)
+            if not self._waiters[key]:
+                del self._waiters[key]
+
+    def _wake(self, key: object) -> None:
+        for predicate, future in self._waiters.get(key, ()):
+            if not future.done() and predicate():
+                future.set_result(None)
 
     async def notify(self) -> None:
         async with self.changed:
@@ -520,7 +542,7 @@ class SandboxUser:
     async def answered(self, query_id: str, timeout: float = 10.0) -> str | None:
         """Wait until the bot answers the button press; its popup text, if any."""
         query = self.world.callbacks[query_id]
-        await self.sandbox.wait_for(lambda: query["answered"], timeout)
+        await self.sandbox.wait_until(("query", query_id), lambda: query["answered"], timeout)
         return query.get("answer")
 
     async def tap(self, label: str, chat_id: int | None = None, message: Message | None = None) -> str | None:
@@ -533,7 +555,7 @@ class SandboxUser:
     async def reply(self, after: int, chat_id: int | None = None, timeout: float = 10.0) -> Message:
         """The first bot message in the chat after the first `after` ones (waits for it)."""
         chat = self._chat(chat_id)
-        await self.sandbox.wait_for(lambda: len(self.sandbox.messages(chat.id)) > after, timeout)
+        await self.sandbox.wait_until(chat.id, lambda: len(self.sandbox.messages(chat.id)) > after, timeout)
         return self.sandbox.messages(chat.id)[after]
 
     async def ask(self, text: str, chat_id: int | None = None, timeout: float = 10.0) -> Message:
