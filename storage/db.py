@@ -7,7 +7,7 @@ spell (`group_concat`, `json_agg`, …), so a repository's SQL is written once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import resources
@@ -99,6 +99,24 @@ class Database:
 
     async def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded, each atomically; returns their names."""
+        raise NotImplementedError
+
+    def sending(self) -> AbstractAsyncContextManager[bool]:
+        """Whether this process is the one that sends the outbox (Telegram's limits are the bot's, not a
+        process's): held while the context lasts. A process alone on its database always is."""
+        raise NotImplementedError
+
+    async def announce(self) -> None:
+        """Tell the sender, wherever it runs, that the outbox has something new."""
+        raise NotImplementedError
+
+    def announcements(self) -> AsyncIterator[None]:
+        """One item each time a worker announces new outbox rows (never, with one process alone)."""
+        raise NotImplementedError
+
+    def turn(self, key: int) -> AbstractAsyncContextManager[bool]:
+        """Whether this process may handle the updates of `key` (a chat) now; False while another worker on
+        the same database is at them. A process alone on its database always may."""
         raise NotImplementedError
 
     async def schema_version(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Conn, utc_text
+from storage.db import Conn, Row, utc_text
 
 
 @dataclass(frozen=True)
@@ -13,23 +13,41 @@ class InboxRow:
     update_id: int
     payload: str    # the update's JSON exactly as received
     attempts: int   # how often handling began before this one
+    chat_id: int | None = None  # the chat it is about (None: none, or stored before the column)
+
+    @property
+    def turn(self) -> int:
+        """Whose turn it waits for: its chat's (one update of a chat at a time), or its own."""
+        return self.chat_id if self.chat_id is not None else -(2**62) - self.update_id
 
 
-async def store(conn: Conn, updates: list[tuple[int, str]], now: datetime) -> None:
-    """Redelivered update ids are ignored (ON CONFLICT DO NOTHING on the primary key)."""
+async def store(conn: Conn, updates: list[tuple[int, str, int | None]], now: datetime) -> None:
+    """(update_id, JSON, chat id) each; redelivered update ids are ignored (ON CONFLICT DO NOTHING)."""
     stamp = utc_text(now)
     await conn.executemany(
-        "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        [(uid, payload, stamp) for uid, payload in updates],
+        "INSERT INTO inbox (update_id, payload, chat_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(uid, payload, chat_id, stamp) for uid, payload, chat_id in updates],
     )
+
+
+def _row(r: Row) -> InboxRow:
+    return InboxRow(r["update_id"], r["payload"], r["attempts"], r["chat_id"])
 
 
 async def pending(conn: Conn, limit: int = 100) -> list[InboxRow]:
     rows = await conn.all(
-        "SELECT update_id, payload, attempts FROM inbox WHERE handled_at IS NULL ORDER BY update_id LIMIT ?",
-        (limit,),
-    )
-    return [InboxRow(r["update_id"], r["payload"], r["attempts"]) for r in rows]
+        "SELECT update_id, payload, attempts, chat_id FROM inbox WHERE handled_at IS NULL ORDER BY update_id"
+        " LIMIT ?", (limit,))
+    return [_row(r) for r in rows]
+
+
+async def next_of_chat(conn: Conn, row: InboxRow) -> InboxRow | None:
+    """The row as it stands now, if it is still pending and no older update of its chat is."""
+    found = await conn.one(
+        "SELECT update_id, payload, attempts, chat_id FROM inbox i WHERE update_id = ? AND handled_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.chat_id = i.chat_id AND o.handled_at IS NULL"
+        " AND o.update_id < i.update_id)", (row.update_id,))
+    return _row(found) if found else None
 
 
 async def begin_attempt(conn: Conn, update_id: int) -> None:

@@ -122,6 +122,8 @@ async def deactivate(conn: Conn, person_id: int) -> None:
 
 
 async def with_telegram_ids(conn: Conn, telegram_ids: list[int]) -> list[Person]:
+    if not telegram_ids:  # PostgreSQL has no empty IN ()
+        return []
     marks = ",".join("?" * len(telegram_ids))
     rows = await conn.all(_select(conn) + f" WHERE p.telegram_id IN ({marks}) ORDER BY p.id", telegram_ids)
     return [_person(r) for r in rows]

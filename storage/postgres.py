@@ -15,6 +15,7 @@ writer at a time. Reads use any pooled connection in autocommit: committed data 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -30,6 +31,9 @@ from psycopg_pool import AsyncConnectionPool
 from storage.db import Conn, Database, migration_files, parameters, utc_text
 
 MIGRATION_LOCK = 0x4C42_0001  # the advisory lock a worker holds while it migrates
+SENDER_LOCK = 0x4C42_0002  # held by the one worker that sends the outbox
+OUTBOX_CHANNEL = "liaisonbot_outbox"  # NOTIFYed when a worker that is not the sender queues messages
+TURN_SPACE = 0x4C42  # the advisory locks of chats' turns: (TURN_SPACE, hashtext(chat id))
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|:(\w+)|%|::|[^'\"?:%]+|.", re.DOTALL)
 
@@ -169,7 +173,7 @@ class PgDatabase(Database):
     async def open(cls, path: Any, migrate: bool = True) -> PgDatabase:
         """Connect (a pool of up to 8), migrate and learn which tables have an id."""
         pool = AsyncConnectionPool(str(path), min_size=1, max_size=8, configure=_configure, open=False,
-                                   kwargs={"application_name": "liaisonbot"})
+                                   kwargs={"application_name": f"liaisonbot:{os.getpid()}"})  # whose locks
         await pool.open(wait=True, timeout=30)
         db = cls(str(path), pool)
         if migrate:
@@ -193,6 +197,41 @@ class PgDatabase(Database):
     async def transaction(self) -> AsyncIterator[Conn]:
         async with self._lock, self.pool.connection() as raw, raw.transaction():
             yield PgConn(self, raw)
+
+    @asynccontextmanager
+    async def sending(self) -> AsyncIterator[bool]:
+        """One sender among the workers: a session advisory lock, let go by PostgreSQL when the sender's
+        session ends (the worker died), so that another takes over."""
+        async with self.pool.connection() as raw:
+            taken = (await (await raw.execute("SELECT pg_try_advisory_lock(%s)", (SENDER_LOCK,))).fetchone())[0]
+            try:
+                yield taken
+            finally:
+                if taken:
+                    await raw.execute("SELECT pg_advisory_unlock(%s)", (SENDER_LOCK,))
+
+    async def announce(self) -> None:
+        await self._reader.execute(f"NOTIFY {OUTBOX_CHANNEL}")
+
+    async def announcements(self) -> AsyncIterator[None]:
+        """LISTEN on a connection of its own (psycopg's notifies)."""
+        async with self.pool.connection() as raw:
+            await raw.execute(f"LISTEN {OUTBOX_CHANNEL}")
+            async for _ in raw.notifies():
+                yield
+
+    @asynccontextmanager
+    async def turn(self, key: int) -> AsyncIterator[bool]:
+        """A session advisory lock on the chat, held on a connection of its own while the update is handled
+        (in other transactions): PostgreSQL lets it go when the session ends, a killed worker's too."""
+        async with self.pool.connection() as raw:
+            taken = (await (await raw.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                                              (TURN_SPACE, str(key)))).fetchone())[0]
+            try:
+                yield taken
+            finally:
+                if taken:
+                    await raw.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (TURN_SPACE, str(key)))
 
     async def schema_version(self) -> int:
         await self._reader.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"

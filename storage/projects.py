@@ -161,11 +161,9 @@ async def replace_milestones(conn: Conn, project_id: int, items: list[tuple[str,
     """Keep the project's imported milestones equal to `items` (name, due date, owner), preserving when
     each was reached; those a liaison added stay."""
     names = [name for name, _, _ in items]
-    await conn.execute(
-        f"DELETE FROM milestones WHERE project_id = ? AND source = 'import'"
-        f" AND name NOT IN ({', '.join('?' * len(names))})",
-        [project_id, *names],
-    )
+    kept = f" AND name NOT IN ({', '.join('?' * len(names))})" if names else ""  # PostgreSQL has no empty IN ()
+    await conn.execute(f"DELETE FROM milestones WHERE project_id = ? AND source = 'import'{kept}",
+                       [project_id, *names])
     await conn.executemany(
         "INSERT INTO milestones (project_id, name, due_date, owner) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (project_id, name) DO UPDATE SET due_date = excluded.due_date, owner = excluded.owner,"

@@ -67,6 +67,7 @@ class SqliteDatabase(Database):
         self._writer = SqliteConn(writer)
         self._reader = SqliteConn(reader)
         self._lock = asyncio.Lock()
+        self._turns: set[int] = set()  # the chats a task of this process is handling
 
     @classmethod
     async def open(cls, path: Path | str, migrate: bool = True) -> SqliteDatabase:
@@ -98,6 +99,29 @@ class SqliteDatabase(Database):
             except BaseException:
                 await asyncio.shield(self._rollback())
                 raise
+
+    @asynccontextmanager
+    async def sending(self) -> AsyncIterator[bool]:
+        yield True  # one process per SQLite file
+
+    async def announce(self) -> None:
+        return None  # the sender is this process's own, woken directly
+
+    async def announcements(self) -> AsyncIterator[None]:
+        await asyncio.Event().wait()  # no other process writes here
+        yield
+
+    @asynccontextmanager
+    async def turn(self, key: int) -> AsyncIterator[bool]:
+        """One process per SQLite file: only this process's own tasks can be at the same chat."""
+        if key in self._turns:
+            yield False
+            return
+        self._turns.add(key)
+        try:
+            yield True
+        finally:
+            self._turns.discard(key)
 
     async def _rollback(self) -> None:
         try:

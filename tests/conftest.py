@@ -46,12 +46,14 @@ BACKENDS = ("sqlite", "postgresql")
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: what it checks is SQLite's (its file, its locks): not run on "
                                        "PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only: several processes on one database: PostgreSQL's alone")
 
 
 def pytest_generate_tests(metafunc):
-    """Every test with a database runs on both backends (the `backend` fixture), but those marked sqlite_only."""
+    """Every test with a database runs on both backends (the `backend` fixture), but those marked for one."""
     if "backend" in metafunc.fixturenames:
-        chosen = BACKENDS[:1] if metafunc.definition.get_closest_marker("sqlite_only") else BACKENDS
+        marked = metafunc.definition.get_closest_marker
+        chosen = BACKENDS[:1] if marked("sqlite_only") else BACKENDS[1:] if marked("postgresql_only") else BACKENDS
         metafunc.parametrize("backend", chosen, indirect=True)
 
 

@@ -74,7 +74,7 @@ async def test_updates_stored_before_a_crash_are_handled_at_start(sandbox, setti
     update_id = await admin.send("/start")
     stored = sandbox.world.updates.pop()  # the bot had stored it, then died before handling
     async with db.transaction() as tx:
-        await inbox.store(tx, [(update_id, json.dumps(stored))], clock.now())
+        await inbox.store(tx, [(update_id, json.dumps(stored), None)], clock.now())
     process = await BotProcess(settings, clock=clock, db=db, poll_timeout=5, schedule=False).start()
     try:
         greeting = await admin.reply(0)

@@ -109,3 +109,16 @@ async def test_workers_starting_together_migrate_once(server):
     finally:
         await first.close()
         await second.close()
+
+
+async def test_an_empty_list_is_asked_for_on_both_backends(db, projects):
+    """SQLite accepts `IN ()`; PostgreSQL does not: the repositories never ask it (found by the workers' test,
+    where no LIAISONBOT_ADMIN_IDS was set)."""
+    from storage import people
+    from storage import projects as project_store
+
+    assert await people.with_telegram_ids(db.read, []) == []
+    async with db.transaction() as tx:
+        project_id = await tx.scalar("SELECT id FROM projects WHERE code = 'JC-2026-001'")
+        await project_store.replace_milestones(tx, project_id, [])  # the sheet names none of its nodes now
+    assert await project_store.milestones(db.read, project_id) == []

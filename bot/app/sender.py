@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
 
 _COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
+TAKE_OVER = 2.0  # seconds between a waiting worker's tries to become the sender
 _HARMLESS = ("message is not modified",)
 _STALE = ("query is too old", "message to edit not found", "message can't be edited")
 
@@ -70,12 +71,38 @@ class OutboxSender:
         self.limits = limits or Limits()
         self._wake = asyncio.Event()
         self._workers: dict[int, asyncio.Task] = {}
+        self.active = False  # this process is the one sending (Database.sending)
+        self._announcing: set[asyncio.Task] = set()
         self.uncertain = 0  # sends whose answer was lost: Telegram may have delivered them
 
     def wake(self) -> None:
-        self._wake.set()
+        """Something was queued: this process's sender sends it, or the sender elsewhere hears of it."""
+        if self.active:
+            self._wake.set()
+        else:
+            task = asyncio.get_running_loop().create_task(self.db.announce())
+            self._announcing.add(task)
+            task.add_done_callback(self._announcing.discard)
 
     async def run(self) -> None:
+        """Send while this process is the sender; otherwise wait to take over from one that goes away."""
+        while True:
+            async with self.db.sending() as mine:
+                if mine:
+                    self.active = True
+                    listening = asyncio.create_task(self._listen())
+                    try:
+                        await self._send()
+                    finally:
+                        self.active = False
+                        listening.cancel()
+            await asyncio.sleep(TAKE_OVER)
+
+    async def _listen(self) -> None:
+        async for _ in self.db.announcements():  # another worker queued messages
+            self._wake.set()
+
+    async def _send(self) -> None:
         try:
             while True:
                 self._wake.clear()

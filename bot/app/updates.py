@@ -15,6 +15,7 @@ again. Kinds we did not ask for are passed over quietly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import timedelta
@@ -33,6 +34,7 @@ from storage.inbox import InboxRow
 log = logging.getLogger(__name__)
 
 STORAGE_RETRY = 5.0
+SWEEP = 3.0  # seconds between looks at the inbox when nothing here says an update came
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
@@ -79,7 +81,7 @@ class UpdateRunner:
             except self.db.unavailable as exc:  # not stored: the same offset fetches them again
                 await self._storage_trouble(exc)
                 continue
-            offset = max(update_id for update_id, _ in rows) + 1
+            offset = max(update_id for update_id, _, _ in rows) + 1
             self._pending.set()
 
     async def receive(self, raw: object) -> bool:
@@ -102,7 +104,8 @@ class UpdateRunner:
             except self.db.unavailable as exc:  # rolled back whole: the update stays pending
                 await self._storage_trouble(exc)
                 continue
-            await self._pending.wait()
+            with contextlib.suppress(TimeoutError):  # another worker's updates, left by a worker that died
+                await asyncio.wait_for(self._pending.wait(), SWEEP)
 
     async def _storage_trouble(self, exc: Exception) -> None:
         """Disk full, database locked by another program, …: nothing was half-written (each step is
@@ -111,10 +114,17 @@ class UpdateRunner:
         await asyncio.sleep(STORAGE_RETRY)
 
     async def handle_pending(self, limit: int = 100) -> int:
-        rows = await inbox.pending(self.db.read, limit)
-        for row in rows:
-            await self.handle(row)
-        return len(rows)
+        """Handle what is pending, each chat's updates in order and one at a time even when other workers
+        share the database: a chat another worker is at is left to it; an update is taken only when its
+        chat's older ones are done. The number handled."""
+        handled = 0
+        for row in await inbox.pending(self.db.read, limit):
+            async with self.db.turn(row.turn) as mine:
+                current = await inbox.next_of_chat(self.db.read, row) if mine else None
+                if current is not None:
+                    await self.handle(current)
+                    handled += 1
+        return handled
 
     async def handle(self, row: InboxRow) -> None:
         if row.attempts >= CRASHES_ALLOWED:
@@ -183,17 +193,29 @@ class UpdateRunner:
             await inbox.prune(tx, self.clock.now() - timedelta(days=7))
 
 
-def _stored_form(updates: object) -> list[tuple[int, str]]:
-    """(update_id, JSON) of each update in a getUpdates answer; anything without an id cannot be
+def _stored_form(updates: object) -> list[tuple[int, str, int | None]]:
+    """(update_id, JSON, chat id) of each update in a getUpdates answer; anything without an id cannot be
     acknowledged or stored, and is logged and skipped."""
     rows = []
     for raw in updates if isinstance(updates, list) else []:
         update_id = raw.get("update_id") if isinstance(raw, dict) else None
         if isinstance(update_id, int) and not isinstance(update_id, bool) and 0 <= update_id < 2**63:
-            rows.append((update_id, json.dumps(raw, ensure_ascii=False)))
+            rows.append((update_id, json.dumps(raw, ensure_ascii=False), chat_of(raw)))
         else:
             log.error("getUpdates returned something that is not an update: %.200r", raw)
     return rows
+
+
+def chat_of(raw: dict) -> int | None:
+    """The chat an update is about (a button's: its message's chat), as far as its JSON says."""
+    for kind in ALLOWED_UPDATES:
+        part = raw.get(kind)
+        if isinstance(part, dict):
+            chat = part.get("chat") or (part.get("message") or {}).get("chat") or part.get("from") or {}
+            chat_id = chat.get("id") if isinstance(chat, dict) else None
+            if isinstance(chat_id, int) and not isinstance(chat_id, bool) and -2**63 <= chat_id < 2**63:
+                return chat_id
+    return None
 
 
 def _parsed(payload: str, bot) -> Update | None:
