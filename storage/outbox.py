@@ -83,6 +83,13 @@ async def next_due(conn: Conn) -> datetime | None:
     return datetime.fromisoformat(stamp) if stamp else None
 
 
+async def sent_per_chat(conn: Conn, since: datetime) -> dict[int, int]:
+    """How many messages each chat was sent since `since`."""
+    rows = await conn.all("SELECT chat_id, COUNT(*) AS n FROM outbox WHERE sent_at >= ? AND method IN"
+                          " ('sendMessage', 'sendPhoto', 'sendDocument') GROUP BY chat_id", (utc_text(since),))
+    return {r["chat_id"]: r["n"] for r in rows}
+
+
 async def mark_sent(conn: Conn, row_id: int, message_id: int | None, now: datetime) -> None:
     await conn.execute(
         "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1,"

@@ -171,8 +171,9 @@ class PgDatabase(Database):
 
     @classmethod
     async def open(cls, path: Any, migrate: bool = True) -> PgDatabase:
-        """Connect (a pool of up to 8), migrate and learn which tables have an id."""
-        pool = AsyncConnectionPool(str(path), min_size=1, max_size=8, configure=_configure, open=False,
+        """Connect (a pool of 4 to 10: the sender's lock and its LISTEN hold one each), migrate and learn
+        which tables have an id."""
+        pool = AsyncConnectionPool(str(path), min_size=4, max_size=10, configure=_configure, open=False,
                                    kwargs={"application_name": f"liaisonbot:{os.getpid()}"})  # whose locks
         await pool.open(wait=True, timeout=30)
         db = cls(str(path), pool)

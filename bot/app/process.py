@@ -138,6 +138,7 @@ class BotProcess:
             log.error("task did not stop: %s", task.get_coro())
             task.print_stack()
         self._tasks.clear()
+        await self.sender.settle()
         for server in (self.webhook_server, self.dashboard):  # the webhook stays set: another worker may serve it
             if server:
                 await server.stop()

@@ -2,7 +2,9 @@
 
 Limits (Telegram's, see DESIGN.md §4): about 30 messages a second in all, one a second per private
 chat with short bursts, 20 a minute per group. 429 postpones the chat by `retry_after`; 5xx and
-time-outs back off exponentially with jitter; 403 and "chat not found" are permanent.
+time-outs back off exponentially with jitter; 403 and "chat not found" are permanent. The limits are the
+bot's, not a process's: where several workers share a database, one of them sends (Database.sending) and
+the others tell it when they queue something (Database.announce).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWa
 
 _COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
 TAKE_OVER = 2.0  # seconds between a waiting worker's tries to become the sender
+PACE_WINDOW = 5  # seconds of a previous sender's sends a new sender counts against the pace
 _HARMLESS = ("message is not modified",)
 _STALE = ("query is too old", "message to edit not found", "message can't be edited")
 
@@ -73,6 +76,7 @@ class OutboxSender:
         self._workers: dict[int, asyncio.Task] = {}
         self.active = False  # this process is the one sending (Database.sending)
         self._announcing: set[asyncio.Task] = set()
+        self._marking: set[asyncio.Task] = set()
         self.uncertain = 0  # sends whose answer was lost: Telegram may have delivered them
 
     def wake(self) -> None:
@@ -89,6 +93,7 @@ class OutboxSender:
         while True:
             async with self.db.sending() as mine:
                 if mine:
+                    await self._pace_after(timedelta(seconds=PACE_WINDOW))
                     self.active = True
                     listening = asyncio.create_task(self._listen())
                     try:
@@ -195,8 +200,32 @@ class OutboxSender:
         return True
 
     async def _sent(self, row: OutboxRow, message_id: int | None) -> None:
+        """Recorded even when the process is being stopped right now (settle() waits for it): a message
+        Telegram took but the outbox still holds would go again after the restart."""
+        task = asyncio.ensure_future(self._mark_sent(row, message_id))
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+        await asyncio.shield(task)
+
+    async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
         async with self.db.transaction() as tx:
             await outbox.mark_sent(tx, row.id, message_id, self.clock.now())
+
+    async def settle(self) -> None:
+        """Wait for the sends being recorded (at stop, after the loops are cancelled)."""
+        await asyncio.gather(*self._marking, return_exceptions=True)
+
+    async def _pace_after(self, since: timedelta) -> None:
+        """A sender taking over counts what the one before it sent lately against each chat's and the
+        overall pace (Telegram's limits are the bot's): without it, a chat the old sender had just written
+        to could get a burst over the limit."""
+        for chat_id, count in (await outbox.sent_per_chat(self.db.read, self.clock.now() - since)).items():
+            for _ in range(count):
+                limiter = self.limits.chat(chat_id)
+                if limiter.has_capacity():
+                    await limiter.acquire()
+                if self.limits.overall.has_capacity():
+                    await self.limits.overall.acquire()
 
     async def _failed(self, row: OutboxRow, error: str) -> None:
         async with self.db.transaction() as tx:

@@ -10,6 +10,9 @@ No update can stop either loop: updates are parsed only when handled, so one the
 read is set aside with its reason; each handling is counted before it begins, so one that has
 crashed the process `CRASHES_ALLOWED` times is set aside at the next start instead of crashing it
 again. Kinds we did not ask for are passed over quietly.
+
+Several workers may share one database (PostgreSQL, webhooks): each stores what is posted to it, and
+whichever is free handles a chat's next update, one at a time per chat (Database.turn).
 """
 
 from __future__ import annotations
