@@ -10,7 +10,7 @@ from datetime import date, datetime
 import messages
 from bot.domain.bulletin_figures import month_bounds, ranking_by
 from bot.domain.errors import Refused
-from bot.domain.models import Issue, IssueStatus, Person, Role
+from bot.domain.models import Issue, Person, Role
 from bot.domain.money import wan
 from bot.domain.periods import completion_rate, time_share
 from bot.domain.standing import ProjectStatus
@@ -41,7 +41,7 @@ async def signed_in(ctx: Context, init_data: str, token: str) -> Person:
 async def offer_menu(tx: Conn, now: datetime, person: Person | None = None) -> None:
     """The dashboard as the menu button of everyone who sees every project (leaders, the centre), or of
     `person` if they do — at start and when someone binds their account."""
-    chosen = [person] if person else [*await people.with_role(tx, Role.leader), *await people.with_role(tx, Role.admin)]
+    chosen = [person] if person else [p for role in Role for p in await people.with_role(tx, role)]
     for someone in {p.id: p for p in chosen}.values():
         if someone.telegram_id and someone.active and registry.sees_everything(someone):
             await delivery.offer_dashboard(tx, now, someone.telegram_id,
@@ -59,10 +59,6 @@ def words(person: Person) -> dict[str, str]:
             if key.startswith("page.")} | {"locale": locale, "person": person.name}
 
 
-def _money(yuan: int) -> str:
-    return wan(yuan)
-
-
 def _rate(rate: float | None) -> str:
     return messages.render_plain(None, "dashboard.rate", rate=rate)
 
@@ -78,7 +74,7 @@ def project_line(status: ProjectStatus, locale: str) -> dict:
             "tier": project.tier.value, "tier_name": messages.label(locale, f"tier.{project.tier.value}"),
             "stage": project.stage.value, "stage_name": messages.label(locale, f"stage.{project.stage.value}"),
             "flag": status.flag.colour, "reasons": _reasons(status, locale),
-            "plan": plan, "plan_text": _money(plan), "ytd": status.ytd, "ytd_text": _money(status.ytd),
+            "plan": plan, "plan_text": wan(plan), "ytd": status.ytd, "ytd_text": wan(status.ytd),
             "rate": status.rate, "rate_text": _rate(status.rate),
             "judged": status.period,
             "judged_text": messages.render_plain(locale, "dashboard.month", month=status.period)}
@@ -106,6 +102,10 @@ async def projects(ctx: Context, person: Person, flag: str | None = None, text: 
             "stages": {line["stage"]: line["stage_name"] for line in lines}}
 
 
+async def _open_problems(ctx: Context, project_ids: set[int]) -> list[Issue]:
+    return [i for i in await issues.unfinished(ctx.tx) if i.project_id in project_ids]
+
+
 async def problem_lines(ctx: Context, person: Person, mine: list[Issue]) -> list[dict]:
     """Problems as the page lists them, each with the actions this person may take on it now."""
     locale = locale_of(person)
@@ -128,7 +128,7 @@ async def problem_lines(ctx: Context, person: Person, mine: list[Issue]) -> list
 async def problems(ctx: Context, person: Person) -> list[dict]:
     """问题: the open problems of the person's projects, overdue ones first."""
     ids = {p.id for p in await registry.visible_projects(ctx.tx, person)}
-    mine = [i for i in await issues.unfinished(ctx.tx) if i.project_id in ids and i.status is not IssueStatus.closed]
+    mine = await _open_problems(ctx, ids)
     mine.sort(key=lambda i: (not i.overdue_at(ctx.now), i.resolve_due or ctx.now, i.number))
     return await problem_lines(ctx, person, mine)
 
@@ -155,7 +155,7 @@ async def overview(ctx: Context, person: Person) -> dict:
     locale = locale_of(person)
     found = await _standings(ctx, person)
     ids = {s.project.id for s in found}
-    mine = [i for i in await issues.unfinished(ctx.tx) if i.project_id in ids and i.status is not IssueStatus.closed]
+    mine = await _open_problems(ctx, ids)
     judged = max((s.period for s in found), default=None)
     plan = sum(s.project.plan_for(int(s.period[:4])) for s in found)
     ytd = sum(s.ytd for s in found)
@@ -164,7 +164,7 @@ async def overview(ctx: Context, person: Person) -> dict:
     starts_due, starts_made = sum(u.plan for u in starts), sum(u.ytd for u in starts)
     share = time_share(judged, ctx.policy.flags.plan_curve) if judged else None
     return {"person": person.name, "projects": len(found),
-            "plan": plan, "plan_text": _money(plan), "ytd": ytd, "ytd_text": _money(ytd),
+            "plan": plan, "plan_text": wan(plan), "ytd": ytd, "ytd_text": wan(ytd),
             "rate": completion_rate(ytd, plan), "rate_text": _rate(completion_rate(ytd, plan)),
             "time_share": share, "time_share_text": _rate(share),
             "starts_due": starts_due, "starts_made": starts_made,
