@@ -13,6 +13,7 @@ from storage.db import Conn, utc_text
 class OutboxRow(BaseModel):
     id: int
     chat_id: int
+    claim_term: int | None = None
     method: str
     params: dict
     urgent: bool
@@ -24,7 +25,7 @@ class OutboxRow(BaseModel):
 
 def _row(r) -> OutboxRow:
     return OutboxRow(
-        id=r["id"], chat_id=r["chat_id"], method=r["method"], params=json.loads(r["payload"]),
+        id=r["id"], chat_id=r["chat_id"], claim_term=r["claim_term"], method=r["method"], params=json.loads(r["payload"]),
         urgent=bool(r["urgent"]), attempts=r["attempts"], attachment=r["attachment"],
         attachment_field=r["attachment_field"], attachment_name=r["attachment_name"],
     )
@@ -61,19 +62,29 @@ async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[int]:
     return [r["chat_id"] for r in rows]
 
 
-async def due_for_chat(conn: Conn, chat_id: int, now: datetime, limit: int = 20) -> list[OutboxRow]:
-    """The chat's oldest eligible messages, in order, up to the first that may not go yet (a retry
-    holds back the rest: order per chat)."""
-    rows = await conn.all(
-        f"SELECT * FROM outbox WHERE chat_id = :chat AND {_ELIGIBLE} ORDER BY id LIMIT :limit",
-        {"chat": chat_id, "now": utc_text(now), "limit": limit},
+async def begin_term(conn: Conn) -> int:
+    """A new sender's term (see migration 0024): claims under any earlier term are refused from now on."""
+    return await conn.scalar(
+        "INSERT INTO sender_term (id, term) VALUES (1, 1)"
+        " ON CONFLICT (id) DO UPDATE SET term = sender_term.term + 1 RETURNING term")
+
+
+async def current_term(conn: Conn) -> int:
+    return await conn.scalar("SELECT COALESCE(MAX(term), 0) FROM sender_term")
+
+
+async def claim_next(conn: Conn, chat_id: int, now: datetime, term: int) -> OutboxRow | None:
+    """The chat's oldest eligible message, claimed under `term` if that is still the current sender's term and
+    the message may go now (a retry holds back the rest: order per chat); None otherwise."""
+    row = await conn.one(
+        f"""UPDATE outbox SET claim_term = :term
+            WHERE id = (SELECT MIN(id) FROM outbox WHERE chat_id = :chat AND {_ELIGIBLE})
+              AND (not_before IS NULL OR not_before <= :now)
+              AND :term = (SELECT term FROM sender_term WHERE id = 1)
+            RETURNING *""",
+        {"chat": chat_id, "now": utc_text(now), "term": term},
     )
-    due = []
-    for r in rows:
-        if r["not_before"] and r["not_before"] > utc_text(now):
-            break
-        due.append(_row(r))
-    return due
+    return _row(row) if row else None
 
 
 async def next_due(conn: Conn) -> datetime | None:
@@ -90,32 +101,36 @@ async def sent_per_chat(conn: Conn, since: datetime) -> dict[int, int]:
     return {r["chat_id"]: r["n"] for r in rows}
 
 
-async def mark_sent(conn: Conn, row_id: int, message_id: int | None, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1,"
-        " attachment = NULL WHERE id = ?",
-        (utc_text(now), message_id, row_id),
-    )
+_CLAIMED = "id = :id AND claim_term IS NOT DISTINCT FROM :term"  # its claim not taken over by a newer sender
 
 
-async def postpone(conn: Conn, row_id: int, until: datetime, error: str, count: bool) -> None:
-    await conn.execute(
-        "UPDATE outbox SET not_before = ?, error = ?, attempts = attempts + ? WHERE id = ?",
-        (utc_text(until), error, int(count), row_id),
-    )
+async def mark_sent(conn: Conn, row: OutboxRow, message_id: int | None, now: datetime) -> bool:
+    """Recorded only under the term that claimed it: False if a newer sender has claimed it since."""
+    return bool(await conn.rowcount(
+        f"UPDATE outbox SET sent_at = :now, message_id = :message, attempts = attempts + 1,"
+        f" attachment = NULL WHERE {_CLAIMED}",
+        {"now": utc_text(now), "message": message_id, "id": row.id, "term": row.claim_term},
+    ))
 
 
-async def mark_failed(conn: Conn, row_id: int, error: str, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE outbox SET failed_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?",
-        (utc_text(now), error, row_id),
-    )
+async def postpone(conn: Conn, row: OutboxRow, until: datetime, error: str, count: bool) -> bool:
+    return bool(await conn.rowcount(
+        f"UPDATE outbox SET not_before = :until, error = :error, attempts = attempts + :count WHERE {_CLAIMED}",
+        {"until": utc_text(until), "error": error, "count": int(count), "id": row.id, "term": row.claim_term},
+    ))
+
+
+async def mark_failed(conn: Conn, row: OutboxRow, error: str, now: datetime) -> bool:
+    return bool(await conn.rowcount(
+        f"UPDATE outbox SET failed_at = :now, error = :error, attempts = attempts + 1 WHERE {_CLAIMED}",
+        {"now": utc_text(now), "error": error, "id": row.id, "term": row.claim_term},
+    ))
 
 
 async def pending_for_chat(conn: Conn, chat_id: int) -> list[OutboxRow]:
     """Everything not yet delivered to a chat, due or deferred, in order (files left out)."""
     rows = await conn.all(
-        f"SELECT id, chat_id, method, payload, urgent, attempts, NULL AS attachment, attachment_field,"
+        f"SELECT id, chat_id, claim_term, method, payload, urgent, attempts, NULL AS attachment, attachment_field,"
         f" attachment_name FROM outbox WHERE chat_id = ? AND {_PENDING} ORDER BY id", (chat_id,))
     return [_row(r) for r in rows]
 

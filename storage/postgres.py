@@ -15,6 +15,7 @@ writer at a time. Reads use any pooled connection in autocommit: committed data 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -209,7 +210,8 @@ class PgDatabase(Database):
                 yield taken
             finally:
                 if taken:
-                    await raw.execute("SELECT pg_advisory_unlock(%s)", (SENDER_LOCK,))
+                    with contextlib.suppress(psycopg.OperationalError):  # a session gone has let go already
+                        await raw.execute("SELECT pg_advisory_unlock(%s)", (SENDER_LOCK,))
 
     async def announce(self) -> None:
         await self._reader.execute(f"NOTIFY {OUTBOX_CHANNEL}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ from bot.app.sender import Limits
 from bot.domain.models import Role
 from bot.sandbox.server import RateLimits
 from bot.services.delivery import send_text
-from storage import people
+from storage import outbox, people
 from tests.helpers import bind, outbox_settled
 
 NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
@@ -56,6 +57,37 @@ async def test_a_lost_answer_is_counted_as_a_possible_duplicate(sandbox, setting
     finally:
         await process.stop()
     assert [m.text for m in sandbox.messages(7100)] == ["第 0 条 → 7100"] * 2  # the unavoidable one
+
+
+async def test_a_sender_deposed_mid_send_sends_nothing_more_and_its_successor_everything(sandbox, settings, db):
+    """A sender whose lock went away without its knowing (its database session died, its process lives) is
+    stalled in a send while a newer sender takes over and claims the same message. The stalled send
+    completes, but it cannot be recorded under the old term: the old sender stops and sends nothing more.
+    The newer sender (here the same process, taking over again) sends everything, the message that was in
+    flight once more — the one repeat a lost lock can cost."""
+    sandbox.user(7150, "u")
+    await _queue(db, [7150], 3)
+    sandbox.holds["sendMessage"] = asyncio.Event()
+    process = await BotProcess(settings, db=db, poll_timeout=5, schedule=False).start()
+    try:
+        await sandbox.wait_for(lambda: sandbox.held == ["sendMessage"], 10)
+        async with db.transaction() as tx:  # a newer sender elsewhere: its term, its claim of the same row
+            newer = await outbox.begin_term(tx)
+            claimed = await outbox.claim_next(tx, 7150, NOW, newer)
+        sandbox.holds.pop("sendMessage").set()
+        async with asyncio.timeout(10):
+            while not process.sender.deposed:
+                await asyncio.sleep(0.01)
+        assert [m.text for m in sandbox.messages(7150)] == ["第 0 条 → 7150"]  # nothing more from the old term
+        assert process.sender.term == 0
+        await _delivered(sandbox, [7150], 4)
+        await outbox_settled(db)
+    finally:
+        await process.stop()
+    assert claimed is not None and claimed.params["text"] == "第 0 条 → 7150"
+    assert [m.text for m in sandbox.messages(7150)] == ["第 0 条 → 7150"] * 2 + ["第 1 条 → 7150", "第 2 条 → 7150"]
+    terms = [r[0] for r in await db.read.all("SELECT claim_term FROM outbox ORDER BY id")]
+    assert terms == [newer + 1] * 3  # all three recorded by the successor's term
 
 
 async def test_a_blocked_user_is_recorded_and_the_admins_told_once(sandbox, settings, db, projects):

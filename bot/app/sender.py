@@ -75,6 +75,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._workers: dict[int, asyncio.Task] = {}
         self.active = False  # this process is the one sending (Database.sending)
+        self.term = 0  # its term as the sender (outbox.begin_term)
+        self.deposed = 0  # times a newer sender's term was found in this one's way
         self._announcing: set[asyncio.Task] = set()
         self._marking: set[asyncio.Task] = set()
         self.uncertain = 0  # sends whose answer was lost: Telegram may have delivered them
@@ -93,6 +95,8 @@ class OutboxSender:
         while True:
             async with self.db.sending() as mine:
                 if mine:
+                    async with self.db.transaction() as tx:
+                        self.term = await outbox.begin_term(tx)
                     await self._pace_after(timedelta(seconds=PACE_WINDOW))
                     self.active = True
                     listening = asyncio.create_task(self._listen())
@@ -109,7 +113,7 @@ class OutboxSender:
 
     async def _send(self) -> None:
         try:
-            while True:
+            while self.term:  # until deposed
                 self._wake.clear()
                 for chat_id in await outbox.due_chats(self.db.read, self.clock.now()):
                     if chat_id not in self._workers:
@@ -135,12 +139,10 @@ class OutboxSender:
 
     async def _drain(self, chat_id: int) -> None:
         try:
-            while rows := await outbox.due_for_chat(self.db.read, chat_id, self.clock.now()):
-                if await reachability.is_unreachable(self.db.read, chat_id):
-                    for row in rows:
-                        await self._failed(row, "unreachable")  # known blocked: not one more try
-                    continue
-                if not await self._deliver_in_order(rows):
+            if await reachability.is_unreachable(self.db.read, chat_id):
+                await self._fail_known_unreachable(chat_id)
+            while row := await self._claim(chat_id):
+                if not await self._deliver(row):
                     break
         except Exception:
             log.exception("outbox worker for chat %s failed", chat_id)
@@ -148,12 +150,23 @@ class OutboxSender:
             self._workers.pop(chat_id, None)
             self._wake.set()
 
-    async def _deliver_in_order(self, rows: list[OutboxRow]) -> bool:
-        """True if all went (or failed for good) and the chat may go on."""
-        for row in rows:
-            if not await self._deliver(row):
-                return False
-        return True
+    async def _claim(self, chat_id: int) -> OutboxRow | None:
+        async with self.db.transaction() as tx:
+            row = await outbox.claim_next(tx, chat_id, self.clock.now(), self.term)
+        if row is None and await outbox.current_term(self.db.read) != self.term:
+            self._depose()
+        return row
+
+    def _depose(self) -> None:
+        """A newer sender has taken over (this process lost its lock and did not know): send nothing more."""
+        if self.term:
+            log.warning("another worker has become the sender (term %s ended): this one stops sending", self.term)
+            self.term, self.deposed = 0, self.deposed + 1
+        self._wake.set()
+
+    async def _fail_known_unreachable(self, chat_id: int) -> None:
+        while row := await self._claim(chat_id):
+            await self._failed(row, "unreachable")  # known blocked: not one more try
 
     async def _deliver(self, row: OutboxRow) -> bool:
         """Send one row; True if the chat may go on to its next row now (a chat that turns out
@@ -209,7 +222,9 @@ class OutboxSender:
 
     async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
         async with self.db.transaction() as tx:
-            await outbox.mark_sent(tx, row.id, message_id, self.clock.now())
+            recorded = await outbox.mark_sent(tx, row, message_id, self.clock.now())
+        if not recorded:  # the newer sender has claimed it too and will record its own send
+            self._depose()
 
     async def settle(self) -> None:
         """Wait for the sends being recorded (at stop, after the loops are cancelled)."""
@@ -229,12 +244,16 @@ class OutboxSender:
 
     async def _failed(self, row: OutboxRow, error: str) -> None:
         async with self.db.transaction() as tx:
-            await outbox.mark_failed(tx, row.id, error, self.clock.now())
+            recorded = await outbox.mark_failed(tx, row, error, self.clock.now())
+        if not recorded:
+            self._depose()
 
     async def _postpone(self, row: OutboxRow, seconds: float, error: str, count: bool) -> None:
         until = self.clock.now() + timedelta(seconds=seconds)
         async with self.db.transaction() as tx:
-            await outbox.postpone(tx, row.id, until, error, count)
+            recorded = await outbox.postpone(tx, row, until, error, count)
+        if not recorded:
+            self._depose()
         self._wake.set()
 
     async def _unreachable(self, row: OutboxRow, error: str) -> None:
