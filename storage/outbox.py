@@ -25,8 +25,8 @@ class OutboxRow(BaseModel):
 
 def _row(r) -> OutboxRow:
     return OutboxRow(
-        id=r["id"], chat_id=r["chat_id"], claim_term=r["claim_term"], method=r["method"], params=json.loads(r["payload"]),
-        urgent=bool(r["urgent"]), attempts=r["attempts"], attachment=r["attachment"],
+        id=r["id"], chat_id=r["chat_id"], claim_term=r["claim_term"], method=r["method"],
+        params=json.loads(r["payload"]), urgent=bool(r["urgent"]), attempts=r["attempts"], attachment=r["attachment"],
         attachment_field=r["attachment_field"], attachment_name=r["attachment_name"],
     )
 

@@ -25,7 +25,7 @@ from bot.services import registry
 from bot.services.context import Context
 from storage import groups, open_database
 from tests.conftest import fast_limits
-from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, POLICY, TZ, bind, local, project_row, xlsx
+from tests.helpers import ADMIN, HEAD, LEADER, LIAISON, POLICY, TZ, bind, local, outbox_settled, project_row, xlsx
 
 pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
 from storage.postgres import SENDER_LOCK  # noqa: E402 - after the import it needs
@@ -124,7 +124,7 @@ async def test_a_scheduled_job_fired_by_every_worker_runs_once(settings, team, d
 
 FIRST = 910_000
 GROUP = -100_910
-LIAISONS = 10
+LIAISONS = 50
 
 
 def _free_port() -> int:
@@ -188,11 +188,37 @@ async def _report(user) -> None:
     await _step(user, _press(user, "✅ 提交"), "已提交")
 
 
+async def _raise(user) -> None:
+    """A blocking problem raised the way a liaison with one project does it."""
+    await _step(user, user.send("/raise"), "问题属于哪一类", "用地")
+    await _step(user, _press(user, "用地"), "请描述问题")
+    await _step(user, user.send("红线内有 3 户未搬迁，影响土方开挖"), "需要协调解决什么", "跳过")
+    await _step(user, _press(user, "跳过"), "希望什么时候前解决", "跳过")
+    await _step(user, _press(user, "跳过"), "如有照片", "跳过")
+    await _step(user, _press(user, "跳过"), "请核对", "✅ 提交")
+    await _step(user, _press(user, "✅ 提交"), "已提交，编号")
+
+
+async def _liaison(user) -> None:
+    await _report(user)
+    await _raise(user)
+
+
+def _job(name: str, at: str, settings) -> asyncio.Future:
+    """A scheduled job fired from a process of its own, as a worker's scheduler fires it."""
+    return asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "jobs", "run", name, "--at", at,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("LIAISONBOT_")},
+             "LIAISONBOT_DB": str(settings.db)}, stdout=asyncio.subprocess.DEVNULL)
+
+
 async def test_three_worker_processes_survive_sigkill_of_a_worker_and_of_the_sender(settings, sandbox, clock, db):
-    """Three `liaisonbot run --webhook` processes on one database, the sandbox enforcing Telegram's limits;
-    liaisons file their reports while the monthly bulletin goes to the county's group; a worker and then the sender are
-    killed with SIGKILL and started again. Afterwards every report is filed once, every update handled,
-    no limit broken; the sender's take-over time is printed."""
+    """Three `liaisonbot run --webhook` processes on one database, the sandbox posting updates to them in parallel
+    and enforcing Telegram's limits; 50 liaisons file their monthly reports and raise a problem each while the
+    monthly bulletin goes to the county's group and the month-end reminders are fired twice; a worker and then
+    the sender are killed with SIGKILL and started again. Afterwards every update is handled once, every
+    report and problem number exists once, each job's period ran once, every message was delivered (what came
+    twice is counted: sends in flight at the kill), no limit was broken; the sender's take-over time is printed."""
     rows = [project_row(f"MW-{i:03d}", name=f"工程{i}", liaison=f"联络员{i:02d}") for i in range(LIAISONS)]
     async with db.transaction() as tx:
         assert (await registry.apply_sheet(Context(tx, clock, POLICY, TZ), read_sheet(xlsx(rows), "p.xlsx"),
@@ -211,25 +237,24 @@ async def test_three_worker_processes_survive_sigkill_of_a_worker_and_of_the_sen
     processes = [await _worker(settings, public, port) for port in ports]
     try:
         users = [sandbox.user(FIRST + i, f"联络员{i:02d}") for i in range(LIAISONS)]
-        flows = asyncio.gather(*(_report(user) for user in users))
-        bulletin = await asyncio.create_subprocess_exec(  # the scheduled bulletin, while the reports come in
-            sys.executable, "-m", "bot", "jobs", "run", "monthly-bulletin", "--at", "2026-12-05T09:00",
-            env={**{k: v for k, v in os.environ.items() if not k.startswith("LIAISONBOT_")},
-                 "LIAISONBOT_DB": str(settings.db)}, stdout=asyncio.subprocess.DEVNULL)
+        flows = asyncio.gather(*(_liaison(user) for user in users))
+        jobs = [await _job(name, at, settings) for name, at in (  # while the reports come in; the reminders
+            ("monthly-bulletin", "2026-12-05T09:00"),              # fired twice, as two workers would
+            ("monthly-report-countdown", "2026-11-27T09:00"), ("monthly-report-countdown", "2026-11-27T09:00"))]
         await sandbox.wait_for(lambda: sum(len(sandbox.messages(u.id)) for u in users) >= 2 * LIAISONS, 90)
         processes[0].kill()  # a worker, mid-run
         await processes[0].wait()
         processes[0] = await _worker(settings, public, ports[0])
         victim = await _sender(db, processes)
-        sends_before = len(sandbox.world.api_calls)
         killed_at = time.monotonic()
         processes[victim].kill()  # the sender
         await processes[victim].wait()
+        sends_before = len(sandbox.world.api_calls)  # calls recorded from now on are not the dead sender's
         processes[victim] = await _worker(settings, public, ports[victim])
-        assert await bulletin.wait() == 0
-        await asyncio.wait_for(flows, 180)
+        assert [await job.wait() for job in jobs] == [0, 0, 0]
+        await asyncio.wait_for(flows, 300)
         taken_over = next(at for at, method, _ in sandbox.world.api_calls[sends_before:] if method == "sendMessage")
-        print(f"\nthe sender killed: the next message went {taken_over - killed_at:.2f} s later")
+        await outbox_settled(db, 180)  # the centre's 50 notices go at one a second
     finally:
         for process in processes:
             if process.returncode is None:
@@ -243,5 +268,20 @@ async def test_three_worker_processes_survive_sigkill_of_a_worker_and_of_the_sen
     assert await db.read.scalar("SELECT COUNT(*) FROM job_runs WHERE job = 'monthly-bulletin'") == 1
     assert any("投资快讯" in (m.text or "") for m in sandbox.messages(GROUP))
     assert sandbox.limits.violations == 0
-    confirmations = [sum("已提交" in (m.text or "") for m in sandbox.messages(u.id)) for u in users]
-    assert all(n >= 1 for n in confirmations) and sum(confirmations) - LIAISONS <= 1  # a kill mid-send may repeat one
+    issues = await db.read.all("SELECT raised_by, number FROM issues")
+    assert len(issues) == LIAISONS and len({i["number"] for i in issues}) == len({i["raised_by"] for i in issues})
+    periods = [r[0] for r in await db.read.all("SELECT period FROM job_runs WHERE job = 'monthly-report-countdown'")]
+    assert "2026-11-27" in periods  # fired twice, ran once (besides the workers' own runs of today)
+    assert await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL") == 0
+    repeats = 0
+    for chat in {r["chat_id"] for r in await db.read.all("SELECT DISTINCT chat_id FROM outbox")}:
+        recorded = await db.read.scalar("SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND sent_at IS NOT NULL"
+                                        " AND method IN ('sendMessage', 'sendPhoto', 'sendDocument')", (chat,))
+        texts = [m.text for m in sandbox.messages(chat)]
+        assert len(texts) >= recorded  # every message delivered
+        assert len(texts) - recorded <= len(texts) - len(set(texts))  # and what came twice is a repeat
+        repeats += len(texts) - recorded
+    reminded = [sum("还有 3 天截止" in (m.text or "") for m in sandbox.messages(u.id)) for u in users]
+    assert sum(reminded) >= 1 and sum(reminded) - sum(map(bool, reminded)) <= repeats  # once each
+    print(f"\nthe sender killed: the next message went {taken_over - killed_at:.2f} s later;"
+          f" {repeats} message(s) sent twice (in flight at the kill)")

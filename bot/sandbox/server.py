@@ -87,8 +87,21 @@ WEBHOOK_TIMEOUT = 10  # seconds a webhook has to answer
 class Webhook:
     url: str
     secret: str
+    max_connections: int = 40
     error: str | None = None
     error_at: int | None = None
+    failures: int = 0  # in a row: the pause before the next try grows with them
+    connections: int = 0  # POSTs open now
+    peak_connections: int = 0
+
+
+def _chat_of(update: dict) -> object:
+    """The chat an update belongs to (a button's: the message's chat), None for one of no chat."""
+    for kind, payload in update.items():
+        if kind != "update_id" and isinstance(payload, dict):
+            chat = payload.get("chat") or (payload.get("message") or {}).get("chat") or payload.get("from") or {}
+            return chat.get("id")
+    return None
 
 
 class Sandbox:
@@ -107,6 +120,7 @@ class Sandbox:
         self._closing = False
         self.webhook: Webhook | None = None
         self._pusher: asyncio.Task | None = None
+        self._pushable = asyncio.Event()  # an update arrived or a POST ended: the pusher looks again
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -224,7 +238,11 @@ class Sandbox:
                 secret = str(p.get("secret_token") or "")
                 if not str(p.get("url") or "").startswith(("http://", "https://")):
                     raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
-                self.webhook = Webhook(str(p["url"]), secret)
+                connections = int(p.get("max_connections") or 40)
+                if not 1 <= connections <= 100:
+                    raise ApiError(400, "Bad Request: bad webhook: max_connections must be between 1 and 100")
+                self.webhook = Webhook(str(p["url"]), secret, connections)
+                self._pushable.set()
                 if self._pusher is None or self._pusher.done():
                     self._pusher = asyncio.create_task(self._push())
                 return True
@@ -232,6 +250,7 @@ class Sandbox:
                 hook = self.webhook
                 return {"url": hook.url if hook else "", "has_custom_certificate": False,
                         "pending_update_count": len(world.updates),
+                        **({"max_connections": hook.max_connections} if hook else {}),
                         **({"last_error_date": hook.error_at, "last_error_message": hook.error}
                            if hook and hook.error else {})}
             if method == "getMe":
@@ -240,6 +259,7 @@ class Sandbox:
                         "can_read_all_group_messages": False, "supports_inline_queries": False}
             if method == "deleteWebhook":
                 self.webhook = None
+                self._pushable.set()
                 return True
             if method in {"setMyCommands", "deleteMyCommands", "close", "logOut"}:
                 key = json.dumps([p.get("scope"), p.get("language_code")], sort_keys=True)
@@ -297,32 +317,55 @@ class Sandbox:
                 self.changed.notify_all()
 
     async def _push(self) -> None:
-        """Telegram's side of a webhook: each update in turn POSTed with the secret; one not answered 2xx
-        (or not answered in time) is sent again, after a growing pause, until it is."""
+        """Telegram's side of a webhook: updates POSTed with the secret, up to the hook's `max_connections`
+        at once but one chat's one at a time and in order (Telegram waits for the answer to a chat's update
+        before it sends the chat's next); one not answered 2xx in time is sent again after a growing pause."""
         session = ClientSession(timeout=ClientTimeout(total=WEBHOOK_TIMEOUT))
-        failures = 0
+        posting: dict[object, asyncio.Task] = {}  # by chat
         try:
-            while not self._closing and self.webhook is not None:
-                if not self.world.updates:
-                    async with self.changed:
-                        await self.changed.wait()
-                    continue
-                hook, update = self.webhook, self.world.updates[0]
-                try:
-                    async with session.post(hook.url, json=update,
-                                            headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret}) as answer:
-                        ok = 200 <= answer.status < 300
-                        hook.error = None if ok else f"Wrong response from the webhook: {answer.status}"
-                except (ClientError, TimeoutError) as exc:
-                    ok, hook.error = False, f"Connection failed: {type(exc).__name__}"
-                if ok:
-                    self.world.updates.pop(0)
-                    failures = 0
-                    continue
-                hook.error_at, failures = int(time.time()), failures + 1
-                await asyncio.sleep(min(2.0, 0.05 * 2 ** failures))
+            while not self._closing and (hook := self.webhook) is not None:
+                self._pushable.clear()
+                behind: set[object] = set(posting)  # chats with an earlier update not yet delivered
+                for update in self.world.updates:
+                    chat = _chat_of(update)
+                    if chat in behind:
+                        continue
+                    behind.add(chat)
+                    if len(posting) >= hook.max_connections:
+                        break
+                    posting[chat] = asyncio.create_task(self._post(session, hook, update))
+                    posting[chat].add_done_callback(lambda _, chat=chat: self._posted(posting, chat))
+                await self._pushable.wait()
         finally:
+            for task in posting.values():
+                task.cancel()
+            await asyncio.gather(*posting.values(), return_exceptions=True)
             await session.close()
+
+    def _posted(self, posting: dict[object, asyncio.Task], chat: object) -> None:
+        posting.pop(chat, None)
+        self._pushable.set()
+
+    async def _post(self, session: ClientSession, hook: Webhook, update: dict) -> None:
+        hook.connections += 1
+        hook.peak_connections = max(hook.peak_connections, hook.connections)
+        try:
+            async with session.post(hook.url, json=update,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret}) as answer:
+                ok = 200 <= answer.status < 300
+                error = None if ok else f"Wrong response from the webhook: {answer.status}"
+        except (ClientError, TimeoutError) as exc:
+            ok, error = False, f"Connection failed: {type(exc).__name__}"
+        finally:
+            hook.connections -= 1
+        if ok:
+            hook.failures = 0
+            if update in self.world.updates:
+                self.world.updates.remove(update)
+            await self.notify()  # whoever waits for the updates to be taken
+            return
+        hook.error, hook.error_at, hook.failures = error, int(time.time()), hook.failures + 1
+        await asyncio.sleep(min(2.0, 0.05 * 2 ** hook.failures))
 
     async def _get_updates(self, p: dict) -> list[dict]:
         offset = int(p.get("offset") or 0)
@@ -423,6 +466,7 @@ class Sandbox:
                 future.set_result(None)
 
     async def notify(self) -> None:
+        self._pushable.set()
         async with self.changed:
             self.changed.notify_all()
 
