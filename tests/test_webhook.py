@@ -79,6 +79,24 @@ async def test_an_update_not_stored_is_sent_again_and_handled_once(hooked, sandb
     assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE update_id = ?", (refused[0],)) == 1
 
 
+async def test_health_and_readiness(hooked, db, monkeypatch):
+    process, url = hooked
+    base = url.removesuffix("/telegram")
+    async with aiohttp.ClientSession() as http:
+        for path, status, text in (("/healthz", 200, "ok"), ("/readyz", 200, "ready")):
+            async with http.get(base + path) as answer:
+                assert (answer.status, await answer.text()) == (status, text)
+
+        async def gone(*_):
+            raise db.unavailable[0]("the database system is shutting down")
+
+        monkeypatch.setattr(type(db.read), "scalar", gone)
+        async with http.get(base + "/readyz") as answer:  # alive, but not to be sent updates
+            assert answer.status == 503 and "database unavailable" in await answer.text()
+        async with http.get(base + "/healthz") as answer:
+            assert answer.status == 200
+
+
 def test_webhook_mode_says_what_is_missing(settings):
     with pytest.raises(ConfigError, match="LIAISONBOT_WEBHOOK_URL"):
         settings.webhook()

@@ -5,15 +5,12 @@ each chat's updates in the order they were sent, whichever worker stored or hand
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import socket
 import sys
 import time
 
-import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app.process import BotProcess
@@ -21,6 +18,7 @@ from bot.domain.models import Role
 from bot.formats.project_sheet import read_sheet
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
+from bot.sandbox.balancer import Balancer
 from bot.services import registry
 from bot.services.context import Context
 from storage import groups, open_database
@@ -33,43 +31,6 @@ from storage.postgres import SENDER_LOCK  # noqa: E402 - after the import it nee
 pytestmark = pytest.mark.postgresql_only
 SECRET = "workers-secret"
 ROUNDS = 6
-
-
-class Balancer:
-    """nginx's round robin, in small: each POST to the next worker, its answer passed back."""
-
-    def __init__(self) -> None:
-        self.workers: list[str] = []
-        self.sent: dict[str, int] = {}
-        self._next = itertools.count()
-
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_post("/telegram", self._forward)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
-        self.http = aiohttp.ClientSession()
-        return f"http://127.0.0.1:{self.runner.addresses[0][1]}/telegram"
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        """To the next worker; one that does not answer passes its turn on (nginx's proxy_next_upstream)."""
-        body = await request.read()
-        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token":
-                   request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")}
-        for _ in range(len(self.workers)):
-            worker = self.workers[next(self._next) % len(self.workers)]
-            try:
-                async with self.http.post(worker, data=body, headers=headers) as answer:
-                    self.sent[worker] = self.sent.get(worker, 0) + 1
-                    return web.Response(status=answer.status)
-            except aiohttp.ClientError:
-                continue
-        return web.Response(status=502)
-
-    async def stop(self) -> None:
-        await self.http.close()
-        await self.runner.cleanup()
 
 
 async def test_two_workers_handle_every_update_once_and_each_chat_in_order(settings, sandbox, clock, team, db):

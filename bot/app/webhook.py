@@ -5,6 +5,7 @@ workers can sit behind one address: an update answered was stored, one not answe
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -16,6 +17,7 @@ from bot.app.updates import UpdateRunner
 
 log = logging.getLogger(__name__)
 PATH = "/telegram"
+READY_WITHIN = 2.0
 
 
 class WebhookServer(Served):
@@ -29,6 +31,7 @@ class WebhookServer(Served):
     def routes(self, app: web.Application) -> None:
         app.router.add_post(PATH, self._update)
         app.router.add_get("/healthz", self._health)
+        app.router.add_get("/readyz", self._ready)
 
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
@@ -47,4 +50,15 @@ class WebhookServer(Served):
         return web.Response(status=200 if stored else 400)
 
     async def _health(self, request: web.Request) -> web.Response:
+        """The process is alive (a load balancer's liveness check)."""
         return web.Response(text="ok")
+
+    async def _ready(self, request: web.Request) -> web.Response:
+        """The worker can store updates: its database answers within READY_WITHIN seconds. A load balancer
+        sends nothing to a worker that is not ready."""
+        try:
+            async with asyncio.timeout(READY_WITHIN):
+                await self.runner.db.read.scalar("SELECT 1")
+        except (TimeoutError, *self.runner.db.unavailable) as exc:
+            return web.Response(status=503, text=f"database unavailable: {type(exc).__name__}")
+        return web.Response(text="ready")
