@@ -1,4 +1,4 @@
-"""`python -m bench [throughput] [fanout] [scale]`: run the benchmarks (all by default), print
+"""`python -m bench [throughput] [fanout] [scale] [workers]`: run the benchmarks (all by default), print
 their tables and write them to docs/benchmarks.md with the machine they ran on."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from bench import fanout, scale, throughput
+from bench import fanout, scale, throughput, workers
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 INTRO = {
@@ -27,11 +27,18 @@ INTRO = {
     "scale": "## 3. Scale\n\nN projects with 12 months of reports and N/5 issues; each phase in its own "
              "process. The bulletin is the figures, the text and the chart for all projects; the "
              "ledger is the .xlsx progress ledger. Peak RSS is the largest of the bot's phases.",
+    "workers": "## 4. SQLite and PostgreSQL, one worker and three\n\nThe monthly reports of section 1 against "
+               "LiaisonBot on SQLite (one process, long polling) and on PostgreSQL with one and with three "
+               "`liaisonbot run --webhook` workers behind a round-robin balancer, the sandbox posting webhooks "
+               "as Telegram does (up to 40 at once, one chat's in order). PostgreSQL is Debian's, on a Unix "
+               "socket, started by the benchmark as the test suite starts it (fsync off, as SQLite's "
+               "synchronous=NORMAL does not wait for the disk either). CPU per update is the bot processes' "
+               "and the database server's. With Telegram's limits lifted (and the bot's pacing), then enforced.",
 }
 
 
 def main(argv: list[str]) -> None:
-    chosen = argv or ["throughput", "fanout", "scale"]
+    chosen = argv or ["throughput", "fanout", "scale", "workers"]
     sections = []
     for name in chosen:
         print(f"running {name}…", file=sys.stderr)
@@ -41,8 +48,10 @@ def main(argv: list[str]) -> None:
             body = fanout.table(asyncio.run(fanout.measure()))
         elif name == "scale":
             body = scale.table(scale.run())
+        elif name == "workers":
+            body = workers.table(*workers.run())
         else:
-            raise SystemExit(f"no benchmark called {name!r}: throughput, fanout or scale")
+            raise SystemExit(f"no benchmark called {name!r}: throughput, fanout, scale or workers")
         print(body + "\n")
         sections.append(f"{INTRO[name]}\n\n{body}\n")
     machine = (f"{platform.node() or 'this machine'}: {os.cpu_count()} CPUs, {platform.machine()}, "

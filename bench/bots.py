@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
+from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -24,13 +24,19 @@ from bot.cli.commands import settle
 from bot.domain.settings import Settings
 from bot.sandbox.server import TOKEN
 
+WEBHOOK_SECRET = "bench-secret"
 UNLIMITED = Limits(per_second=1_000_000, private_burst=1_000_000, group_per_minute=1_000_000)
 
 
-async def liaison(base_url: str, file_url: str, db: Path, paced: bool) -> None:
+async def liaison(base_url: str, file_url: str, db: str, paced: bool, hook: str | None = None) -> None:
+    """`hook` — "PUBLIC_URL LISTEN" — makes it a webhook worker (`liaisonbot run --webhook`)."""
     settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url, api_file_url=file_url, db=db)
+    if hook:
+        public, listen = hook.split()
+        settings = settings.model_copy(update={"webhook_url": public, "webhook_listen": listen,
+                                               "webhook_secret": SecretStr(WEBHOOK_SECRET)})
     process = await BotProcess(settings, limits=None if paced else UNLIMITED, poll_timeout=5,
-                               schedule=False).start()
+                               schedule=False, webhook=bool(hook)).start()
     settle()
     try:
         await process.wait()
@@ -60,6 +66,6 @@ async def echo(base_url: str, paced: bool) -> None:
 
 
 if __name__ == "__main__":
-    kind, base, files, db, pacing = sys.argv[1:6]
+    kind, base, files, db, pacing, *hook = sys.argv[1:7]
     paced = pacing == "paced"
-    asyncio.run(liaison(base, files, Path(db), paced) if kind == "liaison" else echo(base, paced))
+    asyncio.run(liaison(base, files, db, paced, *hook) if kind == "liaison" else echo(base, paced))

@@ -53,7 +53,7 @@ class Run:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] * 1000
 
 
-async def _seed(db_path: Path, n: int) -> None:
+async def _seed(db_path: Path | str, n: int) -> None:
     db = await open_database(db_path)
     try:
         parsed = project_sheet.read_sheet(sheet(n), "projects.xlsx")
