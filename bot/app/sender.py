@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 from bot.domain.clock import Clock, SystemClock
 from bot.services import delivery, reach
 from storage import Database, outbox, reachability
+from storage.db import Conn
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class OutboxSender:
         self.limits = limits or Limits()
         self._wake = asyncio.Event()
         self._workers: dict[int, asyncio.Task] = {}
+        self._busy: set[int] = set()  # chats found due while their worker was still at them
         self.active = False  # this process is the one sending (Database.sending)
         self.term = 0  # its term as the sender (outbox.begin_term)
         self.deposed = 0  # times a newer sender's term was found in this one's way
@@ -116,9 +118,11 @@ class OutboxSender:
             while self.term:  # until deposed
                 self._wake.clear()
                 for chat_id in await outbox.due_chats(self.db.read, self.clock.now()):
-                    if chat_id not in self._workers:
+                    if chat_id in self._workers:
+                        self._busy.add(chat_id)
+                    else:
                         self._workers[chat_id] = asyncio.create_task(self._drain(chat_id))
-                if self._workers:  # each worker wakes this loop when its chat is drained
+                if self._workers:  # the last worker to finish wakes this loop
                     await self._wake.wait()
                 else:
                     await self._sleep_until_due()
@@ -139,21 +143,25 @@ class OutboxSender:
 
     async def _drain(self, chat_id: int) -> None:
         try:
-            if await reachability.is_unreachable(self.db.read, chat_id):
-                await self._fail_known_unreachable(chat_id)
-            while row := await self._claim(chat_id):
-                if not await self._deliver(row):
-                    break
+            async with self.db.transaction() as tx:
+                row = await self._claim(tx, chat_id)
+            known_blocked = row is not None and await reachability.is_unreachable(self.db.read, chat_id)
+            while row is not None:  # each record claims the chat's next message in its own transaction
+                row = await (self._failed(row, "unreachable") if known_blocked else self._deliver(row))
         except Exception:
             log.exception("outbox worker for chat %s failed", chat_id)
         finally:
             self._workers.pop(chat_id, None)
-            self._wake.set()
+            # the loop looks again when the last worker is done (to sleep until the next deferred message is
+            # due) or when it found this chat due while it was being drained
+            if not self._workers or chat_id in self._busy:
+                self._busy.discard(chat_id)
+                self._wake.set()
 
-    async def _claim(self, chat_id: int) -> OutboxRow | None:
-        async with self.db.transaction() as tx:
-            row = await outbox.claim_next(tx, chat_id, self.clock.now(), self.term)
-        if row is None and await outbox.current_term(self.db.read) != self.term:
+    async def _claim(self, tx: Conn, chat_id: int) -> OutboxRow | None:
+        """The chat's next message, claimed under this sender's term; None when none may go now."""
+        row = await outbox.claim_next(tx, chat_id, self.clock.now(), self.term)
+        if row is None and await outbox.current_term(tx) != self.term:
             self._depose()
         return row
 
@@ -164,12 +172,8 @@ class OutboxSender:
             self.term, self.deposed = 0, self.deposed + 1
         self._wake.set()
 
-    async def _fail_known_unreachable(self, chat_id: int) -> None:
-        while row := await self._claim(chat_id):
-            await self._failed(row, "unreachable")  # known blocked: not one more try
-
-    async def _deliver(self, row: OutboxRow) -> bool:
-        """Send one row; True if the chat may go on to its next row now (a chat that turns out
+    async def _deliver(self, row: OutboxRow) -> OutboxRow | None:
+        """Send one row; the chat's next, claimed, if the chat may go on now (a chat that turns out
         unreachable fails all its queue and stops here)."""
         if row.method != "answerCallbackQuery":
             await self.limits.overall.acquire()
@@ -181,50 +185,44 @@ class OutboxSender:
         try:
             result = await self.bot.do_api_request(row.method, api_kwargs=params)
         except RetryAfter as exc:
-            await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}", count=False)
-            return False
+            return await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}",
+                                         count=False)
         except Forbidden as exc:
-            await self._unreachable(row, str(exc))
-            return False
+            return await self._unreachable(row, str(exc))
         except BadRequest as exc:
             text = str(exc).lower()
             if any(h in text for h in _HARMLESS):
-                await self._sent(row, None)
-                return True
+                return await self._sent(row, None)
             if "chat not found" in text:
-                await self._unreachable(row, str(exc))
-                return False
+                return await self._unreachable(row, str(exc))
             if not any(s in text for s in _STALE):
                 log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, exc)
-            await self._failed(row, str(exc))
-            return True
+            return await self._failed(row, str(exc))
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, TimedOut) or "connect" in str(exc).lower() or "disconnect" in str(exc).lower():
                 self.uncertain += 1
                 log.warning("outbox row %s: answer lost (%s); it may arrive twice", row.id, exc)
             if row.attempts + 1 >= self.max_attempts:
-                await self._failed(row, f"gave up after {row.attempts + 1} attempts: {exc}")
-                return True
+                return await self._failed(row, f"gave up after {row.attempts + 1} attempts: {exc}")
             delay = min(2 ** row.attempts, 300) * random.uniform(0.5, 1.0)
-            await self._postpone(row, delay, str(exc), count=True)
-            return False
+            return await self._postpone(row, delay, str(exc), count=True)
         message_id = result.get("message_id") if isinstance(result, dict) else None
-        await self._sent(row, message_id)
-        return True
+        return await self._sent(row, message_id)
 
-    async def _sent(self, row: OutboxRow, message_id: int | None) -> None:
+    async def _sent(self, row: OutboxRow, message_id: int | None) -> OutboxRow | None:
         """Recorded even when the process is being stopped right now (settle() waits for it): a message
         Telegram took but the outbox still holds would go again after the restart."""
         task = asyncio.ensure_future(self._mark_sent(row, message_id))
         self._marking.add(task)
         task.add_done_callback(self._marking.discard)
-        await asyncio.shield(task)
+        return await asyncio.shield(task)
 
-    async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
+    async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> OutboxRow | None:
         async with self.db.transaction() as tx:
-            recorded = await outbox.mark_sent(tx, row, message_id, self.clock.now())
-        if not recorded:  # the newer sender has claimed it too and will record its own send
-            self._depose()
+            if not await outbox.mark_sent(tx, row, message_id, self.clock.now()):
+                self._depose()  # the newer sender has claimed it too and will record its own send
+                return None
+            return await self._claim(tx, row.chat_id)
 
     async def settle(self) -> None:
         """Wait for the sends being recorded (at stop, after the loops are cancelled)."""
@@ -242,11 +240,12 @@ class OutboxSender:
                 if self.limits.overall.has_capacity():
                     await self.limits.overall.acquire()
 
-    async def _failed(self, row: OutboxRow, error: str) -> None:
+    async def _failed(self, row: OutboxRow, error: str) -> OutboxRow | None:
         async with self.db.transaction() as tx:
-            recorded = await outbox.mark_failed(tx, row, error, self.clock.now())
-        if not recorded:
-            self._depose()
+            if not await outbox.mark_failed(tx, row, error, self.clock.now()):
+                self._depose()
+                return None
+            return await self._claim(tx, row.chat_id)
 
     async def _postpone(self, row: OutboxRow, seconds: float, error: str, count: bool) -> None:
         until = self.clock.now() + timedelta(seconds=seconds)
