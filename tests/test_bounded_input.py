@@ -63,3 +63,23 @@ def test_every_kind_of_button_round_trips_and_forgeries_decode_to_nothing():
     assert [b.decode(data) for data in forged] == [None] * len(forged)
     with pytest.raises(ValueError):
         b.encode(b.FlowButton("n", "1", "v", "長" * 30))  # over Telegram's 64 bytes: caught where it is made
+
+
+async def test_nul_characters_are_dropped_before_anything_reads_the_update(sandbox, bot, team, db, caplog):
+    """No Telegram client types U+0000, but a forged update may carry it; PostgreSQL cannot store it in
+    text, so it goes before any handler sees the update, and the rest of the text is answered as usual."""
+    caplog.set_level(logging.ERROR)
+    liaison = sandbox.user(LIAISON, "李娜")
+    assert "Q-2026-9999" in (await liaison.ask("/issue Q-2026-\x009999")).text
+    await liaison.ask("/raise")
+    await liaison.tap("JC-2026-001 JC-2026-001 产业园道路")
+    await liaison.tap("用地")
+    await liaison.ask("红线内\x00有 3 户未搬迁")
+    await liaison.ask("请城关镇\x00协调")
+    await liaison.tap("跳过")
+    await liaison.tap("跳过")
+    await liaison.tap("✅ 提交")
+    stored = await db.read.all("SELECT description, need FROM issues")
+    assert [tuple(r) for r in stored] == [("红线内有 3 户未搬迁", "请城关镇协调")]
+    assert [r.getMessage() for r in caplog.records] == []
+    assert await db.read.scalar("SELECT COUNT(*) FROM inbox WHERE error IS NOT NULL") == 0

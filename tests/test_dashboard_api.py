@@ -289,3 +289,18 @@ async def test_a_groups_weekly_digest_carries_the_mini_apps_direct_link(dashboar
     dashboard.sender.wake()
     await sandbox.wait_for(lambda: sandbox.messages(-3001))
     assert sandbox.messages(-3001)[-1].buttons == [{"text": "打开驾驶舱", "url": "https://t.me/qs_bot/dash"}]
+
+
+async def test_nul_characters_in_a_call_are_refused_in_its_address_and_dropped_from_its_text(ask, team, db):
+    """Our page never sends U+0000 (PostgreSQL's text cannot hold it): a forged one in the path or the
+    query is refused plainly; in a text typed into the page it is dropped, as in chat."""
+    issue_id = await assigned_issue(db, local(2026, 11, 2, 10, 0))
+    number = await db.read.scalar("SELECT number FROM issues WHERE id = ?", (issue_id,))
+    for method, path in (("GET", "project?code=JC-2026-%00001"), ("GET", f"problems/{number}%00/assign"),
+                         ("POST", f"problems/{number}%00/instruct")):
+        status, answer = await ask(method, path, LEADER, {"text": "送电"} if method == "POST" else None)
+        assert status == 400 and "U+0000" in answer["error"]
+    status, line = await ask("POST", f"problems/{number}/instruct", LEADER, {"text": "本周\x00送电"})
+    assert status == 200 and line["number"] == number
+    kinds = await db.read.all("SELECT kind, text FROM issue_events WHERE issue_id = ? ORDER BY id", (issue_id,))
+    assert [tuple(k) for k in kinds if k["kind"] == "instruct"] == [("instruct", "本周送电")]

@@ -28,6 +28,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
 from bot.app.sender import OutboxSender
+from bot.domain import inputs
 from bot.domain.clock import Clock
 from bot.services.failures import CRASHES_ALLOWED, apologise, set_aside
 from handlers.context import CURRENT_WORK, UnitOfWork
@@ -144,7 +145,7 @@ class UpdateRunner:
 
     async def _handle(self, row: InboxRow) -> None:
         try:
-            raw = json.loads(row.payload)
+            raw = _decoded(row.payload)
             if not any(kind in raw for kind in ALLOWED_UPDATES):
                 await self._done(row.update_id)  # a kind we did not ask for: nothing to answer
                 return
@@ -221,8 +222,13 @@ def chat_of(raw: dict) -> int | None:
     return None
 
 
+def _decoded(payload: str) -> dict:
+    """A stored update as handlers see it: without U+0000 (inputs.without_nul)."""
+    return inputs.without_nul(json.loads(payload))
+
+
 def _parsed(payload: str, bot) -> Update | None:
     try:
-        return Update.de_json(json.loads(payload), bot)
+        return Update.de_json(_decoded(payload), bot)
     except Exception:
         return None

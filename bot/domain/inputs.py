@@ -21,6 +21,19 @@ _MONTH_DAY = (re.compile(r"(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{1,2})/(\d{1,2
               re.compile(r"(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{1,2})\.(\d{1,2})"))
 
 
+def without_nul(value: object) -> object:
+    """What came from outside (an update's JSON, a dashboard call) with every U+0000 taken out of its
+    strings: no Telegram client types one, and PostgreSQL's text cannot hold it, so a forged one would
+    otherwise fail there and not in SQLite."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
 def row_id(text: str) -> int | None:
     """A database id carried by a button: digits only, 1 … 2^63-1."""
     if not text.isascii() or not text.isdigit() or len(text) > 19:
