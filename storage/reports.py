@@ -20,7 +20,7 @@ def _report(r: Row) -> MonthlyReport:
         progress=r["progress"], photos=_list(r["photos"]),
         milestones_reached=_list(r["milestones_reached"]), next_plan=r["next_plan"],
         submitted_at=parse_utc(r["submitted_at"]), late=bool(r["late"]), funds_arrived=r["funds_arrived"],
-        extra=json.loads(r["extra"]),
+        extra=json.loads(r["extra"]) if r["extra"] != "{}" else {},
     )
 
 

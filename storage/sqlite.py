@@ -27,11 +27,10 @@ class SqliteConn(Conn):
         self.raw = raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        cursor = await self.raw.execute(sql, parameters(params))
-        try:
-            return cursor.lastrowid
-        finally:
-            await cursor.close()
+        # one step in aiosqlite's thread (a step costs ~70 µs of CPU here, the statement itself ~1 µs):
+        # the statement, then last_insert_rowid(), which is what a cursor's lastrowid says
+        row = await self.raw.execute_insert(sql, parameters(params))
+        return row[0] if row else None
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         await self.raw.executemany(sql, [tuple(r) for r in rows])

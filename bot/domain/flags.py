@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Literal
 
 from bot.domain.models import Issue, Milestone, MonthlyReport, Project
-from bot.domain.periods import completion_exact, due_date, shift, time_share_exact
+from bot.domain.periods import completion_exact, due_date, exact, shift, time_share_exact
 from bot.domain.policy import FlagPolicy, Policy
 
 Colour = Literal["green", "blue", "yellow", "red"]
@@ -44,9 +44,9 @@ class Flag:
 
 def behind_colour(gap: Fraction, rules: FlagPolicy) -> Colour:
     """The colour of being `gap` points behind 序时进度 (negative: ahead), exactly."""
-    if gap > Fraction(str(rules.red_behind_points)):
+    if gap > exact(rules.red_behind_points):
         return "red"
-    return "yellow" if gap >= Fraction(str(rules.yellow_behind_points)) else "green"
+    return "yellow" if gap >= exact(rules.yellow_behind_points) else "green"
 
 
 def shown_gap(gap: Fraction, colour: Colour) -> float:

@@ -91,11 +91,18 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+@cache
+def exact(written: float) -> Fraction:
+    """A figure as the policy writes it (30, 8.3, 62.5), as the exact fraction of its decimal digits;
+    cached, since the same few are asked for once per project."""
+    return Fraction(str(written))
+
+
 def time_share_exact(period: str, curve: Sequence[float] | None = None) -> Fraction:
     """序时进度 in %, exactly: the share of the year's plan due by the end of `period` — the county's
     curve (12 cumulative percentages) or a straight line (month/12)."""
     month = int(period.split("-")[1])
-    return Fraction(str(curve[month - 1])) if curve else Fraction(month * 100, 12)
+    return exact(curve[month - 1]) if curve else Fraction(month * 100, 12)
 
 
 def time_share(period: str, curve: Sequence[float] | None = None) -> float:
