@@ -1,6 +1,9 @@
 """The two bots the throughput benchmark runs against the sandbox, each in its own process:
 LiaisonBot itself (`liaisonbot run`'s process, pacing lifted when the sandbox does not enforce
-Telegram's limits), and a bare python-telegram-bot echo bot, the framework's floor."""
+Telegram's limits), and a bare python-telegram-bot echo bot, the framework's floor. Each imports only
+what it runs (the echo bot none of LiaisonBot, neither the sandbox), so their memory can be compared.
+
+`python -m bench.bots KIND TOKEN API_URL FILE_URL DB paced|free [PUBLIC_URL LISTEN]`"""
 
 from __future__ import annotations
 
@@ -18,24 +21,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app.process import BotProcess
-from bot.app.sender import Limits
-from bot.cli.commands import settle
-from bot.domain.settings import Settings
-from bot.sandbox.server import TOKEN
-
 WEBHOOK_SECRET = "bench-secret"
-UNLIMITED = Limits(per_second=1_000_000, private_burst=1_000_000, group_per_minute=1_000_000)
+UNLIMITED = 1_000_000  # messages a second, a private chat's burst and a group's minute, with the limits lifted
 
 
-async def liaison(base_url: str, file_url: str, db: str, paced: bool, hook: str | None = None) -> None:
+async def liaison(token: str, base_url: str, file_url: str, db: str, paced: bool, hook: str | None = None) -> None:
     """`hook` — "PUBLIC_URL LISTEN" — makes it a webhook worker (`liaisonbot run --webhook`)."""
-    settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url, api_file_url=file_url, db=db)
+    from bot.app.process import BotProcess
+    from bot.app.sender import Limits
+    from bot.cli.commands import settle
+    from bot.domain.settings import Settings
+
+    settings = Settings(_env_file=None, token=token, api_base_url=base_url, api_file_url=file_url, db=db)
     if hook:
         public, listen = hook.split()
         settings = settings.model_copy(update={"webhook_url": public, "webhook_listen": listen,
                                                "webhook_secret": SecretStr(WEBHOOK_SECRET)})
-    process = await BotProcess(settings, limits=None if paced else UNLIMITED, poll_timeout=5,
+    unlimited = Limits(per_second=UNLIMITED, private_burst=UNLIMITED, group_per_minute=UNLIMITED)
+    process = await BotProcess(settings, limits=None if paced else unlimited, poll_timeout=5,
                                schedule=False, webhook=bool(hook)).start()
     settle()
     try:
@@ -52,8 +55,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
 
 
-async def echo(base_url: str, paced: bool) -> None:
-    builder = Application.builder().token(TOKEN).base_url(base_url)  # PTB defaults: one update at a time
+async def echo(token: str, base_url: str, paced: bool) -> None:
+    builder = Application.builder().token(token).base_url(base_url)  # PTB defaults: one update at a time
     if paced:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=10))
     app = builder.build()
@@ -66,6 +69,6 @@ async def echo(base_url: str, paced: bool) -> None:
 
 
 if __name__ == "__main__":
-    kind, base, files, db, pacing, *hook = sys.argv[1:7]
+    kind, token, base, files, db, pacing, *hook = sys.argv[1:8]
     paced = pacing == "paced"
-    asyncio.run(liaison(base, files, db, paced, *hook) if kind == "liaison" else echo(base, paced))
+    asyncio.run(liaison(token, base, files, db, paced, *hook) if kind == "liaison" else echo(token, base, paced))

@@ -19,7 +19,7 @@ from bench.throughput import FIRST_ID, _seed
 from bot.domain.policy import Policy
 from bot.jobs.catalog import JOBS
 from bot.jobs.runner import run_job
-from bot.sandbox.server import Sandbox
+from bot.sandbox.server import TOKEN, Sandbox
 from storage import groups, open_database
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -69,7 +69,7 @@ async def measure(n_private: int = 1_000, n_groups: int = 50) -> Result:
             sandbox.group(-100_000 - g, f"调度群{g:02d}")
         expected = await _queue(db, n_groups)
         total = sum(expected.values())
-        child = subprocess.Popen([sys.executable, "-m", "bench.bots", "liaison",  # noqa: ASYNC220
+        child = subprocess.Popen([sys.executable, "-m", "bench.bots", "liaison", TOKEN,  # noqa: ASYNC220
                                   sandbox.base_url, sandbox.file_url, str(db), "paced"])
         try:
             def delivered() -> int:

@@ -20,7 +20,7 @@ import aiohttp
 
 from bench.throughput import FIRST_ID, STEPS, Run, _report, _seed, cpu_seconds
 from bot.sandbox.balancer import Balancer
-from bot.sandbox.server import Sandbox
+from bot.sandbox.server import TOKEN, Sandbox
 
 SHAPES = (("SQLite, one process (polling)", "sqlite", 1),
           ("PostgreSQL, one worker (webhook)", "postgresql", 1),
@@ -88,7 +88,7 @@ async def measure(label: str, backend: str, workers: int, n: int, paced: bool, s
             server.admin(f"CREATE DATABASE {database}")
             db = server.url(database)
         await _seed(db, n)
-        bot = [sys.executable, "-m", "bench.bots", "liaison", sandbox.base_url, sandbox.file_url, db,
+        bot = [sys.executable, "-m", "bench.bots", "liaison", TOKEN, sandbox.base_url, sandbox.file_url, db,
                "paced" if paced else "free"]
         ports: list[int] = []
         if backend == "sqlite":
@@ -109,8 +109,8 @@ async def measure(label: str, backend: str, workers: int, n: int, paced: bool, s
         seconds = time.perf_counter() - started
         cpu, db_cpu = sum(cpu_seconds(c.pid) for c in children) - cpu, server_cpu() - db_cpu
         messages = sum(method == "sendMessage" for _, method, _ in sandbox.world.api_calls[calls:])
-        return WorkersRun(label, n, n * STEPS, seconds, latencies, cpu, paced, db_cpu, messages,
-                          sandbox.limits.violations - refused)
+        return WorkersRun(label, n, n * STEPS, seconds, latencies, cpu, paced=paced, db_cpu=db_cpu,
+                          messages=messages, violations=sandbox.limits.violations - refused)
     finally:
         for child in children:
             child.terminate()

@@ -1,16 +1,17 @@
-"""What the bot carries before it does anything: the drawing and workbook-reading libraries (matplotlib with
-numpy, openpyxl — some 50 MB of a small server's memory) come with the first chart or sheet, not at start."""
+"""What the bot carries before it does anything: the drawing and workbook libraries (matplotlib with numpy,
+openpyxl, XlsxWriter — some 60 MB of a small server's memory) come with the first chart, sheet or ledger,
+and aiohttp's server (some 20 MB) with the dashboard or the webhook, when configured; not at start."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("matplotlib", "numpy", "openpyxl")
+HEAVY = ("matplotlib", "numpy", "openpyxl", "xlsxwriter", "aiohttp")
 
 
-def test_starting_the_bot_loads_no_drawing_or_sheet_reading_library():
-    probe = f"import sys, bot.app.process; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+def test_starting_the_bot_loads_no_drawing_workbook_or_web_server_library():
+    probe = f"import sys, bot.cli.main, bot.cli.commands; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == []
 

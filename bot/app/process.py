@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.ext import Application, ContextTypes
 
 import handlers
 import messages
-from bot.app.dashboard import DashboardServer
 from bot.app.scheduler import Scheduler
 from bot.app.sender import Limits, OutboxSender
 from bot.app.updates import ALLOWED_UPDATES, UpdateRunner
-from bot.app.webhook import WebhookServer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.models import Person, Role
 from bot.domain.policy import Policy, load_policy
@@ -23,6 +22,10 @@ from bot.services import dashboard, personnel
 from handlers.context import BotContext, Env
 from storage import Database, open_database
 from storage import people as people_store
+
+if TYPE_CHECKING:  # served only when configured: aiohttp's server (some 20 MB) comes with them
+    from bot.app.dashboard import DashboardServer
+    from bot.app.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +88,14 @@ class BotProcess:
             await self.scheduler.catch_up()
             self.scheduler.start()
         if self._webhook:
+            from bot.app.webhook import WebhookServer
+
             url, secret, host, port = self.settings.webhook()
             self.webhook_server = await WebhookServer(self.runner, secret, host, port).start()
             await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
         if self.settings.dashboard_listen:
+            from bot.app.dashboard import DashboardServer
+
             host, _, port = self.settings.dashboard_listen.rpartition(":")
             self.dashboard = await DashboardServer(self.env, self.app.bot, self.sender, host, int(port)).start()
             self.sender.dashboard = self.settings.dashboard_address(self.dashboard.port)

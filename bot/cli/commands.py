@@ -15,7 +15,6 @@ from pathlib import Path
 from telegram import Bot
 
 from bot.app.process import BotProcess
-from bot.cli.demo import run_demo
 from bot.domain import inputs
 from bot.domain.bulletin_figures import SCOPE_KINDS
 from bot.domain.clock import SystemClock
@@ -64,6 +63,8 @@ def settle() -> None:
 
 
 async def demo(dashboard: str | None) -> int:
+    from bot.cli.demo import run_demo  # the sandbox and the sample sheet: not in a `run` against Telegram
+
     await run_demo(dashboard=dashboard)
     return 0
 

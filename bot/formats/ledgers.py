@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import xlsxwriter
-
 import messages
 from bot.domain.money import WAN
 
@@ -83,6 +81,8 @@ def workbook(sheets: Sequence[Sheet], flag_names: dict[str, str] | None = None,
     out = io.BytesIO()
     # constant_memory: each row goes to a temporary file as it is written, so a 10,000-row ledger
     # does not hold 150,000 cells in memory (rows must then come in order, which they do)
+    import xlsxwriter  # with the first workbook, not at start (test_footprint)
+
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter",
                               "text_wrap": True, "border": 1})
