@@ -16,8 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from bot.cli.commands import settle
 from bot.domain.clock import FixedClock
 from bot.domain.policy import Policy
@@ -35,6 +33,8 @@ TARGETS = {"import_s": 10.0, "bulletin_s": 1.0, "ledger_s": 5.0, "rss_mb": 200.0
 
 
 def sheet(n: int) -> bytes:
+    from openpyxl import Workbook  # the benchmark's own making of data: not in the bot's phases' memory
+
     book = Workbook(write_only=True)
     ws = book.create_sheet("项目")
     ws.append(list(PROJECT_HEADERS.values()))
@@ -102,16 +102,20 @@ async def reports(n: int, folder: Path) -> dict:
     db = await open_database(folder / "scale.db")
     policy = Policy()
     try:
-        started = time.perf_counter()
-        figures = await bulletins.gather(db.read, MONTH, None, policy, TZ)
-        await bulletins.render(figures, policy, None, "全部项目")
-        bulletin_s = time.perf_counter() - started
+        timings = []
+        for _ in range(2):  # the first in the process loads matplotlib and compiles the templates
+            started = time.perf_counter()
+            figures = await bulletins.gather(db.read, MONTH, None, policy, TZ)
+            await bulletins.render(figures, policy, None, "全部项目")
+            timings.append(time.perf_counter() - started)
+            del figures  # a bot keeps no bulletin's figures once it is sent
         started = time.perf_counter()
         ledger = await exports.progress(db.read, MONTH, policy, TZ, None)
         ledger_s = time.perf_counter() - started
     finally:
         await db.close()
-    return {"bulletin_s": bulletin_s, "ledger_s": ledger_s, "ledger_kb": len(ledger) // 1024}
+    return {"bulletin_s": timings[0], "bulletin_again_s": timings[1], "ledger_s": ledger_s,
+            "ledger_kb": len(ledger) // 1024}
 
 
 def peak_rss_mb() -> float:
@@ -152,14 +156,15 @@ def run(sizes: tuple[int, ...] = (1_000, 10_000)) -> list[dict]:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| projects | reports | issues | import sheet | bulletin (figures + chart) | progress ledger | peak RSS |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| projects | reports | issues | import sheet | bulletin (figures + chart): first in the process |"
+             " again | progress ledger | peak RSS |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['projects']:,} | {r['reports']:,} | {r['issues']:,} | {r['import_s']:.2f} s |"
-                     f" {r['bulletin_s']:.2f} s | {r['ledger_s']:.2f} s ({r['ledger_kb']:,} KB) |"
-                     f" {r['rss_mb']:.0f} MB |")
+                     f" {r['bulletin_s']:.2f} s | {r['bulletin_again_s']:.2f} s |"
+                     f" {r['ledger_s']:.2f} s ({r['ledger_kb']:,} KB) | {r['rss_mb']:.0f} MB |")
     lines.append(f"| target at 10,000 | | | < {TARGETS['import_s']:.0f} s | < {TARGETS['bulletin_s']:.0f} s |"
-                 f" < {TARGETS['ledger_s']:.0f} s | < {TARGETS['rss_mb']:.0f} MB |")
+                 f" < {TARGETS['bulletin_s']:.0f} s | < {TARGETS['ledger_s']:.0f} s | < {TARGETS['rss_mb']:.0f} MB |")
     if len(results) >= 2:
         small, big = results[0], results[-1]
         factor = big["projects"] / small["projects"]
