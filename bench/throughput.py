@@ -122,8 +122,8 @@ async def measure(kind: str, n: int, paced: bool) -> Run:
             await warm.ask("/help", timeout=60)  # the bot is up and polling
             idle_mb = peak_rss_mb(child.pid)
             if os.environ.get("BENCH_PROFILE") and bot == "liaison":  # the bot's stacks, for py-spy
-                profiler = subprocess.Popen(["py-spy", "record", "--pid", str(child.pid), "--format", "raw", "--rate", "500",  # noqa: ASYNC220
-                                             "-o", os.environ["BENCH_PROFILE"]])
+                profiler = subprocess.Popen(["py-spy", "record", "--pid", str(child.pid), "--format", "raw",  # noqa: ASYNC220
+                                             "--rate", "500", "-o", os.environ["BENCH_PROFILE"]])
             latencies: list[float] = []
             label, script = SCRIPTS[kind]
             started, cpu = time.perf_counter(), cpu_seconds(child.pid)

@@ -201,6 +201,10 @@ class PgDatabase(Database):
             yield PgConn(self, raw)
 
     @asynccontextmanager
+    async def one_statement(self) -> AsyncIterator[Conn]:
+        yield PgConn(self)  # a pooled connection, in autocommit
+
+    @asynccontextmanager
     async def sending(self) -> AsyncIterator[bool]:
         """One sender among the workers: a session advisory lock, let go by PostgreSQL when the sender's
         session ends (the worker died), so that another takes over."""

@@ -100,6 +100,11 @@ class SqliteDatabase(Database):
                 raise
 
     @asynccontextmanager
+    async def one_statement(self) -> AsyncIterator[Conn]:
+        async with self._lock:  # not inside another task's transaction on the same connection
+            yield self._writer
+
+    @asynccontextmanager
     async def sending(self) -> AsyncIterator[bool]:
         yield True  # one process per SQLite file
 

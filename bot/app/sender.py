@@ -143,8 +143,8 @@ class OutboxSender:
 
     async def _drain(self, chat_id: int) -> None:
         try:
-            async with self.db.transaction() as tx:
-                row = await self._claim(tx, chat_id)
+            async with self.db.one_statement() as conn:
+                row = await self._claim(conn, chat_id)
             known_blocked = row is not None and await reachability.is_unreachable(self.db.read, chat_id)
             while row is not None:  # each record claims the chat's next message in its own transaction
                 row = await (self._failed(row, "unreachable") if known_blocked else self._deliver(row))

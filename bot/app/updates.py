@@ -136,8 +136,8 @@ class UpdateRunner:
                                   _parsed(row.payload, self.app.bot))
             return
         if row.update_id not in self._begun:  # a retry after the database's trouble is no new attempt
-            async with self.db.transaction() as tx:
-                await inbox.begin_attempt(tx, row.update_id)
+            async with self.db.one_statement() as conn:
+                await inbox.begin_attempt(conn, row.update_id)
             self._begun.add(row.update_id)
         await self._handle(row)  # the database's trouble propagates: rolled back, tried again later
         self._begun.discard(row.update_id)
