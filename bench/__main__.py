@@ -14,13 +14,14 @@ from bench import fanout, scale, throughput, workers
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 INTRO = {
-    "throughput": "## 1. Update throughput and latency\n\nEach simulated liaison files a monthly report "
-                  "(7 updates: menu, amount, stage, progress, photos skipped, next month's plan, submit) "
-                  "while the others do the same; the echo bot answers as many messages. Both bots run in "
-                  "their own process against the same sandbox, which does not enforce Telegram's limits "
-                  "here (LiaisonBot's own pacing lifted too), so the figures are the bots' own cost. CPU per "
+    "throughput": "## 1. CPU per update, latency and memory against the framework's floor\n\nA bare "
+                  "python-telegram-bot echo bot answers each message (the floor: what the framework and this "
+                  "sandbox cost); LiaisonBot answers `/projects` 7 times (a read) and takes each person through "
+                  "a monthly report (7 updates: menu, amount, stage, progress, photos skipped, next month's plan, "
+                  "submit — each a write), with 5 people at once (light load) and 50. Each bot runs in its own "
+                  "process against the same sandbox, Telegram's limits lifted (LiaisonBot's pacing too). CPU per "
                   "update is the bot process's user and system time (from /proc) over the run, divided by the "
-                  "updates; the echo bot's row is the framework's floor on this sandbox.",
+                  "updates; RSS after start is its peak once started and answering, before the load.",
     "fanout": "## 2. Fan-out under Telegram's limits\n\nThe month-end reminder job and the monthly "
               "bulletin job queue their messages; LiaisonBot delivers them to the sandbox enforcing "
               "Telegram's limits (≈30/s in all, 1/s per private chat after a burst of 3, 20/min per group).",
