@@ -3,6 +3,16 @@
 SQLite allows one writer at a time; every write goes through `transaction()`, which holds an asyncio lock
 and `BEGIN IMMEDIATE`. Reads outside a transaction use a second connection so that they only ever see
 committed data (WAL gives readers a consistent snapshot).
+
+Where the work runs. Reads go to aiosqlite's thread: one may be long (a bulletin's figures over 10,000
+projects). A transaction runs where it is awaited, on the event loop's thread: each of its statements
+takes microseconds, where a step to a thread and back costs some 30–70 µs of CPU (bench/NOTES.md), and
+nothing in it waits — for the lock of another program on the file, BEGIN IMMEDIATE is tried without
+waiting and tried again after an asyncio sleep (`LOCK_WAIT` in all); once it holds the write lock, WAL
+gives a statement nothing else to wait for; COMMIT does not wait for the disk (synchronous=NORMAL), and
+the checkpoint that copies the WAL into the file, which does, runs every `CHECKPOINT_EVERY` commits in
+aiosqlite's thread instead of at some commit. What a transaction holds the loop for is its own SQL, a
+millisecond for an update; an import's batches are the longest, some tens of milliseconds each.
 """
 
 from __future__ import annotations
@@ -19,17 +29,19 @@ import aiosqlite
 
 from storage.db import Conn, Database, Row, migration_files, parameters, utc_text
 
+LOCK_WAIT = 10.0  # seconds a write waits for another program to let go of the file before giving up
+CHECKPOINT_EVERY = 200  # commits between two checkpoints of the WAL
+_RETRY_AFTER = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)  # seconds between tries for the lock, then the last
+
 
 class SqliteConn(Conn):
-    """The facade over an aiosqlite connection."""
+    """Through aiosqlite, each call one step in its thread: the reader; the writer's migrations."""
 
     def __init__(self, raw: aiosqlite.Connection) -> None:
         self.raw = raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        # one step in aiosqlite's thread (a step costs ~70 µs of CPU here, the statement itself ~1 µs):
-        # the statement, then last_insert_rowid(), which is what a cursor's lastrowid says
-        row = await self.raw.execute_insert(sql, parameters(params))
+        row = await self.raw.execute_insert(sql, parameters(params))  # the statement and last_insert_rowid()
         return row[0] if row else None
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
@@ -48,38 +60,73 @@ class SqliteConn(Conn):
         return list(await self.raw.execute_fetchall(sql, parameters(params)))
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
-    raw = await aiosqlite.connect(path, isolation_level=None)
+class InlineConn(Conn):
+    """A transaction's statements, run on the caller's thread (see the module's docstring)."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int | None:
+        return self.raw.execute(sql, parameters(params)).lastrowid
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        self.raw.executemany(sql, (tuple(r) for r in rows))
+
+    async def rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return self.raw.execute(sql, parameters(params)).rowcount
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return self.raw.execute(sql, parameters(params)).fetchall()
+
+
+async def _connect(path: Path) -> tuple[aiosqlite.Connection, sqlite3.Connection]:
+    """An aiosqlite connection and the sqlite3 connection it runs in its thread, which the writer also uses
+    from the loop's thread (check_same_thread off: the lock and the awaits keep the two from overlapping)."""
+    opened: list[sqlite3.Connection] = []
+
+    def connector() -> sqlite3.Connection:
+        opened.append(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
+        return opened[0]
+
+    raw = await aiosqlite.Connection(connector, iter_chunk_size=64)
     raw.row_factory = sqlite3.Row
-    await raw.execute("PRAGMA journal_mode=WAL")
-    await raw.execute("PRAGMA foreign_keys=ON")
-    await raw.execute("PRAGMA busy_timeout=10000")
-    await raw.execute("PRAGMA synchronous=NORMAL")
-    return raw
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={int(LOCK_WAIT * 1000)}",
+                   "synchronous=NORMAL"):
+        await raw.execute_fetchall(f"PRAGMA {pragma}")  # read to the end: an open cursor would stop a COMMIT
+    return raw, opened[0]
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
 
 
 class SqliteDatabase(Database):
     unavailable = (sqlite3.OperationalError,)
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(self, path: Path, writer: tuple[aiosqlite.Connection, sqlite3.Connection],
+                 reader: aiosqlite.Connection):
         self.path = path
-        self._writer = SqliteConn(writer)
+        self._writer = SqliteConn(writer[0])  # the thread's way to the writer: migrations, checkpoints
+        self._inline = InlineConn(writer[1])
         self._reader = SqliteConn(reader)
         self._lock = asyncio.Lock()
+        self._commits = 0
         self._turns: set[int] = set()  # the chats a task of this process is handling
 
     @classmethod
     async def open(cls, path: Path | str, migrate: bool = True) -> SqliteDatabase:
         path = Path(path)
         writer = await _connect(path)
-        db = cls(path, writer, await _connect(path))
+        await writer[0].execute_fetchall("PRAGMA wal_autocheckpoint=0")  # checkpoints run in the thread
+        await writer[0].execute_fetchall("PRAGMA busy_timeout=0")  # waiting for the lock is _begin's
+        db = cls(path, writer, (await _connect(path))[0])
         if migrate:
             await db.migrate()
         return db
 
     async def close(self) -> None:
         await self._reader.raw.close()
-        await self._writer.raw.close()
+        await self._writer.raw.close()  # the last connection to close checkpoints the WAL
 
     @property
     def read(self) -> Conn:
@@ -88,21 +135,39 @@ class SqliteDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
-        """All or nothing, even when the task is cancelled half-way: aiosqlite still runs a
-        statement whose await was cancelled, so every way out queues a ROLLBACK behind it."""
+        """All or nothing, even when the task is cancelled half-way (the ROLLBACK cannot be interrupted)."""
         async with self._lock:
+            await self._begin()
             try:
-                await self._writer.raw.execute("BEGIN IMMEDIATE")
-                yield self._writer
-                await self._writer.raw.execute("COMMIT")
+                yield self._inline
+                self._inline.raw.execute("COMMIT")
             except BaseException:
-                await asyncio.shield(self._rollback())
+                if self._inline.raw.in_transaction:
+                    self._inline.raw.execute("ROLLBACK")
                 raise
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0:
+                await self._writer.all("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE without blocking the loop: tried at once (the writer's busy timeout is 0 outside
+        migrations), again after a sleep while another program holds the lock, for `LOCK_WAIT` seconds in all."""
+        waited, pauses = 0.0, iter(_RETRY_AFTER)
+        while True:
+            try:
+                self._inline.raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or waited >= LOCK_WAIT:
+                    raise
+            pause = next(pauses, _RETRY_AFTER[-1])
+            await asyncio.sleep(pause)
+            waited += pause
 
     @asynccontextmanager
     async def one_statement(self) -> AsyncIterator[Conn]:
-        async with self._lock:  # not inside another task's transaction on the same connection
-            yield self._writer
+        async with self.transaction() as tx:  # on the loop's thread, BEGIN and COMMIT cost what the statement does
+            yield tx
 
     @asynccontextmanager
     async def sending(self) -> AsyncIterator[bool]:
@@ -127,14 +192,8 @@ class SqliteDatabase(Database):
         finally:
             self._turns.discard(key)
 
-    async def _rollback(self) -> None:
-        try:
-            await self._writer.raw.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            pass  # nothing had begun, or the COMMIT went through before the cancellation
-
     async def schema_version(self) -> int:
-        await self._writer.raw.execute(
+        await self._writer.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
             " name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
@@ -142,29 +201,37 @@ class SqliteDatabase(Database):
 
     async def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded, each atomically; returns their names."""
-        applied = []
         async with self._lock:
-            current = await self.schema_version()
-            for version, name, sql in migration_files():
-                if version <= current:
-                    continue
-                stamp = utc_text(datetime.now(UTC))
-                # foreign keys off while a migration rebuilds a table (SQLite's documented way: a
-                # dropped parent would otherwise cascade to its children); back on after
-                await self._writer.raw.execute("PRAGMA foreign_keys=OFF")
-                try:
-                    await self._writer.raw.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\n"
-                        f"INSERT INTO schema_version VALUES ({version}, '{name}', '{stamp}');\n"
-                        "COMMIT;"
-                    )
-                except sqlite3.Error:
-                    if self._writer.raw.in_transaction:
-                        await self._writer.raw.execute("ROLLBACK")
-                    raise
-                finally:
-                    await self._writer.raw.execute("PRAGMA foreign_keys=ON")
-                applied.append(name)
+            await self._writer.all(f"PRAGMA busy_timeout={int(LOCK_WAIT * 1000)}")  # waited in the thread
+            try:
+                applied = await self._migrations()
+            finally:
+                await self._writer.all("PRAGMA busy_timeout=0")
+        return applied
+
+    async def _migrations(self) -> list[str]:
+        applied = []
+        current = await self.schema_version()
+        for version, name, sql in migration_files():
+            if version <= current:
+                continue
+            stamp = utc_text(datetime.now(UTC))
+            # foreign keys off while a migration rebuilds a table (SQLite's documented way: a
+            # dropped parent would otherwise cascade to its children); back on after
+            await self._writer.execute("PRAGMA foreign_keys=OFF")
+            try:
+                await self._writer.raw.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"INSERT INTO schema_version VALUES ({version}, '{name}', '{stamp}');\n"
+                    "COMMIT;"
+                )
+            except sqlite3.Error:
+                if self._writer.raw.in_transaction:
+                    await self._writer.execute("ROLLBACK")
+                raise
+            finally:
+                await self._writer.execute("PRAGMA foreign_keys=ON")
+            applied.append(name)
         return applied
 
     async def backup(self, target: Path) -> None:

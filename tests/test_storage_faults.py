@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot.app import updates
-from storage import reports
+from storage import reports, sqlite
 from tests.helpers import LIAISON
 
 pytestmark = pytest.mark.sqlite_only  # the file's page limit and another program's lock on it
@@ -52,7 +52,7 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
     await _to_summary(liaison)
     other = sqlite3.connect(settings.db, timeout=0)  # e.g. someone's DB browser, mid-write
     other.execute("BEGIN IMMEDIATE")
-    monkeypatch.setattr(updates.UpdateRunner, "handle", _short_busy(updates.UpdateRunner.handle, db))
+    monkeypatch.setattr(sqlite, "LOCK_WAIT", 0.1)  # the writer gives up after 0.1 s, so the test sees it quickly
     caplog.set_level(logging.ERROR, logger="bot.app.updates")
     query = await liaison.press("✅ 提交")
     await sandbox.wait_for(lambda: any("database is locked" in r.getMessage() for r in caplog.records), 30)
@@ -64,10 +64,3 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
     assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
     assert not any("出错了" in (m.text or "") for m in sandbox.messages(LIAISON))
 
-
-def _short_busy(handle, db):
-    """The writer waits 0.1 s instead of 10 s for a lock, so the test sees the refusal quickly."""
-    async def shortened(self, row):
-        await db._writer.raw.execute("PRAGMA busy_timeout = 100")
-        return await handle(self, row)
-    return shortened
