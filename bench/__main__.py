@@ -18,10 +18,12 @@ INTRO = {
                   "python-telegram-bot echo bot answers each message (the floor: what the framework and this "
                   "sandbox cost); LiaisonBot answers `/projects` 7 times (a read) and takes each person through "
                   "a monthly report (7 updates: menu, amount, stage, progress, photos skipped, next month's plan, "
-                  "submit — each a write), with 5 people at once (light load) and 50. Each bot runs in its own "
-                  "process against the same sandbox, Telegram's limits lifted (LiaisonBot's pacing too). CPU per "
-                  "update is the bot process's user and system time (from /proc) over the run, divided by the "
-                  "updates; RSS after start is its peak once started and answering, before the load.",
+                  "submit — each a write), with 5 people at once (light load) and 50, the three bots in turn, "
+                  "three rounds (each bot's round with the median CPU per update is shown). Each bot runs in its "
+                  "own process against the same sandbox, Telegram's limits lifted (LiaisonBot's pacing too). CPU "
+                  "per update is the bot process's user and system time (from /proc) over the run, divided by the "
+                  "updates; Bot API calls count getUpdates too; RSS after start is the bot's peak once started "
+                  "and answering, before the load.",
     "fanout": "## 2. Fan-out under Telegram's limits\n\nThe month-end reminder job and the monthly "
               "bulletin job queue their messages; LiaisonBot delivers them to the sandbox enforcing "
               "Telegram's limits (≈30/s in all, 1/s per private chat after a burst of 3, 20/min per group).",

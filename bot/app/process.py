@@ -12,7 +12,7 @@ from telegram.ext import Application, ContextTypes
 import handlers
 import messages
 from bot.app.scheduler import Scheduler
-from bot.app.sender import Limits, OutboxSender
+from bot.app.sender import IN_FLIGHT, Limits, OutboxSender
 from bot.app.updates import ALLOWED_UPDATES, UpdateRunner
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.models import Person, Role
@@ -41,6 +41,10 @@ def build_application(settings: Settings, env: Env) -> Application:
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .updater(None)
+        # the sender's sends at once and two more (a file a handler fetches, the commands set at start): httpcore
+        # looks over every pooled connection on every request, so PTB's default pool of 256 costs each send
+        # the more the more chats were sent to at once
+        .connection_pool_size(IN_FLIGHT + 2)
         .context_types(ContextTypes(context=BotContext))
         .build()
     )

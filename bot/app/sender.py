@@ -33,6 +33,7 @@ warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWa
 _COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
 TAKE_OVER = 2.0  # seconds between a waiting worker's tries to become the sender
 PACE_WINDOW = 5  # seconds of a previous sender's sends a new sender counts against the pace
+IN_FLIGHT = 8  # sends awaiting Telegram's answer at once: 30 a second at up to ~250 ms each
 _HARMLESS = ("message is not modified",)
 _STALE = ("query is too old", "message to edit not found", "message can't be edited")
 
@@ -74,6 +75,7 @@ class OutboxSender:
         self.clock = clock or SystemClock()
         self.limits = limits or Limits()
         self._wake = asyncio.Event()
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
         self._workers: dict[int, asyncio.Task] = {}
         self._busy: set[int] = set()  # chats found due while their worker was still at them
         self.active = False  # this process is the one sending (Database.sending)
@@ -183,7 +185,8 @@ class OutboxSender:
         if row.attachment is not None:
             params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)
         try:
-            result = await self.bot.do_api_request(row.method, api_kwargs=params)
+            async with self._in_flight:
+                result = await self.bot.do_api_request(row.method, api_kwargs=params)
         except RetryAfter as exc:
             return await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}",
                                          count=False)
