@@ -41,18 +41,23 @@ async def pending(conn: Conn, limit: int = 100) -> list[InboxRow]:
     return [_row(r) for r in rows]
 
 
+_NEXT_OF_CHAT = ("update_id = ? AND handled_at IS NULL AND NOT EXISTS (SELECT 1 FROM inbox o WHERE"
+                 " o.chat_id = inbox.chat_id AND o.handled_at IS NULL AND o.update_id < inbox.update_id)")
+
+
 async def next_of_chat(conn: Conn, row: InboxRow) -> InboxRow | None:
     """The row as it stands now, if it is still pending and no older update of its chat is."""
-    found = await conn.one(
-        "SELECT update_id, payload, attempts, chat_id FROM inbox i WHERE update_id = ? AND handled_at IS NULL"
-        " AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.chat_id = i.chat_id AND o.handled_at IS NULL"
-        " AND o.update_id < i.update_id)", (row.update_id,))
+    found = await conn.one(f"SELECT update_id, payload, attempts, chat_id FROM inbox WHERE {_NEXT_OF_CHAT}",
+                           (row.update_id,))
     return _row(found) if found else None
 
 
-async def begin_attempt(conn: Conn, update_id: int) -> None:
-    """Counted in its own commit before handling: a crash mid-way leaves the count behind."""
-    await conn.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
+async def take_next_of_chat(conn: Conn, row: InboxRow) -> InboxRow | None:
+    """next_of_chat, with a handling of it counted by the same statement, to be committed before the handling
+    (a crash mid-way leaves the count behind); its `attempts` are those begun before this one."""
+    found = await conn.one(f"UPDATE inbox SET attempts = attempts + 1 WHERE {_NEXT_OF_CHAT}"
+                           " RETURNING update_id, payload, attempts - 1 AS attempts, chat_id", (row.update_id,))
+    return _row(found) if found else None
 
 
 async def mark_handled(conn: Conn, update_id: int, now: datetime, error: str | None = None) -> None:

@@ -50,16 +50,19 @@ _PENDING = "sent_at IS NULL AND failed_at IS NULL"
 _ELIGIBLE = f"{_PENDING} AND (deliver_after IS NULL OR deliver_after <= :now)"
 
 
-async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[int]:
-    """Chats whose oldest eligible message may go now (a retry holds back the rest: order per chat)."""
+async def due_chats(conn: Conn, now: datetime, limit: int = 500) -> list[tuple[int, bool]]:
+    """Chats whose oldest eligible message may go now (a retry holds back the rest: order per chat), each with
+    whether it is known to be unreachable (its messages fail without a try)."""
     rows = await conn.all(
-        f"""SELECT o.chat_id FROM outbox o
+        f"""SELECT o.chat_id, COALESCE(p.unreachable, g.unreachable) IS NOT NULL AS unreachable FROM outbox o
+            LEFT JOIN people p ON o.chat_id > 0 AND p.telegram_id = o.chat_id
+            LEFT JOIN group_chats g ON o.chat_id < 0 AND g.chat_id = o.chat_id
             WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE {_ELIGIBLE} GROUP BY chat_id)
               AND (o.not_before IS NULL OR o.not_before <= :now)
             ORDER BY o.urgent DESC, o.id LIMIT :limit""",
         {"now": utc_text(now), "limit": limit},
     )
-    return [r["chat_id"] for r in rows]
+    return [(r["chat_id"], bool(r["unreachable"])) for r in rows]
 
 
 async def begin_term(conn: Conn) -> int:

@@ -14,14 +14,6 @@ async def mark_unreachable(conn: Conn, chat_id: int, reason: str) -> str | None:
     return found
 
 
-async def is_unreachable(conn: Conn, chat_id: int) -> bool:
-    if chat_id < 0:
-        sql = "SELECT 1 FROM group_chats WHERE chat_id = ? AND unreachable IS NOT NULL"
-    else:
-        sql = "SELECT 1 FROM people WHERE telegram_id = ? AND unreachable IS NOT NULL"
-    return await conn.scalar(sql, (chat_id,)) is not None
-
-
 async def mark_reachable(conn: Conn, telegram_id: int) -> None:
     """They wrote to us, so we can write to them again."""
     await conn.execute("UPDATE people SET unreachable = NULL WHERE telegram_id = ? AND unreachable IS NOT NULL",

@@ -10,6 +10,7 @@ the others tell it when they queue something (Database.announce).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import warnings
@@ -22,7 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.domain.clock import Clock, SystemClock
 from bot.services import delivery, reach
-from storage import Database, outbox, reachability
+from storage import Database, outbox
 from storage.db import Conn
 from storage.outbox import OutboxRow
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
 
 _COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
+LOOK_AGAIN = 1.0  # seconds the loop waits, while chats are being drained, before it looks for due ones anyway
 TAKE_OVER = 2.0  # seconds between a waiting worker's tries to become the sender
 PACE_WINDOW = 5  # seconds of a previous sender's sends a new sender counts against the pace
 IN_FLIGHT = 8  # sends awaiting Telegram's answer at once: 30 a second at up to ~250 ms each
@@ -119,13 +121,14 @@ class OutboxSender:
         try:
             while self.term:  # until deposed
                 self._wake.clear()
-                for chat_id in await outbox.due_chats(self.db.read, self.clock.now()):
+                for chat_id, unreachable in await outbox.due_chats(self.db.read, self.clock.now()):
                     if chat_id in self._workers:
                         self._busy.add(chat_id)
                     else:
-                        self._workers[chat_id] = asyncio.create_task(self._drain(chat_id))
-                if self._workers:  # the last worker to finish wakes this loop
-                    await self._wake.wait()
+                        self._workers[chat_id] = asyncio.create_task(self._drain(chat_id, unreachable))
+                if self._workers:  # woken by what is queued or postponed; after the last worker, to sleep
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), LOOK_AGAIN)
                 else:
                     await self._sleep_until_due()
         finally:
@@ -143,20 +146,17 @@ class OutboxSender:
         except TimeoutError:
             pass
 
-    async def _drain(self, chat_id: int) -> None:
+    async def _drain(self, chat_id: int, unreachable: bool) -> None:
         try:
             async with self.db.one_statement() as conn:
                 row = await self._claim(conn, chat_id)
-            known_blocked = row is not None and await reachability.is_unreachable(self.db.read, chat_id)
             while row is not None:  # each record claims the chat's next message in its own transaction
-                row = await (self._failed(row, "unreachable") if known_blocked else self._deliver(row))
+                row = await (self._failed(row, "unreachable") if unreachable else self._deliver(row))
         except Exception:
             log.exception("outbox worker for chat %s failed", chat_id)
         finally:
             self._workers.pop(chat_id, None)
-            # the loop looks again when the last worker is done (to sleep until the next deferred message is
-            # due) or when it found this chat due while it was being drained
-            if not self._workers or chat_id in self._busy:
+            if chat_id in self._busy:  # found due again while it was being drained: the loop looks again
                 self._busy.discard(chat_id)
                 self._wake.set()
 
@@ -177,16 +177,11 @@ class OutboxSender:
     async def _deliver(self, row: OutboxRow) -> OutboxRow | None:
         """Send one row; the chat's next, claimed, if the chat may go on now (a chat that turns out
         unreachable fails all its queue and stops here)."""
-        if row.method != "answerCallbackQuery":
-            await self.limits.overall.acquire()
-        if row.method in _COUNTED:  # the chat's token last: nothing delays the send after taking it,
-            await self.limits.chat(row.chat_id).acquire()  # so a chat's sends keep the spacing it set
         params = delivery.resolve_dashboard(row.method, dict(row.params), self.dashboard, self.dashboard_link)
         if row.attachment is not None:
             params[row.attachment_field] = InputFile(row.attachment, filename=row.attachment_name)
         try:
-            async with self._in_flight:
-                result = await self.bot.do_api_request(row.method, api_kwargs=params)
+            result = await self._call(row, params)
         except RetryAfter as exc:
             return await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}",
                                          count=False)
@@ -211,6 +206,16 @@ class OutboxSender:
             return await self._postpone(row, delay, str(exc), count=True)
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return await self._sent(row, message_id)
+
+    async def _call(self, row: OutboxRow, params: dict) -> object:
+        """A place among the sends in flight first, the chat's token last: nothing delays the send after taking
+        it, so a chat's sends keep the spacing it set."""
+        async with self._in_flight:
+            if row.method != "answerCallbackQuery":
+                await self.limits.overall.acquire()
+            if row.method in _COUNTED:
+                await self.limits.chat(row.chat_id).acquire()
+            return await self.bot.do_api_request(row.method, api_kwargs=params)
 
     async def _sent(self, row: OutboxRow, message_id: int | None) -> OutboxRow | None:
         """Recorded even when the process is being stopped right now (settle() waits for it): a message

@@ -124,21 +124,30 @@ class UpdateRunner:
         handled = 0
         for row in await inbox.pending(self.db.read, limit):
             async with self.db.turn(row.turn) as mine:
-                current = await inbox.next_of_chat(self.db.read, row) if mine else None
+                current = await self._take(row) if mine else None
                 if current is not None:
                     await self.handle(current)
                     handled += 1
         return handled
 
+    async def _take(self, row: InboxRow) -> InboxRow | None:
+        """The row if it is its chat's next, this handling counted in its own commit (a retry after the
+        database's trouble is no new attempt)."""
+        if row.update_id in self._begun:
+            return await inbox.next_of_chat(self.db.read, row)
+        async with self.db.one_statement() as conn:
+            current = await inbox.take_next_of_chat(conn, row)
+        if current is not None:
+            self._begun.add(row.update_id)
+        return current
+
     async def handle(self, row: InboxRow) -> None:
+        """`row.attempts`: the handlings begun before this one."""
         if row.attempts >= CRASHES_ALLOWED:
             await self._set_aside(row, "crashed", f"handling began {row.attempts} times and never ended",
                                   _parsed(row.payload, self.app.bot))
+            self._begun.discard(row.update_id)
             return
-        if row.update_id not in self._begun:  # a retry after the database's trouble is no new attempt
-            async with self.db.one_statement() as conn:
-                await inbox.begin_attempt(conn, row.update_id)
-            self._begun.add(row.update_id)
         await self._handle(row)  # the database's trouble propagates: rolled back, tried again later
         self._begun.discard(row.update_id)
         self.sender.wake()
