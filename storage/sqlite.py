@@ -18,6 +18,7 @@ millisecond for an update; an import's batches are the longest, some tens of mil
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -28,6 +29,8 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Conn, Database, Row, migration_files, parameters, utc_text
+
+log = logging.getLogger(__name__)
 
 LOCK_WAIT = 10.0  # seconds a write waits for another program to let go of the file before giving up
 CHECKPOINT_EVERY = 200  # commits between two checkpoints of the WAL
@@ -147,7 +150,10 @@ class SqliteDatabase(Database):
                 raise
             self._commits += 1
             if self._commits % CHECKPOINT_EVERY == 0:
-                await self._writer.all("PRAGMA wal_checkpoint(PASSIVE)")
+                try:
+                    await self._writer.all("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # the commit stands; the WAL is copied at a later checkpoint
+                    log.warning("checkpoint of the WAL failed (%s); the next one will copy it", exc)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE without blocking the loop: tried at once (the writer's busy timeout is 0 outside
