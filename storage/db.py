@@ -98,9 +98,10 @@ class Database:
         raise NotImplementedError
 
     def one_statement(self) -> AbstractAsyncContextManager[Conn]:
-        """For a write that is a single statement (reads beside it are fine): it commits by itself, atomic as
-        any statement is, without BEGIN and COMMIT around it (two steps fewer in SQLite's thread, two round
-        trips fewer to PostgreSQL). Two writes here would be two commits: use transaction() for those."""
+        """For a write that is a single statement (reads beside it are fine): on PostgreSQL it commits by
+        itself, atomic as any statement is, without BEGIN and COMMIT around it (two round trips fewer); on
+        SQLite it is a transaction, whose BEGIN and COMMIT cost no more than the statement (storage.sqlite).
+        Two writes here could be two commits: use transaction() for those."""
         raise NotImplementedError
 
     async def migrate(self) -> list[str]:
