@@ -3,13 +3,14 @@ log, keeps nothing half-written, stays up, and does the work once the database t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 
 import pytest
 
 from bot.app import updates
-from storage import reports, sqlite
+from storage import open_database, reports, sqlite
 from tests.helpers import LIAISON
 
 pytestmark = pytest.mark.sqlite_only  # the file's page limit and another program's lock on it
@@ -64,3 +65,44 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
     assert [r.revision for r in await reports.for_period(db.read, project_id, "2026-11")] == [1]
     assert not any("出错了" in (m.text or "") for m in sandbox.messages(LIAISON))
 
+
+
+async def test_a_write_holds_on_while_another_program_has_the_lock_then_commits(tmp_path):
+    db = await open_database(tmp_path / "bot.db")
+    other = sqlite3.connect(tmp_path / "bot.db", timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        write = asyncio.create_task(_add_unit(db, "县住建局"))
+        for _ in range(5):
+            await asyncio.sleep(0)  # the write has tried BEGIN and is waiting for its next try
+        assert not write.done()
+        other.rollback()
+        await asyncio.wait_for(write, sqlite.LOCK_WAIT)
+        assert await db.read.scalar("SELECT name FROM units") == "县住建局"
+    finally:
+        other.close()
+        await db.close()
+
+
+async def test_a_failed_checkpoint_is_logged_and_the_commit_stands(tmp_path, monkeypatch, caplog):
+    db = await open_database(tmp_path / "bot.db")
+    try:
+        monkeypatch.setattr(sqlite, "CHECKPOINT_EVERY", 1)
+        monkeypatch.setattr(db, "_writer", _FailingCheckpoints())
+        caplog.set_level(logging.WARNING, logger="storage.sqlite")
+        await _add_unit(db, "县住建局")
+        assert await db.read.scalar("SELECT name FROM units") == "县住建局"
+        assert any("checkpoint of the WAL failed (disk I/O error)" in r.getMessage() for r in caplog.records)
+    finally:
+        monkeypatch.undo()
+        await db.close()
+
+
+async def _add_unit(db, name: str) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO units (name) VALUES (?)", (name,))
+
+
+class _FailingCheckpoints:
+    async def all(self, sql: str):
+        raise sqlite3.OperationalError("disk I/O error")
