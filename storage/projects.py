@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from bot.domain.models import Milestone, Project
-from storage.db import Conn, Row, utc_text
+from bot.domain.models import Level, Milestone, Project, Stage, Tier
+from storage.db import Conn, Row, stored, utc_text
 
 
 def _select(conn: Conn) -> str:
@@ -45,13 +45,14 @@ def _json(text: str | None, empty: list | dict) -> list | dict:
 
 
 def _project(row: Row) -> Project:
+    row = dict(zip(row.keys(), row, strict=True))  # by name from a dict: sqlite3.Row looks a name up column by column
     co_reporters = sorted(_json(row["co_reporters"], []))
     funds: dict[int, dict[str, int]] = {}
     for year, source, amount in _json(row["funds"], []):
         funds.setdefault(year, {})[source] = amount
-    return Project(
-        id=row["id"], code=row["code"], name=row["name"], tier=row["tier"], level=row["level"],
-        stage=row["stage"], industry=row["industry"], location=row["location"],
+    return stored(
+        Project, id=row["id"], code=row["code"], name=row["name"], tier=Tier(row["tier"]), level=Level(row["level"]),
+        stage=Stage(row["stage"]), industry=row["industry"], location=row["location"],
         longitude=row["longitude"], latitude=row["latitude"],
         owner=row["owner"], total_investment=row["total_investment"],
         annual_plan=row["annual_plan"], planned_start=_date(row["planned_start"]),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.domain.models import MonthlyReport, WeeklyUpdate
-from storage.db import Conn, Row, parse_utc, utc_text
+from bot.domain.models import MonthlyReport, Stage, WeeklyUpdate
+from storage.db import Conn, Row, parse_utc, stored, utc_text
 
 
 def _list(text: str) -> tuple:
@@ -14,9 +14,9 @@ def _list(text: str) -> tuple:
 
 
 def _report(r: Row) -> MonthlyReport:
-    return MonthlyReport(
-        id=r["id"], project_id=r["project_id"], period=r["period"], revision=r["revision"],
-        reporter_id=r["reporter_id"], ytd_completed=r["ytd_completed"], stage=r["stage"],
+    return stored(
+        MonthlyReport, id=r["id"], project_id=r["project_id"], period=r["period"], revision=r["revision"],
+        reporter_id=r["reporter_id"], ytd_completed=r["ytd_completed"], stage=Stage(r["stage"]),
         progress=r["progress"], photos=_list(r["photos"]),
         milestones_reached=_list(r["milestones_reached"]), next_plan=r["next_plan"],
         submitted_at=parse_utc(r["submitted_at"]), late=bool(r["late"]), funds_arrived=r["funds_arrived"],

@@ -133,6 +133,8 @@ class Project(ProjectFields):
         latest earlier one; 0 for a project only on a later year's list."""
         if not self.plans:
             return self.annual_plan
+        if year in self.plans:  # the usual case, asked several times per project by each bulletin
+            return self.plans[year]
         earlier = [y for y in self.plans if y <= year]
         return self.plans[max(earlier)] if earlier else 0
 
