@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 STORAGE_RETRY = 5.0
 SWEEP = 3.0  # seconds between looks at the inbox when nothing here says an update came
+PAGE = 100  # pending updates read at a time
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
@@ -103,10 +104,12 @@ class UpdateRunner:
         while True:
             self._pending.clear()
             try:
-                while await self.handle_pending():
-                    pass
+                if await self.handle_pending(PAGE) == PAGE:  # more may be waiting behind them
+                    continue
             except self.db.unavailable as exc:  # rolled back whole: the update stays pending
                 await self._storage_trouble(exc)
+                continue
+            if self._pending.is_set():  # stored while these were handled: no need to look again otherwise
                 continue
             with contextlib.suppress(TimeoutError):  # another worker's updates, left by a worker that died
                 await asyncio.wait_for(self._pending.wait(), SWEEP)
@@ -117,7 +120,7 @@ class UpdateRunner:
         log.error("the database refused a write (%s); nothing was lost, retrying in %s s", exc, STORAGE_RETRY)
         await asyncio.sleep(STORAGE_RETRY)
 
-    async def handle_pending(self, limit: int = 100) -> int:
+    async def handle_pending(self, limit: int = PAGE) -> int:
         """Handle what is pending, each chat's updates in order and one at a time even when other workers
         share the database: a chat another worker is at is left to it; an update is taken only when its
         chat's older ones are done. The number handled."""
