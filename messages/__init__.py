@@ -64,6 +64,20 @@ def use_policy(policy: Policy) -> None:
     _level_names = tuple(level.name for level in policy.issue_levels)
     _county_words = {f"level.{level}": name for level, name in policy.projects.level_names.items()}
     _county_words |= {f"role.{role}": name for role, name in policy.role_names.items()}
+    names_for.cache_clear()
+
+
+@cache
+def names_for(kind: str, values: tuple[str, ...]) -> dict[str, str]:
+    """Each of `values` of `kind` (tier, level, stage) by every name a person may write for it, lower-case:
+    the value itself and its words in every language, the county's own among them (区级); the first value
+    keeps a name two share."""
+    found: dict[str, str] = {}
+    for value in values:
+        key = f"{kind}.{value}"
+        for name in (value, *(word for locale in LOCALES for word in (label(locale, key), catalog(locale)[key]))):
+            found.setdefault(name.lower(), value)
+    return found
 
 
 def level_name(number: int | None) -> str:

@@ -161,4 +161,5 @@ def county(monkeypatch):
         monkeypatch.setattr(messages, "_level_names", messages._level_names)
         messages.use_policy(policy)
         return policy
-    return use
+    yield use
+    messages.names_for.cache_clear()  # the words restored after this are the ones read again

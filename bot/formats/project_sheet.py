@@ -152,14 +152,13 @@ def _choice(enum: type, value: Any) -> Any:
     text = _text(value)
     if text is None:
         raise _fail("required", value)
-    wanted = text.lower().removesuffix("项目")
-    for member in enum:
-        names = {member.value} | {old for old, value in VALUE_ALIASES.items() if value == member.value}
-        key = f"{enum.__name__.lower()}.{member.value}"
-        for locale in messages.LOCALES:  # the built-in words and the county's own (区级)
-            names.update({messages.label(locale, key).lower(), messages.catalog(locale)[key].lower()})
-        if wanted in names or text.lower() in names:
-            return member
+    members = tuple(member.value for member in enum)
+    names = messages.names_for(enum.__name__.lower(), members)
+    aliases = {old: new for old, new in VALUE_ALIASES.items() if new in members}
+    for written in (text.lower().removesuffix("项目"), text.lower()):
+        found = names.get(written) or aliases.get(written)
+        if found is not None:
+            return enum(found)
     raise _fail("bad_choice", value)
 
 
