@@ -589,9 +589,10 @@ class SandboxUser:
         await self.sandbox.wait_until(("query", query_id), lambda: query["answered"], timeout)
         return query.get("answer")
 
-    async def tap(self, label: str, chat_id: int | None = None, message: Message | None = None) -> str | None:
+    async def tap(self, label: str, chat_id: int | None = None, message: Message | None = None,
+                  timeout: float = 10.0) -> str | None:
         """Press a button and wait for the bot to answer it (everything it said before is here)."""
-        return await self.answered(await self.press(label, chat_id, message))
+        return await self.answered(await self.press(label, chat_id, message), timeout)
 
     def last(self, chat_id: int | None = None) -> Message:
         return self.sandbox.messages(self._chat(chat_id).id)[-1]
