@@ -22,8 +22,9 @@ INTRO = {
                   "three rounds (each bot's round with the median CPU per update is shown). Each bot runs in its "
                   "own process against the same sandbox, Telegram's limits lifted (LiaisonBot's pacing too). CPU "
                   "per update is the bot process's user and system time (from /proc) over the run, divided by the "
-                  "updates; Bot API calls count getUpdates too; RSS after start is the bot's peak once started "
-                  "and answering, before the load.",
+                  "updates; Bot API calls count getUpdates too; SQL statements are those LiaisonBot's SQLite ran "
+                  "(SQLite's trace callback; BEGIN and COMMIT count); RSS after start is the bot's peak once "
+                  "started and answering, before the load.",
     "fanout": "## 2. Fan-out under Telegram's limits\n\nThe month-end reminder job and the monthly "
               "bulletin job queue their messages; LiaisonBot delivers them to the sandbox enforcing "
               "Telegram's limits (≈30/s in all, 1/s per private chat after a burst of 3, 20/min per group).",

@@ -3,12 +3,16 @@ LiaisonBot itself (`liaisonbot run`'s process, pacing lifted when the sandbox do
 Telegram's limits), and a bare python-telegram-bot echo bot, the framework's floor. Each imports only
 what it runs (the echo bot none of LiaisonBot, neither the sandbox), so their memory can be compared.
 
-`python -m bench.bots KIND TOKEN API_URL FILE_URL DB paced|free [PUBLIC_URL LISTEN]`"""
+`python -m bench.bots KIND TOKEN API_URL FILE_URL DB paced|free [PUBLIC_URL LISTEN]`; with BENCH_STATEMENTS set,
+LiaisonBot on SQLite counts its statements."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
+from pathlib import Path
 
 from pydantic import SecretStr
 from telegram import Update
@@ -22,6 +26,7 @@ from telegram.ext import (
 )
 
 WEBHOOK_SECRET = "bench-secret"
+STATEMENTS = "BENCH_STATEMENTS"  # a file LiaisonBot's SQLite statements so far are written to on SIGUSR1
 UNLIMITED = 1_000_000  # messages a second, a private chat's burst and a group's minute, with the limits lifted
 
 
@@ -40,6 +45,11 @@ async def liaison(token: str, base_url: str, file_url: str, db: str, paced: bool
     unlimited = Limits(per_second=UNLIMITED, private_burst=UNLIMITED, group_per_minute=UNLIMITED)
     process = await BotProcess(settings, limits=None if paced else unlimited, poll_timeout=5,
                                schedule=False, webhook=bool(hook)).start()
+    if counts := os.environ.get(STATEMENTS):  # SIGUSR1 writes the statements run so far to that file
+        seen: list[str] = []
+        process.db.trace(seen.append)  # list.append: one step under the GIL, from either thread
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1,
+                                                      lambda: Path(counts).write_text(str(len(seen))))
     settle()
     try:
         await process.wait()

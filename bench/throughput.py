@@ -3,7 +3,8 @@ python-telegram-bot echo bot (the framework's floor on this sandbox) and against
 (`/projects`, 7 times) and for the steps of a monthly report (menu, amount, stage, progress, photos
 skipped, next month's plan, submit), each bot in its own process on the same local sandbox. Latency
 is from the update's arrival at the sandbox to the bot's answer there; CPU is the bot process's
-(from /proc), and its peak RSS once started and answering (VmHWM)."""
+(from /proc), and its peak RSS once started and answering (VmHWM); LiaisonBot also counts the SQL
+statements it runs (bench.bots, on SIGUSR1)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import bots
 from bench.scale import sheet
 from bot.domain.clock import FixedClock
 from bot.domain.policy import Policy
@@ -43,6 +45,7 @@ class Run:
     cpu: float  # the bot process's CPU seconds (user + system, from /proc) over the run
     idle_mb: float = 0.0  # its peak RSS after start-up and a first answer, before the load
     calls: int = 0  # Bot API calls the bot made over the run (getUpdates among them)
+    statements: int | None = None  # SQL statements LiaisonBot ran over the run (BEGIN and COMMIT among them)
 
     @property
     def cpu_ms(self) -> float:
@@ -117,7 +120,9 @@ async def measure(kind: str, n: int, paced: bool) -> Run:
             await _seed(db, n)
         command = [sys.executable, "-m", "bench.bots", bot, TOKEN, sandbox.base_url, sandbox.file_url, str(db),
                    "paced" if paced else "free"]
-        child = subprocess.Popen(command)  # noqa: ASYNC220 - started once, before the measurement
+        counts = Path(folder) / "statements"
+        environment = os.environ | ({bots.STATEMENTS: str(counts)} if bot == "liaison" else {})
+        child = subprocess.Popen(command, env=environment)  # noqa: ASYNC220 - started once, before the measurement
         profiler = None
         try:
             users = [sandbox.user(FIRST_ID + i, f"联络员{i:04d}") for i in range(n)]
@@ -129,10 +134,13 @@ async def measure(kind: str, n: int, paced: bool) -> Run:
                                              "--rate", "500", "-o", f"{os.environ['BENCH_PROFILE']}.{kind}"])
             latencies: list[float] = []
             label, script = SCRIPTS[kind]
+            statements = await _statements(child, counts) if bot == "liaison" else None
             started, cpu, calls = time.perf_counter(), cpu_seconds(child.pid), len(sandbox.world.api_calls)
             await asyncio.gather(*(script(user, latencies) for user in users))
             seconds, cpu = time.perf_counter() - started, cpu_seconds(child.pid) - cpu
             calls = len(sandbox.world.api_calls) - calls
+            if statements is not None:
+                statements = await _statements(child, counts) - statements
         finally:
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)
@@ -140,7 +148,18 @@ async def measure(kind: str, n: int, paced: bool) -> Run:
             child.terminate()
             child.wait(30)
             await sandbox.stop()
-    return Run(label, n, n * STEPS, seconds, latencies, cpu, idle_mb, calls)
+    return Run(label, n, n * STEPS, seconds, latencies, cpu, idle_mb, calls, statements)
+
+
+async def _statements(child: subprocess.Popen, counts: Path) -> int:
+    """The statements LiaisonBot has run so far: it writes them to `counts` when signalled."""
+    counts.unlink(missing_ok=True)
+    child.send_signal(signal.SIGUSR1)
+    for _ in range(500):
+        if counts.exists() and (text := counts.read_text()):
+            return int(text)
+        await asyncio.sleep(0.01)
+    raise TimeoutError("the bot did not say how many statements it ran")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -176,12 +195,13 @@ def run(sizes: tuple[int, ...] = (5, 50), paced: bool = False, rounds: int = ROU
 
 def table(results: list[Run]) -> str:
     lines = ["| users | bot | updates | updates/s | p50 | p95 | p99 | CPU per update | Bot API calls per update"
-             " | RSS after start |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             " | SQL statements per update | RSS after start |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
+        statements = "—" if r.statements is None else f"{r.statements / r.updates:.1f}"
         lines.append(f"| {r.users} | {r.bot} | {r.updates:,} | {r.rate:.1f} | {r.pct(50):.0f} ms |"
                      f" {r.pct(95):.0f} ms | {r.pct(99):.0f} ms | {r.cpu_ms:.2f} ms | {r.calls / r.updates:.2f} |"
-                     f" {r.idle_mb:.0f} MB |")
+                     f" {statements} | {r.idle_mb:.0f} MB |")
     lines.append("")
     by_size: dict[int, dict[str, Run]] = {}
     for r in results:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,11 +107,12 @@ class SqliteDatabase(Database):
     unavailable = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, writer: tuple[aiosqlite.Connection, sqlite3.Connection],
-                 reader: aiosqlite.Connection):
+                 reader: tuple[aiosqlite.Connection, sqlite3.Connection]):
         self.path = path
         self._writer = SqliteConn(writer[0])  # the thread's way to the writer: migrations, checkpoints
         self._inline = InlineConn(writer[1])
-        self._reader = SqliteConn(reader)
+        self._reader = SqliteConn(reader[0])
+        self._files = (writer[1], reader[1])  # the two sqlite3 connections under them
         self._lock = asyncio.Lock()
         self._commits = 0
         self._turns: set[int] = set()  # the chats a task of this process is handling
@@ -122,7 +123,7 @@ class SqliteDatabase(Database):
         writer = await _connect(path)
         await writer[0].execute_fetchall("PRAGMA wal_autocheckpoint=0")  # checkpoints run in the thread
         await writer[0].execute_fetchall("PRAGMA busy_timeout=0")  # waiting for the lock is _begin's
-        db = cls(path, writer, (await _connect(path))[0])
+        db = cls(path, writer, await _connect(path))
         if migrate:
             await db.migrate()
         return db
@@ -130,6 +131,12 @@ class SqliteDatabase(Database):
     async def close(self) -> None:
         await self._reader.raw.close()
         await self._writer.raw.close()  # the last connection to close checkpoints the WAL
+
+    def trace(self, statement: Callable[[str], object]) -> None:
+        """Hand every statement either connection runs (BEGIN and COMMIT among them) to `statement`: how
+        `python -m bench` counts the statements of an update."""
+        for connection in self._files:
+            connection.set_trace_callback(statement)
 
     @property
     def read(self) -> Conn:
