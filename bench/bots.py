@@ -48,13 +48,19 @@ async def liaison(token: str, base_url: str, file_url: str, db: str, paced: bool
     if counts := os.environ.get(STATEMENTS):  # SIGUSR1 writes the statements run so far to that file
         seen: list[str] = []
         process.db.trace(seen.append)  # list.append: one step under the GIL, from either thread
-        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1,
-                                                      lambda: Path(counts).write_text(str(len(seen))))
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _write_whole, Path(counts), seen)
     settle()
     try:
         await process.wait()
     finally:
         await process.stop()
+
+
+def _write_whole(path: Path, seen: list[str]) -> None:
+    """The count in one rename, so a reader never finds half of it."""
+    part = path.with_suffix(".part")
+    part.write_text(str(len(seen)))
+    part.replace(path)
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
