@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from bot.app import updates
-from storage import open_database, reports, sqlite
+from storage import open_database, people, reports, sqlite
 from tests.helpers import LIAISON
 
 pytestmark = pytest.mark.sqlite_only  # the file's page limit and another program's lock on it
@@ -66,7 +66,6 @@ async def test_a_database_locked_by_another_program_is_waited_out(sandbox, bot, 
     assert not any("出错了" in (m.text or "") for m in sandbox.messages(LIAISON))
 
 
-
 async def test_a_write_holds_on_while_another_program_has_the_lock_then_commits(tmp_path):
     db = await open_database(tmp_path / "bot.db")
     other = sqlite3.connect(tmp_path / "bot.db", timeout=0)
@@ -78,7 +77,7 @@ async def test_a_write_holds_on_while_another_program_has_the_lock_then_commits(
         assert not write.done()
         other.rollback()
         await asyncio.wait_for(write, sqlite.LOCK_WAIT)
-        assert await db.read.scalar("SELECT name FROM units") == "县住建局"
+        assert [u.name for u in await people.units(db.read)] == ["县住建局"]
     finally:
         other.close()
         await db.close()
@@ -91,7 +90,7 @@ async def test_a_failed_checkpoint_is_logged_and_the_commit_stands(tmp_path, mon
         monkeypatch.setattr(db, "_writer", _FailingCheckpoints())
         caplog.set_level(logging.WARNING, logger="storage.sqlite")
         await _add_unit(db, "县住建局")
-        assert await db.read.scalar("SELECT name FROM units") == "县住建局"
+        assert [u.name for u in await people.units(db.read)] == ["县住建局"]
         assert any("checkpoint of the WAL failed (disk I/O error)" in r.getMessage() for r in caplog.records)
     finally:
         monkeypatch.undo()
@@ -100,7 +99,7 @@ async def test_a_failed_checkpoint_is_logged_and_the_commit_stands(tmp_path, mon
 
 async def _add_unit(db, name: str) -> None:
     async with db.transaction() as tx:
-        await tx.execute("INSERT INTO units (name) VALUES (?)", (name,))
+        await people.ensure_unit(tx, name)
 
 
 class _FailingCheckpoints:
