@@ -1,10 +1,11 @@
 """The two bots the throughput benchmark runs against the sandbox, each in its own process:
 LiaisonBot itself (`liaisonbot run`'s process, pacing lifted when the sandbox does not enforce
-Telegram's limits), and a bare python-telegram-bot echo bot, the framework's floor. Each imports only
-what it runs (the echo bot none of LiaisonBot, neither the sandbox), so their memory can be compared.
+Telegram's limits), and a bare python-telegram-bot echo bot, the framework's floor, on PTB's own HTTP
+client (httpx) or on the one LiaisonBot uses (aiohttp, bot.app.http). Each imports only what it runs (the
+echo bot none of LiaisonBot but that client, neither the sandbox), so their memory can be compared.
 
-`python -m bench.bots KIND TOKEN API_URL FILE_URL DB paced|free [PUBLIC_URL LISTEN]`; with BENCH_STATEMENTS set,
-LiaisonBot on SQLite counts its statements."""
+`python -m bench.bots liaison|echo|echo-aiohttp TOKEN API_URL FILE_URL DB paced|free [PUBLIC_URL LISTEN]`;
+with BENCH_STATEMENTS set, LiaisonBot on SQLite counts its statements."""
 
 from __future__ import annotations
 
@@ -71,8 +72,13 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
 
 
-async def echo(token: str, base_url: str, paced: bool) -> None:
-    builder = Application.builder().token(token).base_url(base_url)  # PTB defaults: one update at a time
+async def echo(token: str, base_url: str, paced: bool, client: str = "httpx") -> None:
+    """PTB's defaults (one update at a time, httpx); with `client` "aiohttp", the HTTP client LiaisonBot uses."""
+    builder = Application.builder().token(token).base_url(base_url)
+    if client == "aiohttp":
+        from bot.app.http import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(8)).get_updates_request(AiohttpRequest(1))
     if paced:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=10))
     app = builder.build()
@@ -87,4 +93,7 @@ async def echo(token: str, base_url: str, paced: bool) -> None:
 if __name__ == "__main__":
     kind, token, base, files, db, pacing, *hook = sys.argv[1:8]
     paced = pacing == "paced"
-    asyncio.run(liaison(token, base, files, db, paced, *hook) if kind == "liaison" else echo(token, base, paced))
+    if kind == "liaison":
+        asyncio.run(liaison(token, base, files, db, paced, *hook))
+    else:  # echo, echo-aiohttp
+        asyncio.run(echo(token, base, paced, *kind.split("-")[1:]))

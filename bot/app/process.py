@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes
 
 import handlers
 import messages
+from bot.app.http import AiohttpRequest
 from bot.app.scheduler import Scheduler
 from bot.app.sender import IN_FLIGHT, Limits, OutboxSender
 from bot.app.updates import ALLOWED_UPDATES, UpdateRunner
@@ -23,7 +24,7 @@ from handlers.context import BotContext, Env
 from storage import Database, open_database
 from storage import people as people_store
 
-if TYPE_CHECKING:  # served only when configured: aiohttp's server (some 20 MB) comes with them
+if TYPE_CHECKING:  # served only when configured: aiohttp's web server comes with them
     from bot.app.dashboard import DashboardServer
     from bot.app.webhook import WebhookServer
 
@@ -41,10 +42,9 @@ def build_application(settings: Settings, env: Env) -> Application:
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .updater(None)
-        # the sender's sends at once and two more (a file a handler fetches, the commands set at start): httpcore
-        # looks over every pooled connection on every request, so PTB's default pool of 256 costs each send
-        # the more the more chats were sent to at once
-        .connection_pool_size(IN_FLIGHT + 2)
+        # the sender's sends at once and two more (a file a handler fetches, the commands set at start)
+        .request(AiohttpRequest(IN_FLIGHT + 2))
+        .get_updates_request(AiohttpRequest(1))  # unused (the runner polls), but PTB would make one
         .context_types(ContextTypes(context=BotContext))
         .build()
     )

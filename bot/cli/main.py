@@ -116,7 +116,6 @@ def main(argv: list[str] | None = None) -> None:
                              "export")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         code = asyncio.run(_dispatch(args))
     except ConfigError as exc:
