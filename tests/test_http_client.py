@@ -4,6 +4,7 @@ server that cannot be reached or does not answer in time becomes the errors the 
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 
 import pytest
@@ -100,7 +101,7 @@ async def test_the_proxy_in_the_environment_carries_the_calls(monkeypatch):
     asked: list[str] = []
 
     async def proxy(request: web.Request) -> web.Response:
-        asked.append(f"{request.host}{request.path}")
+        asked.append(f"{request.host}{request.path} {request.headers.get('Proxy-Authorization')}")
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
@@ -108,7 +109,7 @@ async def test_the_proxy_in_the_environment_carries_the_calls(monkeypatch):
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{runner.addresses[0][1]}")
+    monkeypatch.setenv("HTTP_PROXY", f"http://county:p%40ss@127.0.0.1:{runner.addresses[0][1]}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("http_proxy", raising=False)
@@ -119,4 +120,13 @@ async def test_the_proxy_in_the_environment_carries_the_calls(monkeypatch):
     finally:
         await request.shutdown()
         await runner.cleanup()
-    assert asked == [f"api.telegram.invalid/bot{TOKEN}/getMe"]
+    login = base64.b64encode(b"county:p@ss").decode()
+    assert asked == [f"api.telegram.invalid/bot{TOKEN}/getMe Basic {login}"]
+
+
+async def test_an_address_named_in_no_proxy_is_reached_directly(sandbox, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")  # nothing there: taking it would fail
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with Bot(TOKEN, base_url=sandbox.base_url, request=AiohttpRequest(1),
+                   get_updates_request=AiohttpRequest(1)) as bot:
+        assert (await bot.get_me()).is_bot

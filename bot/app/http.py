@@ -8,10 +8,17 @@ in flight pay eight times; aiohttp takes an idle connection off a queue and pars
 
 PTB's timeouts keep their meaning: each of connect, write and read is a limit on its phase; a pool
 timeout on waiting for a free connection. aiohttp has no write timeout of its own, so the whole call
-is held to the sum of the phases' limits. A proxy in HTTPS_PROXY (an HTTP proxy) is used, as PTB's client did.
+is held to the sum of the phases' limits.
+
+A proxy in the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; an HTTP proxy) is used as PTB's client used
+it. It is looked up once per address here: aiohttp's own `trust_env` looks for it, and for a .netrc, in a
+thread at every request.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -22,11 +29,12 @@ MEDIA_WRITE = 20.0  # seconds to send a file, as PTB allows
 
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_pool_size", "_session")
+    __slots__ = ("_pool_size", "_proxies", "_session")
 
     def __init__(self, pool_size: int) -> None:
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, tuple[str | None, dict[str, str] | None]] = {}  # origin → proxy, its login
 
     @property
     def read_timeout(self) -> float:
@@ -34,8 +42,7 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:  # made here: a session belongs to a running loop
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size),
-                                                  trust_env=True)  # HTTPS_PROXY and NO_PROXY, as httpx read them
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size))
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -56,9 +63,11 @@ class AiohttpRequest(BaseRequest):
         waits = None if pool is None or connect is None else pool + connect  # aiohttp's connect: both
         timeout = aiohttp.ClientTimeout(total=None if None in phases else sum(phases), connect=waits,
                                         sock_connect=connect, sock_read=read)
+        proxy, proxy_headers = self._proxy(url)
         try:
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout,
-                                             headers={"User-Agent": self.USER_AGENT}) as response:
+                                             headers={"User-Agent": self.USER_AGENT}, proxy=proxy,
+                                             proxy_headers=proxy_headers) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as exc:  # before a connection was had: nothing was sent
             raise TimedOut("no connection within the time allowed; the request was not sent") from exc
@@ -66,6 +75,17 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    def _proxy(self, url: str) -> tuple[str | None, dict[str, str] | None]:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            found = getproxies_environment()
+            proxy = None if proxy_bypass_environment(parts.hostname or "", found) else found.get(parts.scheme)
+            login = urlsplit(proxy) if proxy else None
+            self._proxies[origin] = (proxy, {"Proxy-Authorization": aiohttp.encode_basic_auth(
+                unquote(login.username), unquote(login.password or ""))} if login and login.username else None)
+        return self._proxies[origin]
 
 
 def _given(value: object, default: float) -> float | None:
