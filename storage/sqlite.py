@@ -1,4 +1,4 @@
-"""SQLite, the default: one writer connection behind a lock, one reader connection.
+"""SQLite, the default: one writer connection behind a lock, one reader connection, one that checkpoints.
 
 SQLite allows one writer at a time; every write goes through `transaction()`, which holds an asyncio lock
 and `BEGIN IMMEDIATE`. Reads outside a transaction use a second connection so that they only ever see
@@ -10,9 +10,11 @@ takes microseconds, where a step to a thread and back costs some 30–70 µs of 
 nothing in it waits — for the lock of another program on the file, BEGIN IMMEDIATE is tried without
 waiting and tried again after an asyncio sleep (`LOCK_WAIT` in all); once it holds the write lock, WAL
 gives a statement nothing else to wait for; COMMIT does not wait for the disk (synchronous=NORMAL), and
-the checkpoint that copies the WAL into the file, which does, runs every `CHECKPOINT_EVERY` commits in
-aiosqlite's thread instead of at some commit. What a transaction holds the loop for is its own SQL, a
-millisecond for an update; an import's batches are the longest, some tens of milliseconds each.
+the checkpoint that copies the WAL into the file, which does, runs every `CHECKPOINT_EVERY` commits on a
+third connection in its own thread, in the background: neither the writes nor the reads wait for it (a
+PASSIVE checkpoint copies what no reader still needs and takes no lock a writer wants). What a transaction
+holds the loop for is its own SQL, a millisecond for an update; an import's batches are the longest, some
+tens of milliseconds each.
 """
 
 from __future__ import annotations
@@ -107,14 +109,17 @@ class SqliteDatabase(Database):
     unavailable = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, writer: tuple[aiosqlite.Connection, sqlite3.Connection],
-                 reader: tuple[aiosqlite.Connection, sqlite3.Connection]):
+                 reader: tuple[aiosqlite.Connection, sqlite3.Connection],
+                 checkpointer: tuple[aiosqlite.Connection, sqlite3.Connection]):
         self.path = path
-        self._writer = SqliteConn(writer[0])  # the thread's way to the writer: migrations, checkpoints
+        self._writer = SqliteConn(writer[0])  # the thread's way to the writer: migrations
         self._inline = InlineConn(writer[1])
         self._reader = SqliteConn(reader[0])
-        self._files = (writer[1], reader[1])  # the two sqlite3 connections under them
+        self._checkpointer = SqliteConn(checkpointer[0])
+        self._files = (writer[1], reader[1], checkpointer[1])  # the sqlite3 connections under them
         self._lock = asyncio.Lock()
         self._commits = 0
+        self._checkpoint: asyncio.Task | None = None
         self._turns: set[int] = set()  # the chats a task of this process is handling
 
     @classmethod
@@ -123,12 +128,15 @@ class SqliteDatabase(Database):
         writer = await _connect(path)
         await writer[0].execute_fetchall("PRAGMA wal_autocheckpoint=0")  # checkpoints run in the thread
         await writer[0].execute_fetchall("PRAGMA busy_timeout=0")  # waiting for the lock is _begin's
-        db = cls(path, writer, await _connect(path))
+        db = cls(path, writer, await _connect(path), await _connect(path))
         if migrate:
             await db.migrate()
         return db
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            await self._checkpoint
+        await self._checkpointer.raw.close()
         await self._reader.raw.close()
         await self._writer.raw.close()  # the last connection to close checkpoints the WAL
 
@@ -156,11 +164,14 @@ class SqliteDatabase(Database):
                     self._inline.raw.execute("ROLLBACK")
                 raise
             self._commits += 1
-            if self._commits % CHECKPOINT_EVERY == 0:
-                try:
-                    await self._writer.all("PRAGMA wal_checkpoint(PASSIVE)")
-                except sqlite3.Error as exc:  # the commit stands; the WAL is copied at a later checkpoint
-                    log.warning("checkpoint of the WAL failed (%s); the next one will copy it", exc)
+            if self._commits % CHECKPOINT_EVERY == 0 and (self._checkpoint is None or self._checkpoint.done()):
+                self._checkpoint = asyncio.create_task(self._copy_wal())
+
+    async def _copy_wal(self) -> None:
+        try:
+            await self._checkpointer.all("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:  # the commits stand; the WAL is copied at a later checkpoint
+            log.warning("checkpoint of the WAL failed (%s); the next one will copy it", exc)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE without blocking the loop: tried at once (the writer's busy timeout is 0 outside

@@ -83,18 +83,35 @@ async def test_a_write_holds_on_while_another_program_has_the_lock_then_commits(
         await db.close()
 
 
+async def test_every_so_many_commits_the_wal_is_copied_into_the_file_in_the_background(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite, "CHECKPOINT_EVERY", 2)
+    db = await open_database(tmp_path / "bot.db")
+    try:
+        await _add_unit(db, "县住建局")
+        assert db._checkpoint is None  # one commit: not yet
+        await _add_unit(db, "县交通局")
+        await db._checkpoint  # under way after the second
+        # the file alone (immutable=1 reads no WAL) now holds both
+        only_file = sqlite3.connect(f"file:{tmp_path / 'bot.db'}?immutable=1", uri=True)
+        try:
+            assert [r[0] for r in only_file.execute("SELECT name FROM units ORDER BY id")] == ["县住建局", "县交通局"]
+        finally:
+            only_file.close()
+    finally:
+        await db.close()
+
+
 async def test_a_failed_checkpoint_is_logged_and_the_commit_stands(tmp_path, monkeypatch, caplog):
     db = await open_database(tmp_path / "bot.db")
     try:
         monkeypatch.setattr(sqlite, "CHECKPOINT_EVERY", 1)
-        monkeypatch.setattr(db, "_writer", _FailingCheckpoints())
+        monkeypatch.setattr(db, "_checkpointer", _FailingCheckpoints(db._checkpointer.raw))
         caplog.set_level(logging.WARNING, logger="storage.sqlite")
         await _add_unit(db, "县住建局")
         assert [u.name for u in await people.units(db.read)] == ["县住建局"]
-        assert any("checkpoint of the WAL failed (disk I/O error)" in r.getMessage() for r in caplog.records)
     finally:
-        monkeypatch.undo()
-        await db.close()
+        await db.close()  # after the checkpoint under way
+    assert any("checkpoint of the WAL failed (disk I/O error)" in r.getMessage() for r in caplog.records)
 
 
 async def _add_unit(db, name: str) -> None:
@@ -103,5 +120,8 @@ async def _add_unit(db, name: str) -> None:
 
 
 class _FailingCheckpoints:
+    def __init__(self, raw) -> None:
+        self.raw = raw  # closed with the database
+
     async def all(self, sql: str):
         raise sqlite3.OperationalError("disk I/O error")
