@@ -46,6 +46,8 @@ async def add(
     )
 
 
+MESSAGES = ("sendMessage", "sendPhoto", "sendDocument")  # the calls that put a new message in a chat
+_MESSAGE = f"method IN ({', '.join(repr(m) for m in MESSAGES)})"
 _PENDING = "sent_at IS NULL AND failed_at IS NULL"
 _ELIGIBLE = f"{_PENDING} AND (deliver_after IS NULL OR deliver_after <= :now)"
 
@@ -90,6 +92,20 @@ async def claim_next(conn: Conn, chat_id: int, now: datetime, term: int) -> Outb
     return _row(row) if row else None
 
 
+async def claim_message_after(conn: Conn, row: OutboxRow, now: datetime, term: int) -> OutboxRow | None:
+    """The chat's next eligible row after `row`, claimed as `claim_next` claims, if it is a new message and may
+    go now; None otherwise."""
+    found = await conn.one(
+        f"""UPDATE outbox SET claim_term = :term
+            WHERE id = (SELECT MIN(id) FROM outbox WHERE chat_id = :chat AND id > :after AND {_ELIGIBLE})
+              AND {_MESSAGE} AND (not_before IS NULL OR not_before <= :now)
+              AND :term = (SELECT term FROM sender_term WHERE id = 1)
+            RETURNING *""",
+        {"chat": row.chat_id, "after": row.id, "now": utc_text(now), "term": term},
+    )
+    return _row(found) if found else None
+
+
 async def next_due(conn: Conn) -> datetime | None:
     stamp = await conn.scalar(
         f"SELECT MIN(COALESCE(not_before, deliver_after)) FROM outbox WHERE {_PENDING}"
@@ -99,8 +115,8 @@ async def next_due(conn: Conn) -> datetime | None:
 
 async def sent_per_chat(conn: Conn, since: datetime) -> dict[int, int]:
     """How many messages each chat was sent since `since`."""
-    rows = await conn.all("SELECT chat_id, COUNT(*) AS n FROM outbox WHERE sent_at >= ? AND method IN"
-                          " ('sendMessage', 'sendPhoto', 'sendDocument') GROUP BY chat_id", (utc_text(since),))
+    rows = await conn.all(f"SELECT chat_id, COUNT(*) AS n FROM outbox WHERE sent_at >= ? AND {_MESSAGE}"
+                          " GROUP BY chat_id", (utc_text(since),))
     return {r["chat_id"]: r["n"] for r in rows}
 
 

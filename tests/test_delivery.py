@@ -90,6 +90,28 @@ async def test_a_sender_deposed_mid_send_sends_nothing_more_and_its_successor_ev
     assert terms == [newer + 1] * 3  # all three recorded by the successor's term
 
 
+async def test_a_tapped_questions_edit_and_the_next_question_go_together_and_the_answer_after_both(
+        sandbox, db, projects, bot):
+    """The person sees the next question without waiting for Telegram to confirm the edit of the last one;
+    the button's spinner stops only once both are there."""
+    await bind(db, "李娜", 6001)
+    user = sandbox.user(6001, "李娜")
+    await user.ask("/report")
+    await user.tap("JC-2026-001 JC-2026-001 产业园道路")
+    await user.ask("1,200")
+    questions = len(sandbox.messages(6001))
+    sandbox.holds["editMessageText"] = asyncio.Event()
+    query = await user.press("新开工")
+    await sandbox.wait_for(lambda: len(sandbox.messages(6001)) > questions, 10)  # the edit still held
+    assert sandbox.held == ["editMessageText"]
+    assert "形象进度" in user.last().text
+    assert not sandbox.world.callbacks[query]["answered"]
+    sandbox.holds.pop("editMessageText").set()
+    await user.answered(query)
+    assert "新开工" in sandbox.messages(6001)[questions - 1].text  # the stage question, shown answered
+    await outbox_settled(db)
+
+
 async def test_a_blocked_user_is_recorded_and_the_admins_told_once(sandbox, settings, db, projects):
     await bind(db, "王主任", 5001, role=Role.admin)
     await bind(db, "李娜", 6001)

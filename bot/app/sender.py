@@ -1,4 +1,5 @@
-"""The outbox sender: drains the outbox under Telegram's limits, in order per chat.
+"""The outbox sender: drains the outbox under Telegram's limits, in order per chat (an edit and the new
+message after it go together: they change different messages).
 
 Limits (Telegram's, see DESIGN.md §4): about 30 messages a second in all, one a second per private
 chat with short bursts, 20 a minute per group. 429 postpones the chat by `retry_after`; 5xx and
@@ -31,7 +32,9 @@ log = logging.getLogger(__name__)
 # The outbox stores raw Bot API parameters, so the generic call is the right one here.
 warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
 
-_COUNTED = {"sendMessage", "sendPhoto", "sendDocument"}
+# a change to a message already in the chat: the chat's next new message may go at the same time (a tapped
+# button's question shown answered, and the next question), which spares the person one round trip to Telegram
+_BESIDE = {"editMessageText", "editMessageReplyMarkup"}
 LOOK_AGAIN = 1.0  # seconds the loop waits, while chats are being drained, before it looks for due ones anyway
 TAKE_OVER = 2.0  # seconds between a waiting worker's tries to become the sender
 PACE_WINDOW = 5  # seconds of a previous sender's sends a new sender counts against the pace
@@ -151,7 +154,14 @@ class OutboxSender:
             async with self.db.one_statement() as conn:
                 row = await self._claim(conn, chat_id)
             while row is not None:  # each record claims the chat's next message in its own transaction
-                row = await (self._failed(row, "unreachable") if unreachable else self._deliver(row))
+                if unreachable:
+                    row = await self._failed(row, "unreachable")
+                elif row.method in _BESIDE and (beside := await self._claim_beside(row)) is not None:
+                    await asyncio.gather(self._deliver(row, then=False), self._deliver(beside, then=False))
+                    async with self.db.one_statement() as conn:
+                        row = await self._claim(conn, chat_id)
+                else:
+                    row = await self._deliver(row)
         except Exception:
             log.exception("outbox worker for chat %s failed", chat_id)
         finally:
@@ -167,6 +177,10 @@ class OutboxSender:
             self._depose()
         return row
 
+    async def _claim_beside(self, row: OutboxRow) -> OutboxRow | None:
+        async with self.db.one_statement() as conn:
+            return await outbox.claim_message_after(conn, row, self.clock.now(), self.term)
+
     def _depose(self) -> None:
         """A newer sender has taken over (this process lost its lock and did not know): send nothing more."""
         if self.term:
@@ -174,8 +188,8 @@ class OutboxSender:
             self.term, self.deposed = 0, self.deposed + 1
         self._wake.set()
 
-    async def _deliver(self, row: OutboxRow) -> OutboxRow | None:
-        """Send one row; the chat's next, claimed, if the chat may go on now (a chat that turns out
+    async def _deliver(self, row: OutboxRow, then: bool = True) -> OutboxRow | None:
+        """Send one row; the chat's next, claimed, if `then` and the chat may go on now (a chat that turns out
         unreachable fails all its queue and stops here)."""
         params = delivery.resolve_dashboard(row.method, dict(row.params), self.dashboard, self.dashboard_link)
         if row.attachment is not None:
@@ -190,22 +204,22 @@ class OutboxSender:
         except BadRequest as exc:
             text = str(exc).lower()
             if any(h in text for h in _HARMLESS):
-                return await self._sent(row, None)
+                return await self._sent(row, None, then)
             if "chat not found" in text:
                 return await self._unreachable(row, str(exc))
             if not any(s in text for s in _STALE):
                 log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, exc)
-            return await self._failed(row, str(exc))
+            return await self._failed(row, str(exc), then)
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, TimedOut) or "connect" in str(exc).lower() or "disconnect" in str(exc).lower():
                 self.uncertain += 1
                 log.warning("outbox row %s: answer lost (%s); it may arrive twice", row.id, exc)
             if row.attempts + 1 >= self.max_attempts:
-                return await self._failed(row, f"gave up after {row.attempts + 1} attempts: {exc}")
+                return await self._failed(row, f"gave up after {row.attempts + 1} attempts: {exc}", then)
             delay = min(2 ** row.attempts, 300) * random.uniform(0.5, 1.0)
             return await self._postpone(row, delay, str(exc), count=True)
         message_id = result.get("message_id") if isinstance(result, dict) else None
-        return await self._sent(row, message_id)
+        return await self._sent(row, message_id, then)
 
     async def _call(self, row: OutboxRow, params: dict) -> object:
         """A place among the sends in flight first, the chat's token last: nothing delays the send after taking
@@ -213,24 +227,24 @@ class OutboxSender:
         async with self._in_flight:
             if row.method != "answerCallbackQuery":
                 await self.limits.overall.acquire()
-            if row.method in _COUNTED:
+            if row.method in outbox.MESSAGES:
                 await self.limits.chat(row.chat_id).acquire()
             return await self.bot.do_api_request(row.method, api_kwargs=params)
 
-    async def _sent(self, row: OutboxRow, message_id: int | None) -> OutboxRow | None:
+    async def _sent(self, row: OutboxRow, message_id: int | None, then: bool) -> OutboxRow | None:
         """Recorded even when the process is being stopped right now (settle() waits for it): a message
         Telegram took but the outbox still holds would go again after the restart."""
-        task = asyncio.ensure_future(self._mark_sent(row, message_id))
+        task = asyncio.ensure_future(self._mark_sent(row, message_id, then))
         self._marking.add(task)
         task.add_done_callback(self._marking.discard)
         return await asyncio.shield(task)
 
-    async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> OutboxRow | None:
+    async def _mark_sent(self, row: OutboxRow, message_id: int | None, then: bool) -> OutboxRow | None:
         async with self.db.transaction() as tx:
             if not await outbox.mark_sent(tx, row, message_id, self.clock.now()):
                 self._depose()  # the newer sender has claimed it too and will record its own send
                 return None
-            return await self._claim(tx, row.chat_id)
+            return await self._claim(tx, row.chat_id) if then else None
 
     async def settle(self) -> None:
         """Wait for the sends being recorded (at stop, after the loops are cancelled)."""
@@ -248,12 +262,12 @@ class OutboxSender:
                 if self.limits.overall.has_capacity():
                     await self.limits.overall.acquire()
 
-    async def _failed(self, row: OutboxRow, error: str) -> OutboxRow | None:
+    async def _failed(self, row: OutboxRow, error: str, then: bool = True) -> OutboxRow | None:
         async with self.db.transaction() as tx:
             if not await outbox.mark_failed(tx, row, error, self.clock.now()):
                 self._depose()
                 return None
-            return await self._claim(tx, row.chat_id)
+            return await self._claim(tx, row.chat_id) if then else None
 
     async def _postpone(self, row: OutboxRow, seconds: float, error: str, count: bool) -> None:
         until = self.clock.now() + timedelta(seconds=seconds)
