@@ -1,10 +1,10 @@
-"""Throughput, latency and CPU per update: N people at once, 7 updates each, against a bare
-python-telegram-bot echo bot (the framework's floor on this sandbox) and against LiaisonBot for a read
-(`/projects`, 7 times) and for the steps of a monthly report (menu, amount, stage, progress, photos
-skipped, next month's plan, submit), each bot in its own process on the same local sandbox. Latency
-is from the update's arrival at the sandbox to the bot's answer there; CPU is the bot process's
-(from /proc), and its peak RSS once started and answering (VmHWM); LiaisonBot also counts the SQL
-statements it runs (bench.bots, on SIGUSR1)."""
+"""Throughput, latency and CPU per update: N people at once, 7 updates each (again until a run has 350),
+against a bare python-telegram-bot echo bot (the framework's floor on this sandbox; on PTB's httpx and on
+LiaisonBot's aiohttp) and against LiaisonBot for a read (`/projects`, 7 times) and for the steps of a
+monthly report (menu, amount, stage, progress, photos skipped, next month's plan, submit), each bot in its
+own process on the same local sandbox. Latency is from the update's arrival at the sandbox to the bot's
+answer there; CPU is the bot process's (from /proc), and its peak RSS once started and answering (VmHWM);
+LiaisonBot also counts the SQL statements it runs (bench.bots, on SIGUSR1)."""
 
 from __future__ import annotations
 
