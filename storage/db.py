@@ -112,6 +112,13 @@ class Database:
     def read(self) -> Conn:
         raise NotImplementedError
 
+    @property
+    def glance(self) -> Conn:
+        """Committed data too, for the small indexed reads the update runner and the sender make at every
+        update (what is pending, which chats are due): where the database allows it, without the step to a
+        thread that `read` takes. Never a long read: it holds the event loop while it runs."""
+        return self.read
+
     def transaction(self) -> AbstractAsyncContextManager[Conn]:
         raise NotImplementedError
 

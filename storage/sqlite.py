@@ -1,17 +1,19 @@
-"""SQLite, the default: one writer connection behind a lock, one reader connection, one that checkpoints.
+"""SQLite, the default: one writer connection behind a lock, one reader, one that glances, one that checkpoints.
 
 SQLite allows one writer at a time; every write goes through `transaction()`, which holds an asyncio lock
 and `BEGIN IMMEDIATE`. Reads outside a transaction use a second connection so that they only ever see
 committed data (WAL gives readers a consistent snapshot).
 
 Where the work runs. Reads go to aiosqlite's thread: one may be long (a bulletin's figures over 10,000
-projects). A transaction runs where it is awaited, on the event loop's thread: each of its statements
+projects); only the small indexed reads the update runner and the sender make at every update (`glance`:
+what is pending, which chats are due) run on the loop's thread, on a read-only connection of their own. A
+transaction runs where it is awaited, on the event loop's thread: each of its statements
 takes microseconds, where a step to a thread and back costs some 30–70 µs of CPU (bench/NOTES.md), and
 nothing in it waits — for the lock of another program on the file, BEGIN IMMEDIATE is tried without
 waiting and tried again after an asyncio sleep (`LOCK_WAIT` in all); once it holds the write lock, WAL
 gives a statement nothing else to wait for; COMMIT does not wait for the disk (synchronous=NORMAL), and
 the checkpoint that copies the WAL into the file, which does, runs every `CHECKPOINT_EVERY` commits on a
-third connection in its own thread, in the background: neither the writes nor the reads wait for it (a
+connection of its own, in its thread, in the background: neither the writes nor the reads wait for it (a
 PASSIVE checkpoint copies what no reader still needs and takes no lock a writer wants). What a transaction
 holds the loop for is its own SQL, a millisecond for an update; an import's batches are the longest, some
 tens of milliseconds each.
@@ -116,10 +118,13 @@ class SqliteDatabase(Database):
         self._inline = InlineConn(writer[1])
         self._reader = SqliteConn(reader[0])
         self._checkpointer = SqliteConn(checkpointer[0])
-        self._files = (writer[1], reader[1], checkpointer[1])  # the sqlite3 connections under them
+        self._files = (writer[1], reader[1], checkpointer[1])  # the sqlite3 connections under them (and _glance)
         self._lock = asyncio.Lock()
         self._commits = 0
         self._checkpoint: asyncio.Task | None = None
+        self._glance = InlineConn(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
+        self._glance.raw.row_factory = sqlite3.Row
+        self._glance.raw.execute("PRAGMA query_only=1")
         self._turns: set[int] = set()  # the chats a task of this process is handling
 
     @classmethod
@@ -137,19 +142,24 @@ class SqliteDatabase(Database):
         if self._checkpoint is not None:
             await self._checkpoint
         await self._checkpointer.raw.close()
+        self._glance.raw.close()
         await self._reader.raw.close()
         await self._writer.raw.close()  # the last connection to close checkpoints the WAL
 
     def trace(self, statement: Callable[[str], object]) -> None:
         """Hand every statement either connection runs (BEGIN and COMMIT among them) to `statement`: how
         `python -m bench` counts the statements of an update."""
-        for connection in self._files:
+        for connection in (*self._files, self._glance.raw):
             connection.set_trace_callback(statement)
 
     @property
     def read(self) -> Conn:
         """Committed data only; never use it to decide a write (use a transaction)."""
         return self._reader
+
+    @property
+    def glance(self) -> Conn:
+        return self._glance
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:

@@ -1,5 +1,5 @@
-"""What `python -m bench` counts as an update's statements: every statement either SQLite connection runs,
-a transaction's BEGIN and COMMIT among them."""
+"""What `python -m bench` counts as an update's statements: every statement any of the SQLite connections
+runs, a transaction's BEGIN and COMMIT among them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ async def test_the_trace_sees_a_transaction_whole_and_a_read(tmp_path):
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO units (name) VALUES (?)", ("县住建局",))
         assert await db.read.scalar("SELECT name FROM units") == "县住建局"
+        assert await db.glance.scalar("SELECT COUNT(*) FROM units") == 1
     finally:
         await db.close()
     assert seen[:3] == ["BEGIN IMMEDIATE", "INSERT INTO units (name) VALUES ('县住建局')", "COMMIT"]
-    assert "SELECT name FROM units" in seen
+    assert "SELECT name FROM units" in seen and "SELECT COUNT(*) FROM units" in seen

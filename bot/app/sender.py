@@ -124,7 +124,7 @@ class OutboxSender:
         try:
             while self.term:  # until deposed
                 self._wake.clear()
-                for chat_id, unreachable in await outbox.due_chats(self.db.read, self.clock.now()):
+                for chat_id, unreachable in await outbox.due_chats(self.db.glance, self.clock.now()):
                     if chat_id in self._workers:
                         self._busy.add(chat_id)
                     else:
@@ -140,7 +140,7 @@ class OutboxSender:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
 
     async def _sleep_until_due(self) -> None:
-        due = await outbox.next_due(self.db.read)
+        due = await outbox.next_due(self.db.glance)
         timeout = 5.0
         if due is not None:
             timeout = min(timeout, max(0.05, (due - self.clock.now()).total_seconds()))

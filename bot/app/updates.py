@@ -125,7 +125,7 @@ class UpdateRunner:
         share the database: a chat another worker is at is left to it; an update is taken only when its
         chat's older ones are done. The number handled."""
         handled = 0
-        for row in await inbox.pending(self.db.read, limit):
+        for row in await inbox.pending(self.db.glance, limit):
             async with self.db.turn(row.turn) as mine:
                 current = await self._take(row) if mine else None
                 if current is not None:
@@ -137,7 +137,7 @@ class UpdateRunner:
         """The row if it is its chat's next, this handling counted in its own commit (a retry after the
         database's trouble is no new attempt)."""
         if row.update_id in self._begun:
-            return await inbox.next_of_chat(self.db.read, row)
+            return await inbox.next_of_chat(self.db.glance, row)
         async with self.db.one_statement() as conn:
             current = await inbox.take_next_of_chat(conn, row)
         if current is not None:
