@@ -118,13 +118,15 @@ class SqliteDatabase(Database):
         self._inline = InlineConn(writer[1])
         self._reader = SqliteConn(reader[0])
         self._checkpointer = SqliteConn(checkpointer[0])
-        self._files = (writer[1], reader[1], checkpointer[1])  # the sqlite3 connections under them (and _glance)
+        self._glance = InlineConn(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
+        self._glance.raw.row_factory = sqlite3.Row
+        # a WAL reader waits only in rare moments (another connection recovering the file after a crash)
+        self._glance.raw.execute("PRAGMA busy_timeout=100")
+        self._glance.raw.execute("PRAGMA query_only=1")
+        self._files = (writer[1], reader[1], checkpointer[1], self._glance.raw)  # the sqlite3 connections
         self._lock = asyncio.Lock()
         self._commits = 0
         self._checkpoint: asyncio.Task | None = None
-        self._glance = InlineConn(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
-        self._glance.raw.row_factory = sqlite3.Row
-        self._glance.raw.execute("PRAGMA query_only=1")
         self._turns: set[int] = set()  # the chats a task of this process is handling
 
     @classmethod
@@ -147,9 +149,9 @@ class SqliteDatabase(Database):
         await self._writer.raw.close()  # the last connection to close checkpoints the WAL
 
     def trace(self, statement: Callable[[str], object]) -> None:
-        """Hand every statement either connection runs (BEGIN and COMMIT among them) to `statement`: how
+        """Hand every statement any of the connections runs (BEGIN and COMMIT among them) to `statement`: how
         `python -m bench` counts the statements of an update."""
-        for connection in (*self._files, self._glance.raw):
+        for connection in self._files:
             connection.set_trace_callback(statement)
 
     @property

@@ -54,8 +54,8 @@ class AiohttpRequest(BaseRequest):
                          ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("this AiohttpRequest is not initialized")
-        files = request_data.multipart_data if request_data else None
         read = _given(read_timeout, READ)
+        files = request_data is not None and request_data.contains_files
         write = _given(write_timeout, MEDIA_WRITE if files else WRITE)
         connect = _given(connect_timeout, CONNECT)
         pool = _given(pool_timeout, POOL)
