@@ -78,6 +78,7 @@ async def echo(token: str, base_url: str, paced: bool, client: str = "httpx") ->
     if client == "aiohttp":
         from bot.app.http import AiohttpRequest
 
+        # a pool as LiaisonBot's sender has for its sends in flight (bot.app.sender.IN_FLIGHT, not imported here)
         builder = builder.request(AiohttpRequest(8)).get_updates_request(AiohttpRequest(1))
     if paced:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=10))

@@ -13,6 +13,7 @@ from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.app.http import AiohttpRequest
+from bot.app.served import Served
 from bot.sandbox.server import TOKEN
 from bot.sandbox.world import Chat, User
 
@@ -46,6 +47,17 @@ async def test_a_server_that_cannot_be_reached_is_a_network_error():
         await request.shutdown()
 
 
+class _Answering(Served):
+    """A server on a free port of 127.0.0.1 whose every POST `handler` answers."""
+
+    def __init__(self, handler) -> None:
+        super().__init__("127.0.0.1", 0)
+        self.handler = handler
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/{path:.*}", self.handler)
+
+
 @pytest.fixture
 async def silent_server():
     """A server that takes requests and answers none until the test ends."""
@@ -56,15 +68,10 @@ async def silent_server():
         await release.wait()
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/{path:.*}", never)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}/bot{TOKEN}/getMe", arrived
+    server = await _Answering(never).start()
+    yield f"http://127.0.0.1:{server.port}/bot{TOKEN}/getMe", arrived
     release.set()
-    await runner.cleanup()
+    await server.stop()
 
 
 async def test_no_answer_within_the_read_timeout_is_timed_out(silent_server):
@@ -104,12 +111,8 @@ async def test_the_proxy_in_the_environment_carries_the_calls(monkeypatch):
         asked.append(f"{request.host}{request.path} {request.headers.get('Proxy-Authorization')}")
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/{path:.*}", proxy)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    monkeypatch.setenv("HTTP_PROXY", f"http://county:p%40ss@127.0.0.1:{runner.addresses[0][1]}")
+    server = await _Answering(proxy).start()
+    monkeypatch.setenv("HTTP_PROXY", f"http://county:p%40ss@127.0.0.1:{server.port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("http_proxy", raising=False)
@@ -119,7 +122,7 @@ async def test_the_proxy_in_the_environment_carries_the_calls(monkeypatch):
         assert await request.post(f"http://api.telegram.invalid/bot{TOKEN}/getMe") is True
     finally:
         await request.shutdown()
-        await runner.cleanup()
+        await server.stop()
     login = base64.b64encode(b"county:p@ss").decode()
     assert asked == [f"api.telegram.invalid/bot{TOKEN}/getMe Basic {login}"]
 
