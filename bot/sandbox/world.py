@@ -80,6 +80,10 @@ class Message:
     document_name: str | None = None
     deleted: bool = False
     edits: int = 0
+    sent_text: str | None = field(init=False)  # the text as first sent: an edit changes `text`, not this
+
+    def __post_init__(self) -> None:
+        self.sent_text = self.text
 
     @property
     def buttons(self) -> list[dict]:
