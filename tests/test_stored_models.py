@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.domain.models import MonthlyReport
 from bot.formats.project_sheet import read_sheet
@@ -56,5 +56,15 @@ def test_a_model_missing_a_conversion_is_told_apart():
     """The check above fails where a repository hands a stored model a value validation would convert."""
     raw = stored(MonthlyReport, id=1, project_id=1, period="2026-03", revision=1, reporter_id=1, ytd_completed=0,
                  stage="continuing", progress="", next_plan="", submitted_at=datetime(2026, 3, 28, tzinfo=TZ))
+    assert (raw.photos, raw.late, raw.extra) == ((), False, {})  # what was left out took its default
     with pytest.raises(AssertionError):
         assert_as_validated(raw)
+
+
+def test_a_model_with_an_alias_is_refused():
+    """Its values would not be found under their names; such a model is read with model_construct."""
+    class Aliased(BaseModel):
+        code: str = Field(alias="编号")
+
+    with pytest.raises(TypeError, match="Aliased"):
+        stored(Aliased, code="JC-2026-001")
