@@ -1,4 +1,4 @@
-"""/away DATE [delegate] and /back: a person's time away, and who stands in."""
+"""/away and /back: a person's time away, and who stands in."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from telegram.ext import CommandHandler, filters
 
 from bot.domain import inputs
 from bot.domain.errors import Refused
+from bot.flows.engine import Engine
 from bot.services import people
 from handlers.context import BotContext
+from handlers.flows import session
 
 private = filters.ChatType.PRIVATE
 
 
 async def away(update: Update, ctx: BotContext) -> None:
+    """`/away DATE [name]` in one line; `/away` alone asks for both with buttons (bot/flows/away.py)."""
     if not ctx.args:
-        await ctx.reply(update, "away.usage", person=ctx.person)
+        await Engine(session(update, ctx)).start("away")
         return
     env = ctx.env
     try:
@@ -24,8 +27,8 @@ async def away(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, "flow.bad_date", value=ctx.args[0][:30])
         return
     try:
-        delegate = await people.set_away(ctx.tx, env.clock, env.settings.tz, ctx.person, until,
-                                         " ".join(ctx.args[1:]) or None)
+        delegate = await people.delegate_named(ctx.tx, " ".join(ctx.args[1:])) if ctx.args[1:] else None
+        await people.set_away(ctx.tx, env.clock, env.settings.tz, ctx.person, until, delegate)
     except Refused as refused:
         await ctx.reply(update, refused.key, **refused.values)
         return

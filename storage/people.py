@@ -60,6 +60,17 @@ async def by_name(conn: Conn, name: str) -> list[Person]:
     return [_person(r) for r in rows]
 
 
+async def stand_ins(conn: Conn, person: Person) -> list[Person]:
+    """Bound people who have not left and share the person's unit or one of their projects: the unit's
+    first, each by name."""
+    rows = await conn.all(
+        _select(conn) + " WHERE p.id <> ? AND p.active = 1 AND p.telegram_id IS NOT NULL AND (p.unit_id = ?"
+        " OR p.id IN (SELECT o.person_id FROM project_people o JOIN project_people m ON m.project_id = o.project_id"
+        " WHERE m.person_id = ?)) ORDER BY CASE WHEN p.unit_id = ? THEN 0 ELSE 1 END, p.name, p.id",
+        (person.id, person.unit_id, person.id, person.unit_id))
+    return [_person(r) for r in rows]
+
+
 async def with_role(conn: Conn, role: Role) -> list[Person]:
     rows = await conn.all(
         _select(conn) + " WHERE p.id IN (SELECT person_id FROM person_roles WHERE role = ?) ORDER BY p.id",

@@ -148,20 +148,35 @@ async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_i
 
 
 async def set_away(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, until: date,
-                   delegate_name: str | None) -> Person | None:
+                   delegate: Person | None) -> None:
     """Away until the end of `until`; reminders skip them, and go (with assignments) to the delegate."""
     if until < clock.now().astimezone(tz).date():
         raise Refused("away.past", date=until)
-    delegate = None
-    if delegate_name:
-        found = [p for p in await people.by_name(tx, delegate_name.strip()) if p.telegram_id]
-        if not found:
-            raise Refused("away.unknown_delegate", name=delegate_name.strip())
-        delegate = found[0]
-        if delegate.id == person.id:
-            raise Refused("away.self_delegate")
+    if delegate is not None and delegate.id == person.id:
+        raise Refused("away.self_delegate")
     await people.set_away(tx, person.id, end_of_day(until, tz), delegate.id if delegate else None)
-    return delegate
+
+
+def _standing_in(found: list[Person], name: str) -> Person:
+    """Who may stand in: a person bound to the bot who has not left (Refused if none of `found` is)."""
+    bound = [p for p in found if p.telegram_id and p.active]
+    if not bound:
+        raise Refused("away.unknown_delegate", name=name)
+    return bound[0]
+
+
+async def delegate_named(conn: Conn, name: str) -> Person:
+    return _standing_in(await people.by_name(conn, name.strip()), name.strip())
+
+
+async def delegate_by_id(conn: Conn, person_id: int) -> Person:
+    found = await people.get(conn, person_id)
+    return _standing_in([found] if found else [], found.name if found else str(person_id))
+
+
+async def stand_ins(conn: Conn, person: Person) -> list[Person]:
+    """Whom the person may name as delegate with a tap: bound colleagues of their unit, then of their projects."""
+    return await people.stand_ins(conn, person)
 
 
 async def come_back(tx: Conn, clock: Clock, person: Person, early: bool = False) -> tuple[int, str | None] | None:
