@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
@@ -133,6 +133,9 @@ async def mark_sent(conn: Conn, row: OutboxRow, message_id: int | None, now: dat
 
 
 async def postpone(conn: Conn, row: OutboxRow, until: datetime, error: str, count: bool) -> bool:
+    """Not before `until`, kept to the second and rounded up: a retry never goes before the wait a 429 asked."""
+    if until.microsecond:
+        until = until.replace(microsecond=0) + timedelta(seconds=1)
     return bool(await conn.rowcount(
         f"UPDATE outbox SET not_before = :until, error = :error, attempts = attempts + :count WHERE {_CLAIMED}",
         {"until": utc_text(until), "error": error, "count": int(count), "id": row.id, "term": row.claim_term},

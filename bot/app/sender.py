@@ -2,7 +2,10 @@
 message after it go together: they change different messages).
 
 Limits (Telegram's, see DESIGN.md §4): about 30 messages a second in all, one a second per private
-chat with short bursts, 20 a minute per group. 429 postpones the chat by `retry_after`; 5xx and
+chat with short bursts, 20 a minute per group. 429 postpones the chat by `retry_after`, and in a private
+chat (whose pace of one a second the sender keeps) holds every message for as long: there it is the bot's
+flood wait, which more sends would only lengthen (python-telegram-bot's AIORateLimiter pauses everything on
+any 429; a group's is its own 20 a minute, so it holds that group alone). 5xx and
 time-outs back off exponentially with jitter; 403 and "chat not found" are permanent. The limits are the
 bot's, not a process's: where several workers share a database, one of them sends (Database.sending) and
 the others tell it when they queue something (Database.announce).
@@ -89,6 +92,7 @@ class OutboxSender:
         self._announcing: set[asyncio.Task] = set()
         self._marking: set[asyncio.Task] = set()
         self.uncertain = 0  # sends whose answer was lost: Telegram may have delivered them
+        self._held_until = 0.0  # the event loop's time at which the last private chat's 429 ends
 
     def wake(self) -> None:
         """Something was queued: this process's sender sends it, or the sender elsewhere hears of it."""
@@ -197,8 +201,11 @@ class OutboxSender:
         try:
             result = await self._call(row, params)
         except RetryAfter as exc:
-            return await self._postpone(row, _seconds(exc.retry_after), f"429 retry after {exc.retry_after}",
-                                         count=False)
+            wait = _seconds(exc.retry_after)
+            if row.chat_id > 0:
+                self._held_until = max(self._held_until, asyncio.get_running_loop().time() + wait)
+                log.warning("429 in private chat %s: every message waits %s s", row.chat_id, wait)
+            return await self._postpone(row, wait, f"429 retry after {exc.retry_after}", count=False)
         except Forbidden as exc:
             return await self._unreachable(row, str(exc))
         except BadRequest as exc:
@@ -223,7 +230,11 @@ class OutboxSender:
 
     async def _call(self, row: OutboxRow, params: dict) -> object:
         """A place among the sends in flight first, the chat's token last: nothing delays the send after taking
-        it, so a chat's sends keep the spacing it set."""
+        it, so a chat's sends keep the spacing it set. A button's answer does not wait out a 429 (it expires
+        within seconds and is not a message)."""
+        if row.method != "answerCallbackQuery":
+            while (wait := self._held_until - asyncio.get_running_loop().time()) > 0:
+                await asyncio.sleep(wait)
         async with self._in_flight:
             if row.method != "answerCallbackQuery":
                 await self.limits.overall.acquire()
