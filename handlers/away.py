@@ -27,7 +27,7 @@ async def away(update: Update, ctx: BotContext) -> None:
         await ctx.reply(update, "flow.bad_date", value=ctx.args[0][:30])
         return
     try:
-        delegate = await people.delegate_named(ctx.tx, " ".join(ctx.args[1:])) if ctx.args[1:] else None
+        delegate = await people.delegate_named(ctx.tx, ctx.person, " ".join(ctx.args[1:])) if ctx.args[1:] else None
         await people.set_away(ctx.tx, env.clock, env.settings.tz, ctx.person, until, delegate)
     except Refused as refused:
         await ctx.reply(update, refused.key, **refused.values)

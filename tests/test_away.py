@@ -112,14 +112,15 @@ async def test_a_delegate_may_be_typed_or_skipped_and_a_wrong_one_is_explained(s
     assert me.delegate_id is None and me.away_until == local(2026, 12, 31, 23, 59)
 
 
-async def test_naming_oneself_is_refused_and_nothing_is_stored(sandbox, db, team, bot):
+async def test_naming_oneself_is_refused_at_once(sandbox, db, team, bot):
     liaison = sandbox.user(LIAISON, "李娜")
     await liaison.ask("/away")
     await liaison.ask("12-20")
-    await liaison.ask("李娜")
+    assert "代理人不能是您自己" in await _refused(liaison, "李娜")
+    assert "由谁代理（B角）" in liaison.last().text  # asked again, the day kept
+    await liaison.tap("跳过")
     await liaison.tap("✅ 提交")
-    assert "代理人不能是您自己" in liaison.last().text
-    assert (await people.by_name(db.read, "李娜"))[0].away_until is None
+    assert "外出至2026年12月20日，期间不再给您发提醒" in liaison.last().text
 
 
 async def test_stand_ins_are_bound_colleagues_of_the_unit_first_then_of_the_projects(db, team):

@@ -23,7 +23,7 @@ async def _stand_ins(s: Session) -> list[Choice]:
 
 async def _named(text: str, s: Session) -> str:
     try:
-        return str((await service.delegate_named(s.tx, text)).id)
+        return str((await service.delegate_named(s.tx, s.person, text)).id)
     except Refused as refused:
         raise InputError(refused.key, **refused.values) from None
 
@@ -34,7 +34,8 @@ async def _show_delegate(value: str | None, s: Session) -> str:
 
 async def _commit(s: Session) -> None:
     until = as_date(s.draft["until"])
-    delegate = await service.delegate_by_id(s.tx, int(s.draft["delegate"])) if s.draft.get("delegate") else None
+    chosen = s.draft.get("delegate")
+    delegate = await service.delegate_by_id(s.tx, s.person, int(chosen)) if chosen else None
     await service.set_away(s.tx, s.clock, s.tz, s.person, until, delegate)
     await s.say("away.set", until=until, delegate=delegate)
 

@@ -149,29 +149,31 @@ async def identify(tx: Conn, clock: Clock, admin_ids: frozenset[int], telegram_i
 
 async def set_away(tx: Conn, clock: Clock, tz: ZoneInfo, person: Person, until: date,
                    delegate: Person | None) -> None:
-    """Away until the end of `until`; reminders skip them, and go (with assignments) to the delegate."""
+    """Away until the end of `until`; reminders skip them, and go (with assignments) to the delegate (one
+    `delegate_named` or `delegate_by_id` found for them)."""
     if until < clock.now().astimezone(tz).date():
         raise Refused("away.past", date=until)
-    if delegate is not None and delegate.id == person.id:
-        raise Refused("away.self_delegate")
     await people.set_away(tx, person.id, end_of_day(until, tz), delegate.id if delegate else None)
 
 
-def _standing_in(found: list[Person], name: str) -> Person:
-    """Who may stand in: a person bound to the bot who has not left (Refused if none of `found` is)."""
+def _standing_in(person: Person, found: list[Person], name: str) -> Person:
+    """Who may stand in for `person`: someone else, bound to the bot, who has not left (Refused if none of
+    `found` is)."""
     bound = [p for p in found if p.telegram_id and p.active]
     if not bound:
         raise Refused("away.unknown_delegate", name=name)
-    return bound[0]
+    if all(p.id == person.id for p in bound):
+        raise Refused("away.self_delegate")
+    return next(p for p in bound if p.id != person.id)
 
 
-async def delegate_named(conn: Conn, name: str) -> Person:
-    return _standing_in(await people.by_name(conn, name.strip()), name.strip())
+async def delegate_named(conn: Conn, person: Person, name: str) -> Person:
+    return _standing_in(person, await people.by_name(conn, name.strip()), name.strip())
 
 
-async def delegate_by_id(conn: Conn, person_id: int) -> Person:
+async def delegate_by_id(conn: Conn, person: Person, person_id: int) -> Person:
     found = await people.get(conn, person_id)
-    return _standing_in([found] if found else [], found.name if found else str(person_id))
+    return _standing_in(person, [found] if found else [], found.name if found else str(person_id))
 
 
 async def stand_ins(conn: Conn, person: Person) -> list[Person]:
