@@ -134,3 +134,11 @@ async def test_stand_ins_are_bound_colleagues_of_the_unit_first_then_of_the_proj
     assert set(found[:2]) == {"孙专员", "赵科长"} and found[2:] == ["周建国"]  # her unit's, then her projects'
     [head] = await people.by_name(db.read, "赵科长")
     assert {p.name for p in await service.stand_ins(db.read, head)} == {"孙专员", "李娜"}  # not unbound, not himself
+
+
+async def test_a_colleague_is_offered_with_the_unit(sandbox, db, team, bot):
+    await bind(db, "李娜", LIAISON, unit="县交通局")
+    liaison = sandbox.user(LIAISON, "李娜")
+    await liaison.ask("/away")
+    ask = await liaison.ask("12-20")
+    assert ask.button_labels == ["赵科长（县交通局）", "周建国", "跳过"]

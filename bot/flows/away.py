@@ -17,7 +17,7 @@ async def _note_current(s: Session) -> None:
 
 
 async def _stand_ins(s: Session) -> list[Choice]:
-    return [Choice(str(p.id), p.name + (f"（{p.unit_name}）" if p.unit_name else ""))
+    return [Choice(str(p.id), s.t("flow.of_unit", name=p.name, unit=p.unit_name) if p.unit_name else p.name)
             for p in await service.stand_ins(s.tx, s.person)][:MAX_BUTTONS]
 
 
