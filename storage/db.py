@@ -50,7 +50,7 @@ def stored(model: type[M], **values: Any) -> M:
     What `model_construct` does for a model without aliases, extras or private attributes, less its walk
     through every field's alias and default (a third of making 10,000 projects): the values are the
     instance's `__dict__`, a field left out takes its default."""
-    names = _field_names(model)
+    names = _plain_fields(model)
     if len(values) < len(names):
         fields = model.model_fields
         values.update((name, fields[name].get_default(call_default_factory=True)) for name in names - values.keys())
@@ -63,7 +63,7 @@ def stored(model: type[M], **values: Any) -> M:
 
 
 @cache
-def _field_names(model: type[BaseModel]) -> frozenset[str]:
+def _plain_fields(model: type[BaseModel]) -> frozenset[str]:
     fields = model.model_fields.values()
     plain = not model.__private_attributes__ and not model.__pydantic_post_init__ and model.model_config.get(
         "extra") != "allow" and all(f.alias is None and f.validation_alias is None for f in fields)
